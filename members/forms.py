@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from members.models import ExpertiseArea, User
+from thb_portal.forms import BootstrapFormMixin
+
+
+class ProfileForm(BootstrapFormMixin, forms.ModelForm):
+    expertise = forms.ModelMultipleChoiceField(
+        queryset=ExpertiseArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "position", "phone", "languages", "expertise"]
+
+
+class SetPasswordForm(BootstrapFormMixin, forms.Form):
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password2 = forms.CharField(
+        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif password1:
+            try:
+                validate_password(password1, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationCSVForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, full_name, role, member_state, organisation, position. UTF-8, comma or semicolon.",
+    )
+
+    MAX_BYTES = 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB; split it into several files.")
+        return upload

@@ -1,0 +1,218 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class MemberStateKind(models.TextChoices):
+    CBSS_MEMBER = "cbss_member", "CBSS member state"
+    EU = "eu", "European Union"
+    TRM_PARTNER = "trm_partner", "TRM partner state"
+
+
+class MemberStateQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class MemberState(models.Model):
+    code = models.CharField(
+        "ISO code",
+        max_length=2,
+        unique=True,
+        help_text="ISO 3166-1 alpha-2 code in capitals (EU for the European Union).",
+    )
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=MemberStateKind.choices)
+    is_eu_eea = models.BooleanField(
+        "EU/EEA",
+        default=True,
+        help_text="Personal data may go to states outside the EU/EEA only with a recorded safeguard.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = MemberStateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="memberstate_code_two_capitals"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationType(models.TextChoices):
+    MINISTRY = "ministry", "Ministry"
+    POLICE = "police", "Police"
+    PROSECUTION = "prosecution", "Prosecution"
+    LABOUR_INSPECTORATE = "labour_inspectorate", "Labour inspectorate"
+    SOCIAL_SERVICES = "social_services", "Social services"
+    NGO = "ngo", "NGO"
+    SHELTER = "shelter", "Shelter"
+    EMBASSY = "embassy", "Embassy or consulate"
+    INTERNATIONAL = "international", "International organisation"
+    OTHER = "other", "Other"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="Leave empty for international organisations and the CBSS Secretariat.",
+    )
+    type = models.CharField(max_length=30, choices=OrganisationType.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("name", "member_state", name="organisation_unique_name_per_state"),
+            # NULLs are distinct in the constraint above, so stateless names need their own.
+            models.UniqueConstraint(
+                "name", condition=models.Q(member_state__isnull=True), name="organisation_unique_stateless_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.member_state_id:
+            return f"{self.name} ({self.member_state.code})"
+        return self.name
+
+
+class ExpertiseArea(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Secretariat"
+    NCP = "ncp", "National contact point"
+    NATIONAL_REPRESENTATIVE = "national_representative", "National representative"
+    TRAINER = "trainer", "Trainer"
+    OBSERVER = "observer", "Observer"
+
+
+# Roles whose members act for one member state, and so must have one.
+STATE_ROLES = (Role.NCP, Role.NATIONAL_REPRESENTATIVE)
+# Roles that belong to no member state.
+STATELESS_ROLES = (Role.SECRETARIAT, Role.OBSERVER)
+
+
+class UserQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_role(self, role: str):
+        return self.filter(role=role)
+
+    def invitation_pending(self):
+        return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True, db_index=True)
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    position = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="Working languages, for example: Estonian, English, Russian."
+    )
+    expertise = models.ManyToManyField(ExpertiseArea, blank=True, related_name="users")
+    directory_verified_at = models.DateTimeField(
+        "directory entry verified",
+        null=True,
+        blank=True,
+        help_text="When the secretariat last confirmed this contact point's entry.",
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [
+            models.Index(fields=["member_state", "role"], name="user_state_role_idx"),
+            models.Index(Lower("full_name"), name="user_full_name_lower_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=STATE_ROLES) | models.Q(member_state__isnull=False),
+                name="user_state_role_has_state",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=STATELESS_ROLES) | models.Q(member_state__isnull=True),
+                name="user_stateless_role_has_no_state",
+            ),
+        ]
+        permissions = [
+            ("view_directory", "Can view the expert and contact point directories"),
+            ("invite_user", "Can invite users"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:profile")
+
+    @property
+    def invitation_pending(self) -> bool:
+        return self.invited_at is not None and not self.has_usable_password()

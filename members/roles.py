@@ -1,0 +1,31 @@
+"""Roles are Django groups; this module names them and the per-state team groups."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from members.models import MemberState, Role
+
+
+def role_group_name(role: str) -> str:
+    return role
+
+
+def team_group_name(member_state: MemberState, role: str) -> str:
+    # One group per state team, so per-object grants do not multiply per user.
+    return f"{member_state.code} · {role}"
+
+
+def team_group(member_state: MemberState, role: str) -> Group:
+    group, _ = Group.objects.get_or_create(name=team_group_name(member_state, role))
+    return group
+
+
+def role_requires_mfa(role: str) -> bool:
+    return role in settings.THB_MFA_REQUIRED_ROLES
+
+
+def role_has_idle_timeout(role: str) -> bool:
+    return role in settings.THB_IDLE_TIMEOUT_ROLES
+
+
+ALL_ROLES = [role.value for role in Role]

@@ -1,0 +1,333 @@
+"""Writes on users, roles and invitations.
+
+Every change of role or state goes through user_set_role, which keeps the role group,
+the state team group and is_staff in step with the user's declared role.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import STATE_ROLES, STATELESS_ROLES, MemberState, Organisation, Role, User
+from members.roles import ALL_ROLES, role_group_name, team_group
+
+INVITATION_SALT = "members.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; `reason` picks the page shown."""
+
+    EXPIRED = "expired"
+    USED = "used"
+    SUPERSEDED = "superseded"
+    INVALID = "invalid"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class InvitationImportError(Exception):
+    """Raised with every bad row of an invitation CSV; nothing has been written."""
+
+    row_errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"row {row}: {message}" for row, message in self.row_errors)
+
+
+def validate_role_assignment(*, role: str, member_state: MemberState | None, organisation: Organisation | None) -> None:
+    errors = {}
+    if role not in ALL_ROLES:
+        errors["role"] = f"Unknown role “{role}”."
+    elif role in STATE_ROLES and member_state is None:
+        errors["member_state"] = f"A {Role(role).label.lower()} must belong to a member state."
+    elif role in STATELESS_ROLES and member_state is not None:
+        errors["member_state"] = f"The {Role(role).label.lower()} role belongs to no member state."
+    if (
+        organisation is not None
+        and member_state is not None
+        and organisation.member_state_id not in (None, member_state.pk)
+    ):
+        errors["organisation"] = "The organisation belongs to another member state."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def user_set_role(
+    *,
+    user: User,
+    role: str,
+    member_state: MemberState | None,
+    organisation: Organisation | None = None,
+) -> User:
+    validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+    user.role = role
+    user.member_state = member_state
+    user.organisation = organisation
+    user.is_staff = role == Role.SECRETARIAT
+    user.save(update_fields=["role", "member_state", "organisation", "is_staff"])
+
+    role_groups = Group.objects.filter(name__in=[role_group_name(r) for r in ALL_ROLES])
+    team_groups = Group.objects.filter(name__contains=" · ")
+    user.groups.remove(*role_groups, *team_groups)
+    user.groups.add(Group.objects.get(name=role_group_name(role)))
+    if member_state is not None and role in STATE_ROLES:
+        user.groups.add(team_group(member_state, role))
+    return user
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_email_free(email: str) -> None:
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"A user with the email address {email} already exists."})
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    member_state: MemberState | None,
+    organisation: Organisation | None = None,
+    position: str = "",
+    invited_by: User | None,
+) -> User:
+    """Create the account without a password and email a link to set one."""
+    from members.tasks import send_invitation_email_task
+
+    email = _normalise_email(email)
+    validate_email(email)
+    _check_email_free(email)
+    validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        position=position.strip(),
+        invited_at=timezone.now(),
+        invited_by=invited_by,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
+    send_invitation_email_task.delay_on_commit(user.pk)
+    return user
+
+
+@transaction.atomic
+def user_reinvite(*, user: User, invited_by: User | None) -> User:
+    """Send a fresh link; earlier links for this user stop working."""
+    from members.tasks import send_invitation_email_task
+
+    if user.has_usable_password():
+        raise ValidationError(f"{user.email} has already accepted an invitation.")
+    if not user.is_active:
+        raise ValidationError(f"{user.email} is deactivated; reactivate the account first.")
+    user.invited_at = timezone.now()
+    user.invited_by = invited_by
+    user.save(update_fields=["invited_at", "invited_by"])
+    send_invitation_email_task.delay_on_commit(user.pk)
+    return user
+
+
+INVITATION_CSV_COLUMNS = ["email", "full_name", "role", "member_state", "organisation", "position"]
+
+
+def _read_invitation_csv(raw: bytes) -> list[dict[str, str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvitationImportError(
+            [(0, "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")]
+        ) from error
+    if not text.strip():
+        raise InvitationImportError([(0, "The file is empty.")])
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [column for column in ("email", "full_name", "role") if column not in headers]
+    if missing:
+        raise InvitationImportError(
+            [(1, f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(INVITATION_CSV_COLUMNS)}.")]
+        )
+    rows = []
+    try:
+        for raw_row in reader:
+            rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items() if k})
+    except csv.Error as error:
+        raise InvitationImportError([(reader.line_num, f"The CSV cannot be read: {error}")]) from error
+    if not rows:
+        raise InvitationImportError([(0, "The file has a header but no rows.")])
+    return rows
+
+
+def _resolve_invitation_row(
+    row: dict[str, str], states: dict[str, MemberState], organisations: dict[tuple, Organisation]
+) -> dict:
+    email = _normalise_email(row.get("email", ""))
+    validate_email(email)
+    if not row.get("full_name"):
+        raise ValidationError("full_name is empty.")
+    role = row.get("role", "").lower()
+    if role not in ALL_ROLES:
+        raise ValidationError(f"unknown role “{row.get('role', '')}” (use one of: {', '.join(ALL_ROLES)}).")
+    state_code = row.get("member_state", "").upper()
+    member_state = None
+    if state_code:
+        member_state = states.get(state_code)
+        if member_state is None:
+            raise ValidationError(f"unknown member state code “{state_code}”.")
+    organisation = None
+    if row.get("organisation"):
+        organisation = organisations.get((row["organisation"].lower(), member_state and member_state.pk))
+        organisation = organisation or organisations.get((row["organisation"].lower(), None))
+        if organisation is None:
+            raise ValidationError(f"unknown organisation “{row['organisation']}” for that member state.")
+    validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+    return {
+        "email": email,
+        "full_name": row["full_name"],
+        "role": role,
+        "member_state": member_state,
+        "organisation": organisation,
+        "position": row.get("position", ""),
+    }
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(message for messages in error.message_dict.values() for message in messages)
+    return " ".join(error.messages)
+
+
+@transaction.atomic
+def invitations_import_csv(*, raw: bytes, invited_by: User) -> list[User]:
+    """Invite every row of a CSV, or nobody: all rows are checked before any is written."""
+    rows = _read_invitation_csv(raw)
+    states = {state.code: state for state in MemberState.objects.all()}
+    organisations = {(org.name.lower(), org.member_state_id): org for org in Organisation.objects.all()}
+    existing = set(
+        User.objects.filter(email__in=[_normalise_email(r.get("email", "")) for r in rows]).values_list(
+            "email", flat=True
+        )
+    )
+    resolved, errors, seen = [], [], {}
+    for line_number, row in enumerate(rows, start=2):
+        try:
+            data = _resolve_invitation_row(row, states, organisations)
+        except ValidationError as error:
+            errors.append((line_number, _validation_message(error)))
+            continue
+        if data["email"] in existing:
+            errors.append((line_number, f"a user with the email address {data['email']} already exists."))
+        elif data["email"] in seen:
+            errors.append((line_number, f"{data['email']} is also on row {seen[data['email']]}."))
+        else:
+            seen[data["email"]] = line_number
+            resolved.append(data)
+    if errors:
+        raise InvitationImportError(errors)
+    return [user_invite(**data, invited_by=invited_by) for data in resolved]
+
+
+def invitation_token(user: User) -> str:
+    # Bound to invited_at, so a newer invitation supersedes every older link.
+    return signing.dumps({"u": user.pk, "t": user.invited_at.isoformat()}, salt=INVITATION_SALT)
+
+
+def invitation_user(token: str) -> User:
+    """The user a link invites, or InvitationError saying why the link cannot be used."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        user = User.objects.get(pk=payload["u"], is_active=True)
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError) as error:
+        raise InvitationError(InvitationError.INVALID) from error
+    if user.has_usable_password():
+        raise InvitationError(InvitationError.USED)
+    if user.invited_at is None or payload["t"] != user.invited_at.isoformat():
+        raise InvitationError(InvitationError.SUPERSEDED)
+    if timezone.now() - user.invited_at > timezone.timedelta(days=settings.THB_INVITATION_MAX_AGE_DAYS):
+        raise InvitationError(InvitationError.EXPIRED)
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    user = invitation_user(token)
+    # Lock so that two submissions of the same link cannot both set a password.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_usable_password():
+        raise InvitationError(InvitationError.USED)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    # Their open sessions end at once, not when they next expire.
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, data: dict) -> User:
+    editable = ["full_name", "position", "phone", "languages"]
+    for name in editable:
+        setattr(user, name, data[name])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=editable)
+    user.expertise.set(data["expertise"])
+    return user
+
+
+def invitation_email_send(*, user_id: int) -> bool:
+    """Email the invitation link; does nothing for a user who no longer awaits one."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.invitation_pending or not user.is_active:
+        return False
+    link = settings.THB_PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "members:accept_invitation", args=[invitation_token(user)]
+    )
+    context = {"user": user, "link": link, "max_age_days": settings.THB_INVITATION_MAX_AGE_DAYS}
+    message = EmailMultiAlternatives(
+        subject="[THB Portal] You are invited to the CBSS TF-THB portal",
+        body=render_to_string("members/email/invitation.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("members/email/invitation.html", context), "text/html")
+    message.send()
+    return True
+
+
+def users_mark_directory_verified(*, users: list[User], verified_at) -> int:
+    # Saved one by one so that the audit log records each change.
+    for user in users:
+        user.directory_verified_at = verified_at
+        user.save(update_fields=["directory_verified_at"])
+    return len(users)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThbPortalConfig(AppConfig):
+    name = "thb_portal"
+    verbose_name = "THB Portal"

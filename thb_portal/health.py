@@ -1,0 +1,29 @@
+import dataclasses
+
+from django.conf import settings
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """The Celery broker answers (or, in the embedded default, tasks run in-process)."""
+
+    def run(self):
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            return
+        from thb_portal.celery import app
+
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+        except Exception as error:  # kombu raises transport-specific errors
+            raise ServiceUnavailable("Broker unavailable") from error
+
+
+HEALTH_CHECKS = (
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    "health_check.checks.Storage",
+    "thb_portal.health.Broker",
+)

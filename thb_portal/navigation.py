@@ -1,0 +1,55 @@
+"""What the navigation shows each user. Later apps add their entries here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    shown_to: Callable
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _anonymous(user) -> bool:
+    return not user.is_authenticated
+
+
+def _signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+def _directory_reader(user) -> bool:
+    return user.is_authenticated and user.has_perm("members.view_directory")
+
+
+def _staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+MAIN_NAVIGATION = [
+    NavItem("Home", "home", _anonymous),
+    NavItem("Dashboard", "dashboard", _signed_in),
+    NavItem("Experts", "members:directory", _directory_reader),
+    NavItem("Contact points", "members:ncp_directory", _directory_reader),
+    NavItem("Administration", "admin:index", _staff),
+]
+
+ACCOUNT_NAVIGATION = [
+    NavItem("Profile", "members:profile", _signed_in),
+    NavItem("Two-factor authentication", "mfa_index", _signed_in),
+    NavItem("Sessions", "usersessions_list", _signed_in),
+]
+
+
+def navigation_for(user) -> dict[str, list[NavItem]]:
+    return {
+        "main": [item for item in MAIN_NAVIGATION if item.shown_to(user)],
+        "account": [item for item in ACCOUNT_NAVIGATION if item.shown_to(user)],
+    }
