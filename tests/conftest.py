@@ -1,0 +1,119 @@
+"""Shared fixtures, and the rule for tests that need a real service.
+
+`make test` (tools/run_tests.py) starts PostgreSQL, Redis and finds chromium, and says
+which it has in THB_AVAILABLE_SERVICES. A test marked postgres/redis/e2e is skipped
+when its service is missing, and is an error instead with THB_REQUIRE_SERVICES=1.
+"""
+
+import contextlib
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+
+from members.models import Role
+from tests.members.factories import UserFactory
+
+SERVICE_FOR_MARKER = {"postgres": "postgres", "redis": "redis", "e2e": "chromium"}
+
+
+def available_services() -> set[str]:
+    declared = os.environ.get("THB_AVAILABLE_SERVICES")
+    if declared is not None:
+        return {name for name in declared.split(",") if name}
+    found = set()
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        found.add("postgres")
+    if settings.REDIS_URL:
+        found.add("redis")
+    return found
+
+
+_skipped_for_missing: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    available = available_services()
+    require = os.environ.get("THB_REQUIRE_SERVICES") == "1"
+    missing_needed = set()
+    for item in items:
+        for marker, service in SERVICE_FOR_MARKER.items():
+            if item.get_closest_marker(marker) and service not in available:
+                missing_needed.add(service)
+                item.add_marker(pytest.mark.skip(reason=f"needs {service}, which is not available"))
+                _skipped_for_missing.append(f"{item.nodeid} (needs {service})")
+    if require and missing_needed:
+        raise pytest.UsageError(
+            f"THB_REQUIRE_SERVICES=1 but these services are missing: {', '.join(sorted(missing_needed))}"
+        )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_for_missing:
+        terminalreporter.section("SKIPPED FOR MISSING SERVICES", sep="!", bold=True, red=True)
+        for line in _skipped_for_missing:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The database cache (embedded default) needs its table; with Redis this does nothing.
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits live in the cache; every test starts with none.
+    # Outside a database test the database cache is out of reach; nothing to clear then.
+    with contextlib.suppress(Exception):
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def demo_states(db):
+    from members.demo import MEMBER_STATES
+    from members.models import MemberState
+
+    return {
+        code: MemberState.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "is_eu_eea": eu})[0]
+        for code, name, kind, eu in MEMBER_STATES
+    }
+
+
+@pytest.fixture
+def make_user(db, demo_states):
+    """make_user(role, state_code=None, **fields) -> a user with that role, set through the service."""
+
+    def _make(role: str, state_code: str | None = None, **fields):
+        return UserFactory(role_name=role, member_state=demo_states[state_code] if state_code else None, **fields)
+
+    return _make
+
+
+@pytest.fixture
+def users_by_role(make_user):
+    """One user of each role (state roles in Estonia), for permission walks."""
+    return {
+        Role.SECRETARIAT: make_user(Role.SECRETARIAT),
+        Role.NCP: make_user(Role.NCP, "EE"),
+        Role.NATIONAL_REPRESENTATIVE: make_user(Role.NATIONAL_REPRESENTATIVE, "EE"),
+        Role.TRAINER: make_user(Role.TRAINER),
+        Role.OBSERVER: make_user(Role.OBSERVER),
+    }
+
+
+@pytest.fixture
+def mfa_user():
+    """Give a user a TOTP authenticator, as enrolment would."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def _enrol(user):
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return secret
+
+    return _enrol
