@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from members.demo import DEMO_PASSWORD, PARTICIPATING_STATE_CODES
+from members.models import MemberState, Role, User
+
+
+def test_seed_demo_is_refused_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refused when DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_creates_the_states_and_one_login_per_role_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    codes = set(MemberState.objects.values_list("code", flat=True))
+    assert codes == {"DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE", "EU", "BG", "RO", "UA"}
+    assert not MemberState.objects.get(code="UA").is_eu_eea
+    expected = {"secretariat@example.org", "trainer@example.org", "observer@example.org"}
+    expected |= {f"ncp.{code.lower()}@example.org" for code in PARTICIPATING_STATE_CODES}
+    expected |= {f"rep.{code.lower()}@example.org" for code in PARTICIPATING_STATE_CODES}
+    assert set(User.objects.values_list("email", flat=True)) == expected
+    ncp = authenticate(email="ncp.ee@example.org", password=DEMO_PASSWORD)
+    assert ncp is not None and ncp.role == Role.NCP and ncp.member_state.code == "EE"
+    assert set(ncp.groups.values_list("name", flat=True)) == {"ncp", "EE · ncp"}
+    assert User.objects.get(email="secretariat@example.org").is_staff
