@@ -165,17 +165,18 @@ def _read_invitation_csv(raw: bytes) -> list[dict[str, str]]:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [column for column in ("email", "full_name", "role") if column not in headers]
-    if missing:
-        raise InvitationImportError(
-            [(1, f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(INVITATION_CSV_COLUMNS)}.")]
-        )
-    rows = []
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     try:
-        for raw_row in reader:
-            rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items() if k})
+        headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+        missing = [column for column in ("email", "full_name", "role") if column not in headers]
+        if missing:
+            raise InvitationImportError(
+                [(1, f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(INVITATION_CSV_COLUMNS)}.")]
+            )
+        rows = [
+            {(key or "").strip().lower(): (value or "").strip() for key, value in raw_row.items() if key}
+            for raw_row in reader
+        ]
     except csv.Error as error:
         raise InvitationImportError([(reader.line_num, f"The CSV cannot be read: {error}")]) from error
     if not rows:
@@ -206,7 +207,7 @@ def _resolve_invitation_row(
         if organisation is None:
             raise ValidationError(f"unknown organisation “{row['organisation']}” for that member state.")
     validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
-    return {
+    data = {
         "email": email,
         "full_name": row["full_name"],
         "role": role,
@@ -214,6 +215,9 @@ def _resolve_invitation_row(
         "organisation": organisation,
         "position": row.get("position", ""),
     }
+    # Field limits (lengths and the like) are checked here, before anything is written.
+    User(**data).clean_fields(exclude=["password", "member_state", "organisation"])
+    return data
 
 
 def _validation_message(error: ValidationError) -> str:

@@ -198,3 +198,11 @@ def test_csv_with_existing_email_invites_nobody(secretariat, demo_states, make_u
         services.invitations_import_csv(raw=VALID_CSV.encode(), invited_by=secretariat)
     assert "already exists" in dict(raised.value.row_errors)[2]
     assert User.objects.count() == before
+
+
+def test_csv_row_with_an_overlong_name_is_reported(secretariat, demo_states):
+    content = VALID_CSV + f"long@example.org,{'N' * 200},observer,,,\n"
+    with pytest.raises(services.InvitationImportError) as raised:
+        services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
+    assert "at most 150 characters" in dict(raised.value.row_errors)[5]
+    assert not User.objects.filter(email="anna@example.org").exists()
