@@ -7,6 +7,7 @@ when its service is missing, and is an error instead with THB_REQUIRE_SERVICES=1
 
 import contextlib
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -28,6 +29,8 @@ def available_services() -> set[str]:
         found.add("postgres")
     if settings.REDIS_URL:
         found.add("redis")
+    if os.environ.get("THB_CHROMIUM") or shutil.which("chromium"):
+        found.add("chromium")
     return found
 
 
