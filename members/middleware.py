@@ -5,14 +5,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve, reverse
 
 from members.roles import role_has_idle_timeout, role_requires_mfa
 
 # URL names a user who must enrol in MFA may still reach: enrolment itself and leaving.
 MFA_ENROLMENT_URL_NAMES = {"account_logout", "account_reauthenticate", "health"}
 MFA_ENROLMENT_URL_PREFIX = "mfa_"
+
+
+def _redirect(request, url: str) -> HttpResponse:
+    # An htmx request (the badge's polling, a filter) must move the whole page, not
+    # render the target page inside a fragment, where its messages would be lost.
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 def _url_name(request) -> str:
@@ -42,9 +51,12 @@ class MFAEnforcementMiddleware:
         ):
             url_name = _url_name(request)
             allowed = url_name in MFA_ENROLMENT_URL_NAMES or url_name.startswith(MFA_ENROLMENT_URL_PREFIX)
-            if not allowed and not is_mfa_enabled(user):
-                messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
-                return redirect("mfa_activate_totp")
+            if not is_mfa_enabled(user):
+                if not allowed:
+                    messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
+                    return _redirect(request, reverse("mfa_activate_totp"))
+                # Templates leave out what would call other pages (the unread badge).
+                request.thb_mfa_enrolment_pending = True
         return self.get_response(request)
 
 
@@ -52,6 +64,8 @@ class IdleTimeoutMiddleware:
     """Ends the session of a user with case access after a spell of inactivity."""
 
     SESSION_KEY = "thb_last_activity"
+    # Requests the page makes by itself (the unread badge's polling) are not activity.
+    BACKGROUND_URL_NAMES = {"badge"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,6 +78,9 @@ class IdleTimeoutMiddleware:
             if now - last_activity > settings.THB_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity. Please sign in again.")
+                if request.headers.get("HX-Request"):
+                    return _redirect(request, resolve_url(settings.LOGIN_URL))
                 return redirect_to_login(request.get_full_path())
-            request.session[self.SESSION_KEY] = now
+            if _url_name(request) not in self.BACKGROUND_URL_NAMES:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)

@@ -7,21 +7,21 @@ the state team group and is_staff in step with the user's declared role.
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import STATE_ROLES, STATELESS_ROLES, MemberState, Organisation, Role, User
 from members.roles import ALL_ROLES, role_group_name, team_group
+from notifications.services import notify
 
 INVITATION_SALT = "members.invitation"
 
@@ -112,8 +112,6 @@ def user_invite(
     invited_by: User | None,
 ) -> User:
     """Create the account without a password and email a link to set one."""
-    from members.tasks import send_invitation_email_task
-
     email = _normalise_email(email)
     validate_email(email)
     _check_email_free(email)
@@ -129,15 +127,20 @@ def user_invite(
     user.full_clean(exclude=["password"])
     user.save()
     user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
-    send_invitation_email_task.delay_on_commit(user.pk)
+    _notify_invitation(user)
     return user
+
+
+def _notify_invitation(user: User) -> None:
+    # Through the notifications outbox, so the email survives a broker outage.
+    notify(
+        recipients=[user], kind="account_invitation", text="You are invited to the THB Portal", actor=user.invited_by
+    )
 
 
 @transaction.atomic
 def user_reinvite(*, user: User, invited_by: User | None) -> User:
     """Send a fresh link; earlier links for this user stop working."""
-    from members.tasks import send_invitation_email_task
-
     if user.has_usable_password():
         raise ValidationError(f"{user.email} has already accepted an invitation.")
     if not user.is_active:
@@ -145,7 +148,7 @@ def user_reinvite(*, user: User, invited_by: User | None) -> User:
     user.invited_at = timezone.now()
     user.invited_by = invited_by
     user.save(update_fields=["invited_at", "invited_by"])
-    send_invitation_email_task.delay_on_commit(user.pk)
+    _notify_invitation(user)
     return user
 
 
@@ -161,6 +164,8 @@ def _read_invitation_csv(raw: bytes) -> list[dict[str, str]]:
         ) from error
     if not text.strip():
         raise InvitationImportError([(0, "The file is empty.")])
+    if "\x00" in text:
+        raise InvitationImportError([(0, "The file contains binary data, not CSV text.")])
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
@@ -261,6 +266,11 @@ def invitation_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "t": user.invited_at.isoformat()}, salt=INVITATION_SALT)
 
 
+def invitation_link(user: User) -> str:
+    path = reverse("members:accept_invitation", args=[invitation_token(user)])
+    return settings.THB_PUBLIC_BASE_URL.rstrip("/") + path
+
+
 def invitation_user(token: str) -> User:
     """The user a link invites, or InvitationError saying why the link cannot be used."""
     try:
@@ -272,7 +282,7 @@ def invitation_user(token: str) -> User:
         raise InvitationError(InvitationError.USED)
     if user.invited_at is None or payload["t"] != user.invited_at.isoformat():
         raise InvitationError(InvitationError.SUPERSEDED)
-    if timezone.now() - user.invited_at > timezone.timedelta(days=settings.THB_INVITATION_MAX_AGE_DAYS):
+    if timezone.now() - user.invited_at > timedelta(days=settings.THB_INVITATION_MAX_AGE_DAYS):
         raise InvitationError(InvitationError.EXPIRED)
     return user
 
@@ -286,6 +296,31 @@ def invitation_accept(*, token: str, password: str) -> User:
         raise InvitationError(InvitationError.USED)
     user.set_password(password)
     user.save(update_fields=["password"])
+    if user.invited_by is not None:
+        notify(
+            recipients=[user.invited_by],
+            kind="invitation_accepted",
+            text=f"{user.full_name} ({user.email}) accepted the invitation",
+            link=reverse("admin:members_user_change", args=[user.pk]),
+            target=user,
+        )
+    return user
+
+
+@transaction.atomic
+def user_reassign(
+    *, user: User, role: str, member_state: MemberState | None, organisation: Organisation | None, by: User
+) -> User:
+    """The secretariat changes a user's role, state or organisation; the user is told."""
+    user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
+    where = f" for {member_state.name}" if member_state else ""
+    notify(
+        recipients=[user],
+        kind="role_changed",
+        text=f"Your role in the THB Portal is now {Role(role).label}{where}",
+        link=reverse("dashboard"),
+        actor=by,
+    )
     return user
 
 
@@ -308,25 +343,6 @@ def user_update_profile(*, user: User, data: dict) -> User:
     user.save(update_fields=editable)
     user.expertise.set(data["expertise"])
     return user
-
-
-def invitation_email_send(*, user_id: int) -> bool:
-    """Email the invitation link; does nothing for a user who no longer awaits one."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not user.invitation_pending or not user.is_active:
-        return False
-    link = settings.THB_PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "members:accept_invitation", args=[invitation_token(user)]
-    )
-    context = {"user": user, "link": link, "max_age_days": settings.THB_INVITATION_MAX_AGE_DAYS}
-    message = EmailMultiAlternatives(
-        subject="[THB Portal] You are invited to the CBSS TF-THB portal",
-        body=render_to_string("members/email/invitation.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("members/email/invitation.html", context), "text/html")
-    message.send()
-    return True
 
 
 def users_mark_directory_verified(*, users: list[User], verified_at) -> int:

@@ -17,7 +17,9 @@ from django.core.management import call_command
 from members.models import Role
 from tests.members.factories import UserFactory
 
-SERVICE_FOR_MARKER = {"postgres": "postgres", "redis": "redis", "e2e": "chromium"}
+SERVICE_FOR_MARKER = {"postgres": "postgres", "redis": "redis", "e2e": "chromium", "worker": "broker"}
+
+pytest_plugins = ["tests.service_fixtures"]
 
 
 def available_services() -> set[str]:
@@ -31,6 +33,8 @@ def available_services() -> set[str]:
         found.add("redis")
     if os.environ.get("THB_CHROMIUM") or shutil.which("chromium"):
         found.add("chromium")
+    if os.environ.get("THB_TEST_BROKER_PORT") and shutil.which("redis-server"):
+        found.add("broker")
     return found
 
 

@@ -42,6 +42,8 @@ MAIN_NAVIGATION = [
 ]
 
 ACCOUNT_NAVIGATION = [
+    NavItem("Notifications", "notifications:list", _signed_in),
+    NavItem("Notification preferences", "notifications:preferences", _signed_in),
     NavItem("Profile", "members:profile", _signed_in),
     NavItem("Two-factor authentication", "mfa_index", _signed_in),
     NavItem("Sessions", "usersessions_list", _signed_in),

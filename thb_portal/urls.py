@@ -22,5 +22,6 @@ urlpatterns = [
     path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -139,9 +139,9 @@ def main(argv: list[str]) -> int:
 
         if env.get("REDIS_URL"):
             available.append("redis")
-        elif redis_binary := shutil.which("redis-server"):
+        elif shutil.which("redis-server"):
             try:
-                env["REDIS_URL"] = stack.enter_context(throwaway_redis(redis_binary))
+                env["REDIS_URL"] = stack.enter_context(throwaway_redis(shutil.which("redis-server")))
                 available.append("redis")
                 say("started a throwaway Redis")
             except RuntimeError as error:
@@ -149,6 +149,16 @@ def main(argv: list[str]) -> int:
                 missing.append("redis")
         else:
             missing.append("redis")
+
+        # The Celery broker of the worker tests: a Redis the tests start, stop and restart
+        # themselves (tests/service_fixtures.py), never the shared cache.
+        if shutil.which("redis-server"):
+            broker_port = free_port()
+            env["THB_TEST_BROKER_PORT"] = str(broker_port)
+            env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{broker_port}/0"
+            available.append("broker")
+        else:
+            missing.append("broker")
 
         chromium = env.get("THB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
         if chromium:

@@ -178,3 +178,27 @@ def test_user_sees_and_ends_other_sessions(client, make_user):
     assert UserSession.objects.filter(user=user).count() == 1
     assert other_device.get(reverse("dashboard")).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_htmx_request_of_a_user_needing_mfa_moves_the_whole_page(client, make_user):
+    user = make_user(Role.NCP, "EE")
+    login(client, user.email)
+    response = client.get(reverse("notifications:badge"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("mfa_activate_totp")
+
+
+@override_settings(THB_IDLE_TIMEOUT_SECONDS=60)
+def test_badge_polling_does_not_keep_an_idle_session_alive(client, make_user, mfa_user, monkeypatch):
+    import time
+
+    user = make_user(Role.NCP, "EE")
+    mfa_user(user)
+    client.force_login(user)
+    client.get(reverse("dashboard"))
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 40)
+    assert client.get(reverse("notifications:badge"), headers={"HX-Request": "true"}).status_code == 200
+    monkeypatch.setattr(time, "time", lambda: real_time() + 80)
+    response = client.get(reverse("notifications:badge"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == reverse("account_login")

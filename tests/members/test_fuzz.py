@@ -35,7 +35,7 @@ def test_invitation_csv_import_never_crashes_and_never_half_writes(make_user, ra
 @given(
     params=st.dictionaries(
         st.sampled_from(["q", "member_state", "role", "expertise", "page"]),
-        st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30),
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30),
     )
 )
 def test_directory_answers_any_query_string(client, make_user, params):

@@ -1,0 +1,91 @@
+"""The kinds of notification the portal sends, and who may receive each.
+
+Apps add their kinds here when they start sending them. A kind names its email
+templates (templates/notifications/email/<key>.txt and .html, falling back to
+default.*) and may add to their context through `email_context`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", "Email me at once"
+    DIGEST = "digest", "Email me a daily digest"
+    NONE = "none", "No email (portal only)"
+
+
+class UnknownNotificationKind(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str
+    description: str
+    # Roles that may receive it; None means every user.
+    roles: tuple[str, ...] | None = None
+    default_email: str = EmailMode.IMMEDIATE
+    # False for notices that must reach the inbox at once whatever the preference.
+    email_configurable: bool = True
+    email_context: Callable | None = None
+
+    def may_receive(self, user) -> bool:
+        return self.roles is None or user.role in self.roles
+
+
+def _invitation_email_context(notification) -> dict:
+    from django.conf import settings
+
+    from members.services import invitation_link
+
+    # Built when the email is sent: the link carries the invitation's current stamp.
+    return {
+        "invitation_link": invitation_link(notification.recipient),
+        "invitation_max_age_days": settings.THB_INVITATION_MAX_AGE_DAYS,
+    }
+
+
+KINDS: dict[str, NotificationKind] = {
+    kind.key: kind
+    for kind in [
+        NotificationKind(
+            key="account_invitation",
+            label="Invitation to the portal",
+            description="The link to set your password.",
+            email_configurable=False,
+            email_context=_invitation_email_context,
+        ),
+        NotificationKind(
+            key="invitation_accepted",
+            label="Invitation accepted",
+            description="Someone you invited has set their password.",
+            roles=("secretariat",),
+            default_email=EmailMode.DIGEST,
+        ),
+        NotificationKind(
+            key="role_changed",
+            label="Your role changed",
+            description="The secretariat changed your role, member state or organisation.",
+        ),
+        NotificationKind(
+            key="announcement",
+            label="Announcements",
+            description="Announcements and alerts from the CBSS Secretariat.",
+        ),
+    ]
+}
+
+
+def get_kind(key: str) -> NotificationKind:
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise UnknownNotificationKind(f"Unknown notification kind “{key}”.") from None
+
+
+def kinds_for(user) -> list[NotificationKind]:
+    return [kind for kind in KINDS.values() if kind.may_receive(user)]

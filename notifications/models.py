@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.kinds import KINDS, EmailMode
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """An in-app notice. Email goes out through its Delivery rows."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # Validated against notifications.kinds in the services, not as choices, so that
+    # adding a kind needs no migration.
+    kind = models.CharField(max_length=50)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=500, blank=True)
+    # Makes a fan-out that runs twice create each notice once.
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["target_type", "target_id"], name="notification_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} for {self.recipient_id}: {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notifications:open", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=50)
+    email = models.CharField(max_length=20, choices=EmailMode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "kind", name="notification_preference_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}: {self.email}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    DIGEST_ITEM = "digest_item", "Waiting for the digest"
+    DIGEST = "digest", "Digest email"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+
+
+class Delivery(models.Model):
+    """One email to send, written in the same transaction as its cause (the outbox).
+
+    `key` is unique per (notification, channel) or per (user, digest day), so a task
+    delivered twice finds the row already sent and sends nothing.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    channel = models.CharField(max_length=20, choices=DeliveryChannel.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        limit_choices_to={"channel": "digest"},
+    )
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["channel", "next_attempt_at"],
+                condition=Q(status="pending"),
+                name="delivery_pending_idx",
+            ),
+            models.Index(fields=["status", "-created_at"], name="delivery_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AnnouncementSeverity(models.TextChoices):
+    INFO = "info", "Information"
+    ALERT = "alert", "Alert: coordinated response needed"
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def current(self, now=None):
+        now = now or timezone.now()
+        return self.published().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class Announcement(models.Model):
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    severity = models.CharField(max_length=10, choices=AnnouncementSeverity.choices, default=AnnouncementSeverity.INFO)
+    audience_all = models.BooleanField(
+        "everyone", default=False, help_text="Send to every user. Otherwise choose member states and/or roles."
+    )
+    audience_states = models.ManyToManyField(
+        "members.MemberState", blank=True, related_name="+", verbose_name="member states"
+    )
+    audience_roles = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="+",
+        verbose_name="roles",
+        limit_choices_to={"name__in": ["secretariat", "ncp", "national_representative", "trainer", "observer"]},
+    )
+    expires_at = models.DateTimeField(
+        "show until", null=True, blank=True, help_text="Dashboards stop showing it after this time."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

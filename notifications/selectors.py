@@ -1,0 +1,30 @@
+from django.db.models import Q, QuerySet
+
+from notifications.models import Announcement, Notification
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.for_user(user).select_related("actor").order_by("-created_at", "-pk")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.for_user(user).unread().count()
+
+
+def announcements_for(user) -> QuerySet[Announcement]:
+    """Published announcements whose audience includes the user (all of them for the secretariat)."""
+    announcements = Announcement.objects.published()
+    if user.is_staff:
+        return announcements
+    audience = Q(audience_all=True) | (
+        (Q(audience_states__isnull=True) | Q(audience_states=user.member_state_id))
+        & (Q(audience_roles__isnull=True) | Q(audience_roles__name=user.role))
+        & (Q(audience_states__isnull=False) | Q(audience_roles__isnull=False))
+    )
+    # The audience test joins the M2M tables; select the matching ids, then the rows once each.
+    matching = announcements.filter(audience).values("pk")
+    return Announcement.objects.filter(pk__in=matching)
+
+
+def current_announcements_for(user, limit: int = 5) -> list[Announcement]:
+    return list(announcements_for(user).current().order_by("-published_at")[:limit])

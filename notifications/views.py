@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from notifications import selectors, services
+from notifications.access import access_announcement, access_notification
+from notifications.forms import PreferencesForm
+from notifications.models import NotificationPreference
+from thb_portal.pagination import paginate
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.notification_list(user=request.user))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = access_notification(request.user, pk)
+    services.notification_mark_read(notification=notification)
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = access_notification(request.user, pk)
+    services.notification_mark_read(notification=notification)
+    if request.htmx:
+        return render(request, "notifications/list.html#notification", {"notification": notification})
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("notifications:list")
+
+
+@login_required
+def unread_badge(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/_badge.html", {"unread_count": selectors.unread_count(user=request.user)})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "email"))
+    form = PreferencesForm(request.POST or None, user=request.user, current=current)
+    if request.method == "POST" and form.is_valid():
+        for kind, email in form.preferences().items():
+            services.preference_set(user=request.user, kind=kind, email=email)
+        messages.success(request, "Your notification preferences were saved.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    announcement = access_announcement(request.user, pk)
+    return render(request, "notifications/announcement.html", {"announcement": announcement})

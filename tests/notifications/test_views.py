@@ -1,0 +1,139 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Role
+from notifications import services
+from notifications.models import Notification, NotificationPreference
+
+
+@pytest.fixture
+def expert(client, make_user):
+    user = make_user(Role.NATIONAL_REPRESENTATIVE, "EE")
+    client.force_login(user)
+    client.get(reverse("dashboard"))  # the session's first request records it; measure after
+    return user
+
+
+def notify(user, count=1, **kwargs):
+    for n in range(count):
+        services.notify(recipients=[user], kind="announcement", text=f"Notice {n}", **kwargs)
+
+
+NOTIFICATION_URLS = ["notifications:list", "notifications:badge", "notifications:preferences"]
+
+
+@pytest.mark.parametrize("url_name", NOTIFICATION_URLS)
+def test_anonymous_is_sent_to_login(client, db, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_has_a_notification_centre(client, users_by_role, mfa_user, role):
+    user = users_by_role[role]
+    mfa_user(user)
+    client.force_login(user)
+    for url_name in NOTIFICATION_URLS:
+        assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_centre_lists_own_notices_newest_first_with_an_empty_state(client, expert, make_user):
+    assert b"You have no notifications" in client.get(reverse("notifications:list")).content
+    notify(expert, 2)
+    notify(make_user(Role.OBSERVER))  # someone else's
+    page = client.get(reverse("notifications:list")).context["page"]
+    assert [n.recipient for n in page.object_list] == [expert, expert]
+    assert [n.text for n in page.object_list] == ["Notice 1", "Notice 0"]
+
+
+def test_badge_counts_unread_and_mark_read_clears_it(client, expert):
+    notify(expert, 3)
+    assert b">3<" in client.get(reverse("notifications:badge")).content
+    first = Notification.objects.filter(recipient=expert).first()
+    response = client.post(reverse("notifications:mark_read", args=[first.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"Read" in response.content and b"<html" not in response.content
+    assert b">2<" in client.get(reverse("notifications:badge")).content
+    client.post(reverse("notifications:mark_all_read"))
+    assert b"badge rounded-pill" not in client.get(reverse("notifications:badge")).content
+
+
+def test_opening_a_notice_marks_it_read_and_follows_its_link(client, expert):
+    notify(expert, link="/members/directory/")
+    notice = Notification.objects.get(recipient=expert)
+    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response.url == "/members/directory/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_a_link_to_another_site_is_not_followed(client, expert):
+    notify(expert, link="https://evil.example.com/")
+    notice = Notification.objects.get(recipient=expert)
+    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert response.url == reverse("notifications:list")
+
+
+def test_someone_elses_notice_is_not_found(client, expert, make_user):
+    other = make_user(Role.OBSERVER)
+    notify(other)
+    notice = Notification.objects.get(recipient=other)
+    assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
+    assert client.post(reverse("notifications:mark_read", args=[notice.pk])).status_code == 404
+    assert client.get(reverse("notifications:open", args=[999999])).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_mark_read_needs_post(client, expert):
+    notify(expert)
+    notice = Notification.objects.get(recipient=expert)
+    assert client.get(reverse("notifications:mark_read", args=[notice.pk])).status_code == 405
+
+
+def test_preferences_page_saves_choices(client, expert):
+    response = client.get(reverse("notifications:preferences"))
+    assert "email_announcement" in response.context["form"].fields
+    assert "email_invitation_accepted" not in response.context["form"].fields  # secretariat only
+    response = client.post(
+        reverse("notifications:preferences"), {"email_announcement": "digest", "email_role_changed": "none"}
+    )
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=expert, kind="announcement").email == "digest"
+
+
+def test_preferences_page_refuses_a_kind_the_user_may_not_receive(client, expert):
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"email_announcement": "digest", "email_role_changed": "none", "email_invitation_accepted": "none"},
+    )
+    assert response.status_code == 200
+    assert "You cannot set email preferences for: invitation_accepted" in response.content.decode()
+    assert not NotificationPreference.objects.exists()
+
+
+def test_preferences_page_refuses_an_unknown_choice(client, expert):
+    response = client.post(
+        reverse("notifications:preferences"), {"email_announcement": "fax", "email_role_changed": "none"}
+    )
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not NotificationPreference.objects.exists()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_centre_query_count_does_not_grow_with_notices(client, expert):
+    url = reverse("notifications:list")
+    notify(expert, 10, actor=expert)
+    small = _queries(client, url)
+    notify(expert, 300, actor=expert)
+    assert _queries(client, url) == small <= 15

@@ -1,0 +1,51 @@
+"""Periodic jobs: one registry feeds Celery beat, the `run_job` command and the JobRun log.
+
+Each job is a function taking keyword `now` and returning a small dict of counts.
+Apps add their jobs here (overdue referrals, follow-up and training reminders,
+retention clean-ups) as they are built. This module must not import models: the
+settings read it to build the beat schedule.
+"""
+
+from dataclasses import dataclass
+
+from celery.schedules import crontab
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    function: str  # dotted path
+    schedule: object  # seconds, or a celery crontab
+    description: str
+
+
+PERIODIC_JOBS = {
+    job.name: job
+    for job in [
+        PeriodicJob(
+            name="notifications.relay",
+            function="notifications.services.outbox_relay",
+            schedule=60.0,
+            description="Hand pending emails and announcement fan-outs to Celery (the outbox relay).",
+        ),
+        PeriodicJob(
+            name="notifications.daily_digest",
+            function="notifications.services.daily_digests_send",
+            schedule=crontab(hour=6, minute=30),
+            description="Send each user one email with the day's notices they chose to get as a digest.",
+        ),
+        PeriodicJob(
+            name="notifications.prune",
+            function="notifications.services.notifications_prune",
+            schedule=crontab(hour=3, minute=15),
+            description="Delete read notices older than the notification retention period.",
+        ),
+    ]
+}
+
+
+def beat_schedule() -> dict:
+    return {
+        job.name: {"task": "thb_portal.tasks.run_periodic_job_task", "schedule": job.schedule, "args": [job.name]}
+        for job in PERIODIC_JOBS.values()
+    }
