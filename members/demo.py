@@ -141,4 +141,22 @@ def seed_demo() -> list[tuple[str, str]]:
         position="Programme officer",
     )
     logins += [(trainer.email, Role.TRAINER.label), (observer.email, Role.OBSERVER.label)]
+    _demo_announcement(secretariat)
     return logins
+
+
+def _demo_announcement(secretariat: User) -> None:
+    from notifications.models import Announcement
+    from notifications.services import announcement_publish
+
+    announcement, created = Announcement.objects.get_or_create(
+        title="Expert group meeting: call for agenda items",
+        defaults={
+            "body": "The next meeting of the TF-THB expert group takes place online. "
+            "Please send agenda items to the secretariat two weeks ahead.",
+            "audience_all": True,
+            "created_by": secretariat,
+        },
+    )
+    if created:
+        announcement_publish(announcement=announcement, by=secretariat)

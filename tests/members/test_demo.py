@@ -28,3 +28,16 @@ def test_seed_demo_creates_the_states_and_one_login_per_role_and_is_idempotent(d
     assert ncp is not None and ncp.role == Role.NCP and ncp.member_state.code == "EE"
     assert set(ncp.groups.values_list("name", flat=True)) == {"ncp", "EE · ncp"}
     assert User.objects.get(email="secretariat@example.org").is_staff
+
+
+def test_demo_has_a_published_announcement_on_dashboards(client, db, settings, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    rep = User.objects.get(email="rep.lv@example.org")
+    assert Notification.objects.filter(recipient=rep, kind="announcement").count() == 1
+    client.force_login(rep)
+    assert "Expert group meeting" in client.get("/dashboard/").content.decode()
