@@ -3,3 +3,23 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "cases"
+    verbose_name = "Case files"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from cases.models import AssistanceService, Case, CaseDocument, Consent, FollowUp, Proceedings, RiskAssessment
+
+        # Free text about a person is masked in the log: it says that it changed, not to what.
+        auditlog.register(
+            Case,
+            mask_fields=["not_identified_reason", "best_interests_note", "reopened_reason"],
+            m2m_fields={"forms_of_exploitation", "means_of_control"},
+        )
+        auditlog.register(Consent, mask_fields=["withdrawal_reason"], m2m_fields={"member_states"})
+        auditlog.register(RiskAssessment, mask_fields=["needs", "safety_plan"])
+        auditlog.register(AssistanceService)
+        auditlog.register(Proceedings, mask_fields=["outcome"])
+        auditlog.register(FollowUp, mask_fields=["outcome"])
+        auditlog.register(CaseDocument, exclude_fields=["file", "sha256"])
+        # CaseIdentity is deliberately not registered: its values must never reach the log.

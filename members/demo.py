@@ -142,6 +142,9 @@ def seed_demo() -> list[tuple[str, str]]:
     )
     logins += [(trainer.email, Role.TRAINER.label), (observer.email, Role.OBSERVER.label)]
     _demo_announcement(secretariat)
+    from cases.demo import seed_demo_cases
+
+    seed_demo_cases()
     return logins
 
 

@@ -109,10 +109,19 @@ class Broker:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         wait_until(self._answers, message="the Redis broker to start")
 
     def stop(self) -> None:
@@ -204,11 +213,30 @@ def celery_worker(transactional_db, django_db_serialized_rollback, broker, smtp_
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "thb_portal", "worker", "--pool", "prefork", "--concurrency", "1",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "info",
-             "--hostname", f"test-{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "thb_portal",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel",
+                "info",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     worker = Worker(process, log_path)
     try:
         wait_until(lambda: " ready." in worker.log() or process.poll() is not None, timeout=60, message="the worker")

@@ -35,6 +35,12 @@ PERIODIC_JOBS = {
             description="Send each user one email with the day's notices they chose to get as a digest.",
         ),
         PeriodicJob(
+            name="cases.retention",
+            function="cases.services.cases_anonymise_closed",
+            schedule=crontab(hour=2, minute=30),
+            description="Anonymise cases closed longer than THB_CASE_RETENTION_DAYS.",
+        ),
+        PeriodicJob(
             name="notifications.prune",
             function="notifications.services.notifications_prune",
             schedule=crontab(hour=3, minute=15),

@@ -29,6 +29,14 @@ def _directory_reader(user) -> bool:
     return user.is_authenticated and user.has_perm("members.view_directory")
 
 
+def _state_ncp(user) -> bool:
+    return user.is_authenticated and user.role == "ncp" and user.member_state_id is not None
+
+
+def _statistics_reader(user) -> bool:
+    return user.is_authenticated and user.has_perm("cases.view_case_statistics")
+
+
 def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
@@ -36,6 +44,8 @@ def _staff(user) -> bool:
 MAIN_NAVIGATION = [
     NavItem("Home", "home", _anonymous),
     NavItem("Dashboard", "dashboard", _signed_in),
+    NavItem("Cases", "cases:list", _state_ncp),
+    NavItem("Case statistics", "cases:statistics", _statistics_reader),
     NavItem("Experts", "members:directory", _directory_reader),
     NavItem("Contact points", "members:ncp_directory", _directory_reader),
     NavItem("Administration", "admin:index", _staff),

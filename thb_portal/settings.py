@@ -319,5 +319,10 @@ LOGGING = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_MASK_CALLABLE = "thb_portal.audit.mask_fully"
+
+THB_CASE_RETENTION_DAYS = env.int("THB_CASE_RETENTION_DAYS", default=5 * 365)
+# Cells of published statistics with fewer cases than this are suppressed (CTDC uses 11).
+THB_STATISTICS_MIN_CELL = env.int("THB_STATISTICS_MIN_CELL", default=11)
 
 PAGE_SIZE = 25

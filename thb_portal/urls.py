@@ -23,5 +23,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

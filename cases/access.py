@@ -1,0 +1,36 @@
+"""The only way from a URL id to a case or one of its records.
+
+Each answers 404 both when the object does not exist and when the user may not
+see it, so ids cannot be probed. Grants are object permissions of the state's NCP
+team (guardian); model-level permissions never open a case.
+"""
+
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from cases.models import Case, CaseDocument, CaseRecord
+
+
+def cases_for(user, perm: str = "cases.view_case"):
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+
+
+def access_case(user, pk: int, perm: str = "cases.view_case") -> Case:
+    case = cases_for(user, perm).select_related("member_state", "organisation", "case_worker").filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case.")
+    return case
+
+
+def access_case_record(user, case_pk: int, model: type[CaseRecord], pk: int, perm: str = "cases.change_case"):
+    case = access_case(user, case_pk, perm)
+    record = model.objects.filter(case=case, pk=pk).first()
+    if record is None:
+        raise Http404("No such record.")
+    return case, record
+
+
+def access_case_document(user, case_pk: int, pk: int) -> tuple[Case, CaseDocument]:
+    return access_case_record(user, case_pk, CaseDocument, pk, perm="cases.view_case")

@@ -1,0 +1,251 @@
+import django_filters
+from django import forms
+
+from cases.models import (
+    AssistanceService,
+    Case,
+    CaseIdentity,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    ConsentPurpose,
+    DataCategory,
+    ExploitationForm,
+    FollowUp,
+    Proceedings,
+    RiskAssessment,
+    Stage,
+)
+from members.models import MemberState
+from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "organisation",
+            "case_worker",
+            "trafficking_status",
+            "identified_by",
+            "gender",
+            "age_band",
+            "is_minor",
+            "guardian_appointed",
+            "best_interests_note",
+            "citizenship",
+            "country_of_recruitment",
+            "countries_of_transit",
+            "country_of_exploitation",
+            "forms_of_exploitation",
+            "means_of_control",
+            "recruitment_method",
+            "recruiter_relation",
+            "labour_sector",
+            "languages",
+            "interpretation_needed",
+            "interpretation_language",
+        ]
+        widgets = {
+            "forms_of_exploitation": forms.CheckboxSelectMultiple,
+            "means_of_control": forms.CheckboxSelectMultiple,
+            "best_interests_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    M2M_FIELDS = ("forms_of_exploitation", "means_of_control")
+
+    def __init__(self, *args, member_state: MemberState, **kwargs):
+        super().__init__(*args, **kwargs)
+        from members.models import Organisation, Role, User
+
+        # Only the state's own organisations and contact points can hold its cases.
+        self.fields["organisation"].queryset = Organisation.objects.filter(member_state=member_state)
+        self.fields["case_worker"].queryset = User.objects.active().filter(member_state=member_state, role=Role.NCP)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("guardian_appointed") and not (
+            cleaned.get("is_minor") or cleaned.get("age_band") in ("0-8", "9-17")
+        ):
+            self.add_error("guardian_appointed", "A guardian is recorded for minors only: tick “minor” first.")
+        return cleaned
+
+    def split(self) -> tuple[dict, dict]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.M2M_FIELDS}
+        m2m = {k: self.cleaned_data[k] for k in self.M2M_FIELDS}
+        return data, m2m
+
+
+class CaseFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(lookup_expr="icontains", label="Reference")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="Any stage")
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
+    form = django_filters.ModelChoiceFilter(
+        field_name="forms_of_exploitation",
+        queryset=ExploitationForm.objects.all(),
+        label="Form of exploitation",
+        empty_label="Any form",
+    )
+    opened_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Opened from", widget=DATE
+    )
+    opened_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="Opened until", widget=DATE
+    )
+
+    class Meta:
+        model = Case
+        fields = ["reference", "stage", "status", "form", "opened_from", "opened_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_bootstrap_classes(self.form)
+
+
+class StageMoveForm(BootstrapFormMixin, forms.Form):
+    to_stage = forms.ChoiceField(label="Move to", choices=())
+    reason = forms.CharField(
+        label="Reason (when not identified)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    closure_reason = forms.ChoiceField(
+        label="Reason for closing", required=False, choices=[("", "—"), *ClosureReason.choices]
+    )
+    reflection_start = forms.DateField(required=False, widget=DATE, label="Reflection period starts")
+    reflection_end = forms.DateField(required=False, widget=DATE, label="Reflection period ends")
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in allowed]
+
+
+class ReopenForm(BootstrapFormMixin, forms.Form):
+    to_stage = forms.ChoiceField(label="Reopen in stage", choices=[c for c in Stage.choices if c[0] != Stage.CLOSED])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IdentityForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = CaseIdentity
+        fields = CaseIdentity.ENCRYPTED_FIELDS
+        widgets = {
+            "given_names": forms.TextInput(attrs={"autocomplete": "off"}),
+            "family_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "date_of_birth": forms.TextInput(attrs={"autocomplete": "off"}),
+            "document_numbers": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+            "contact_details": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+            "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        }
+
+
+class RevealForm(BootstrapFormMixin, forms.Form):
+    PURPOSES = [
+        ("contact", "To contact the person"),
+        ("referral", "To prepare a referral or a meeting"),
+        ("documents", "To arrange documents or legal matters"),
+        ("verification", "To verify the record"),
+        ("other", "Other (explain)"),
+    ]
+    purpose = forms.ChoiceField(choices=PURPOSES, label="Why do you need to see the identity?")
+    note = forms.CharField(required=False, max_length=500, label="Note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("purpose") == "other" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Explain the purpose.")
+        return cleaned
+
+
+class ConsentForm(BootstrapFormMixin, forms.ModelForm):
+    purposes = forms.MultipleChoiceField(choices=ConsentPurpose.choices, widget=forms.CheckboxSelectMultiple)
+    data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple)
+    member_states = forms.ModelMultipleChoiceField(
+        queryset=MemberState.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The states the person agreed their data may go to.",
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "given_by",
+            "given_on",
+            "method",
+            "purposes",
+            "member_states",
+            "data_categories",
+            "interpreter_language",
+            "informed_of_purpose",
+            "informed_of_data_use",
+            "informed_of_research_use",
+            "informed_of_access_right",
+            "informed_of_retention",
+            "informed_of_withdrawal",
+        ]
+        widgets = {"given_on": DATE}
+
+    M2M_FIELDS = ("member_states",)
+
+    def clean(self):
+        cleaned = super().clean()
+        checklist = [name for name in self.Meta.fields if name.startswith("informed_of_")]
+        if not all(cleaned.get(name) for name in checklist):
+            raise forms.ValidationError(
+                "Consent is informed only when every point of the checklist was explained. Tick each one."
+            )
+        return cleaned
+
+
+class ConsentWithdrawForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RiskAssessmentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = RiskAssessment
+        fields = ["kind", "assessed_on", "level", "needs", "safety_plan"]
+        widgets = {
+            "assessed_on": DATE,
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "safety_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class AssistanceServiceForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = AssistanceService
+        fields = ["type", "provider", "start_date", "end_date", "status"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The service cannot end before it starts.")
+        return cleaned
+
+
+class ProceedingsForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Proceedings
+        fields = ["country", "kind", "stage", "victim_role", "outcome"]
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 2})}
+
+
+class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["due_on", "method"]
+        widgets = {"due_on": DATE}
+
+
+class FollowUpDoneForm(BootstrapFormMixin, forms.Form):
+    done_on = forms.DateField(widget=DATE)
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DocumentForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file's name.")
+    file = forms.FileField(help_text="PDF, PNG, JPEG, Word (.docx) or OpenDocument (.odt).")

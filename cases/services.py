@@ -1,0 +1,341 @@
+"""Every write on case files. Callers have already passed cases.access."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from cases.models import (
+    MINOR_AGE_BANDS,
+    Case,
+    CaseDocument,
+    CaseIdentity,
+    CaseRecord,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    FollowUp,
+    Stage,
+)
+from members.models import MemberState, Role, User
+from members.roles import team_group
+from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload
+
+logger = logging.getLogger(__name__)
+
+# The state's contact points get these on each of its cases, through the team group.
+TEAM_CASE_PERMISSIONS = ("cases.view_case", "cases.change_case", "cases.reveal_identity")
+
+# BSR-TRM measures need not come in order; these are the moves that make sense.
+_ASSISTANCE = {Stage.URGENT_ASSISTANCE, Stage.LONG_TERM_ASSISTANCE, Stage.RETURN_PREPARATION}
+ALLOWED_STAGE_MOVES: dict[str, set[str]] = {
+    Stage.PRESUMED: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, Stage.REFLECTION_PERIOD, Stage.URGENT_ASSISTANCE},
+    Stage.FORMALLY_IDENTIFIED: {Stage.REFLECTION_PERIOD, *_ASSISTANCE},
+    Stage.NOT_IDENTIFIED: {Stage.FORMALLY_IDENTIFIED},
+    Stage.REFLECTION_PERIOD: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, *_ASSISTANCE},
+    Stage.URGENT_ASSISTANCE: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, Stage.REFLECTION_PERIOD, *_ASSISTANCE},
+    Stage.LONG_TERM_ASSISTANCE: {Stage.RETURN_PREPARATION, Stage.FOLLOW_UP},
+    Stage.RETURN_PREPARATION: {Stage.LONG_TERM_ASSISTANCE, Stage.RETURNED},
+    Stage.RETURNED: {Stage.FOLLOW_UP},
+    Stage.FOLLOW_UP: {Stage.LONG_TERM_ASSISTANCE},
+    Stage.CLOSED: set(),
+}
+for _stage, _targets in ALLOWED_STAGE_MOVES.items():
+    _targets.discard(_stage)
+    if _stage != Stage.CLOSED:
+        _targets.add(Stage.CLOSED)  # any open case may be closed, with a reason
+
+
+def allowed_stage_moves(case: Case) -> list[str]:
+    return [stage for stage in Stage.values if stage in ALLOWED_STAGE_MOVES[case.stage]]
+
+
+def _status_for(stage: str, closure_reason: str) -> str:
+    if stage == Stage.CLOSED:
+        return CaseStatus.CLOSED_REFERRED if closure_reason == ClosureReason.REFERRED else CaseStatus.CLOSED
+    if stage == Stage.FOLLOW_UP:
+        return CaseStatus.FOLLOW_UP
+    return CaseStatus.ACTIVE
+
+
+def _log(case: Case, *, by: User | None, action: int, what: str, **extra) -> None:
+    """An audit entry that says what was read or done, never the identity's values."""
+    LogEntry.objects.log_create(
+        case,
+        force_log=True,
+        action=action,
+        actor=by,
+        changes={},
+        additional_data={"case_id": case.pk, "what": what, **extra},
+    )
+
+
+@transaction.atomic
+def case_create(*, member_state: MemberState, by: User, data: dict, m2m: dict | None = None) -> Case:
+    """Open a case with the next reference of its state and year (EE-2026-0042)."""
+    # Locking the state's row serialises reference allocation for that state only.
+    MemberState.objects.select_for_update().get(pk=member_state.pk)
+    year = timezone.localdate().year
+    last = Case.objects.filter(member_state=member_state, year=year).aggregate(last=Max("sequence"))["last"]
+    sequence = (last or 0) + 1
+    case = Case(
+        member_state=member_state,
+        year=year,
+        sequence=sequence,
+        reference=f"{member_state.code}-{year}-{sequence:04d}",
+        created_by=by,
+        **data,
+    )
+    if case.age_band in MINOR_AGE_BANDS:
+        case.is_minor = True
+    case.full_clean()
+    case.save()
+    for name, values in (m2m or {}).items():
+        getattr(case, name).set(values)
+    ncp_team = team_group(member_state, Role.NCP)
+    for permission in TEAM_CASE_PERMISSIONS:
+        assign_perm(permission, ncp_team, case)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by: User, data: dict, m2m: dict | None = None) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    for name, value in data.items():
+        setattr(case, name, value)
+    if case.age_band in MINOR_AGE_BANDS:
+        case.is_minor = True
+    case.full_clean()
+    case.save(update_fields=[*data.keys(), "is_minor", "updated_at"])
+    for name, values in (m2m or {}).items():
+        getattr(case, name).set(values)
+    return case
+
+
+@transaction.atomic
+def case_move_stage(
+    *,
+    case: Case,
+    to_stage: str,
+    by: User,
+    reason: str = "",
+    closure_reason: str = "",
+    reflection_start=None,
+    reflection_end=None,
+) -> Case:
+    """Move a case to another stage, if that move is allowed from where it is now."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to_stage not in Stage.values:
+        raise ValidationError(f"“{to_stage}” is not a stage.")
+    if to_stage not in ALLOWED_STAGE_MOVES[case.stage]:
+        if case.stage == Stage.CLOSED:
+            raise ValidationError("The case is closed. Reopen it, with a reason, before moving it.")
+        raise ValidationError(f"A case cannot move from “{Stage(case.stage).label}” to “{Stage(to_stage).label}”.")
+    update = ["stage", "status", "stage_changed_at"]
+    if to_stage == Stage.NOT_IDENTIFIED:
+        if not reason.strip():
+            raise ValidationError("Give the reason why the person was not identified.")
+        case.not_identified_reason = reason.strip()
+        update.append("not_identified_reason")
+    if to_stage == Stage.REFLECTION_PERIOD:
+        if not reflection_start or not reflection_end:
+            raise ValidationError("Give the start and end of the reflection and recovery period.")
+        if reflection_end < reflection_start:
+            raise ValidationError("The reflection period cannot end before it starts.")
+        case.reflection_start, case.reflection_end = reflection_start, reflection_end
+        update += ["reflection_start", "reflection_end"]
+    if to_stage == Stage.CLOSED:
+        if closure_reason not in ClosureReason.values:
+            raise ValidationError("Choose the reason for closing the case.")
+        case.closure_reason = closure_reason
+        case.closed_at = timezone.now()
+        update += ["closure_reason", "closed_at"]
+    case.stage = to_stage
+    case.status = _status_for(to_stage, case.closure_reason)
+    case.stage_changed_at = timezone.now()
+    case.save(update_fields=update)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, to_stage: str, reason: str, by: User) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.stage != Stage.CLOSED:
+        raise ValidationError("Only a closed case can be reopened.")
+    if case.anonymised_at:
+        raise ValidationError("This case was anonymised after its retention period and cannot be reopened.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for reopening the case.")
+    if to_stage not in Stage.values or to_stage == Stage.CLOSED:
+        raise ValidationError("Choose the stage the reopened case starts in.")
+    case.stage = to_stage
+    case.status = _status_for(to_stage, "")
+    case.closure_reason = ""
+    case.closed_at = None
+    case.reopened_reason = reason.strip()
+    case.stage_changed_at = timezone.now()
+    case.save(update_fields=["stage", "status", "closure_reason", "closed_at", "reopened_reason", "stage_changed_at"])
+    return case
+
+
+@transaction.atomic
+def identity_save(*, case: Case, by: User, data: dict) -> CaseIdentity:
+    identity, _ = CaseIdentity.objects.get_or_create(case=case)
+    changed = [name for name in CaseIdentity.ENCRYPTED_FIELDS if name in data and getattr(identity, name) != data[name]]
+    for name in changed:
+        setattr(identity, name, data[name])
+    identity.save()
+    if changed:
+        # Which fields changed, never their values.
+        _log(case, by=by, action=LogEntry.Action.UPDATE, what="identity changed", fields=changed)
+    return identity
+
+
+@transaction.atomic
+def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> CaseIdentity | None:
+    """Return the identity for display, and record who saw it, when and why."""
+    _log(case, by=by, action=LogEntry.Action.ACCESS, what="identity revealed", purpose=purpose, note=note[:500])
+    return CaseIdentity.objects.filter(case=case).first()
+
+
+def case_read_record(*, case: Case, by: User, what: str, **extra) -> None:
+    _log(case, by=by, action=LogEntry.Action.ACCESS, what=what, **extra)
+
+
+@transaction.atomic
+def case_record_add(*, case: Case, record: CaseRecord, by: User, m2m: dict | None = None) -> CaseRecord:
+    """Add a consent, assessment, service, proceedings or follow-up to a case."""
+    if case.anonymised_at:
+        raise ValidationError("This case was anonymised; nothing can be added to it.")
+    record.case = case
+    record.recorded_by = by
+    record.recorded_at = timezone.now()
+    record.full_clean()
+    record.save()
+    for name, values in (m2m or {}).items():
+        getattr(record, name).set(values)
+    return record
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: User, reason: str) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at:
+        raise ValidationError("This consent was already withdrawn.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the withdrawal, as the person stated it.")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawal_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    return consent
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_on:
+        raise ValidationError("This follow-up was already recorded as done.")
+    follow_up.done_on = done_on
+    follow_up.outcome = outcome
+    follow_up.full_clean()
+    follow_up.save(update_fields=["done_on", "outcome"])
+    return follow_up
+
+
+def _document_storage_name(checked) -> str:
+    return f"{uuid.uuid4().hex}{checked.extension}"
+
+
+@transaction.atomic
+def document_upload(*, case: Case, upload, title: str, by: User) -> CaseDocument:
+    """Store a checked file under a generated name; a refused file leaves nothing behind."""
+    if case.anonymised_at:
+        raise ValidationError("This case was anonymised; documents cannot be added.")
+    checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
+    document = CaseDocument(
+        case=case,
+        title=title.strip() or checked.original_name,
+        original_name=checked.original_name,
+        content_type=checked.file_type.mime_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        recorded_by=by,
+    )
+    document.file.save(_document_storage_name(checked), upload, save=False)
+    try:
+        document.full_clean(exclude=["file"])
+        document.save()
+    except Exception:
+        # The row could not be written: the stored file must not outlive it.
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+# Retention ---------------------------------------------------------------------------
+
+ANONYMISED_TEXT_FIELDS = [
+    "not_identified_reason",
+    "best_interests_note",
+    "reopened_reason",
+    "languages",
+    "interpretation_language",
+]
+
+
+def _anonymise(case: Case) -> None:
+    CaseIdentity.objects.filter(case=case).delete()
+    for document in CaseDocument.objects.filter(case=case):
+        document.file.delete(save=False)
+        document.delete()
+    case.consents.update(interpreter_language="", withdrawal_reason="")
+    case.riskassessments.update(needs="", safety_plan="")
+    case.assistanceservices.update(provider="")
+    case.proceedingss.update(outcome="")
+    case.followups.update(outcome="")
+    for name in ANONYMISED_TEXT_FIELDS:
+        setattr(case, name, "")
+    case.case_worker = None
+    case.organisation = None
+    case.anonymised_at = timezone.now()
+    case.save(update_fields=[*ANONYMISED_TEXT_FIELDS, "case_worker", "organisation", "anonymised_at"])
+    # The bulk updates above bypass the audit signals, so the run is logged here.
+    _log(case, by=None, action=LogEntry.Action.UPDATE, what="anonymised after the retention period")
+
+
+def cases_anonymise_closed(*, now=None, dry_run: bool = False) -> dict:
+    """Anonymise cases closed longer than THB_CASE_RETENTION_DAYS; keeps what statistics need."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.THB_CASE_RETENTION_DAYS)
+    due = Case.objects.closed().not_anonymised().filter(closed_at__lt=cutoff).order_by("pk")
+    references = list(due.values_list("reference", flat=True))
+    if not dry_run:
+        for case in due:
+            with transaction.atomic():
+                _anonymise(case)
+    return {
+        "anonymised": 0 if dry_run else len(references),
+        "due": len(references),
+        "dry_run": dry_run,
+        "references": references[:100],
+    }
+
+
+def identities_reencrypt(*, batch_size: int = 500) -> int:
+    """Rewrite every identity with the newest key; raises DecryptionError on a value no key opens."""
+    count, last_pk = 0, 0
+    while batch := list(CaseIdentity.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
+        with transaction.atomic():
+            for identity in batch:
+                # Reading decrypts with whichever key fits; saving encrypts with the newest.
+                identity.save(update_fields=CaseIdentity.ENCRYPTED_FIELDS)
+        count += len(batch)
+        last_pk = batch[-1].pk
+    return count

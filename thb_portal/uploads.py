@@ -1,0 +1,130 @@
+"""Checks every uploaded file passes before anything is stored (DESIGN.md section 7).
+
+The type comes from the content (puremagic, plus a look inside zip containers for
+office formats), and must agree with the name's extension; the size is capped; the
+name must be a plain file name. Stored names are generated elsewhere, never taken
+from the upload.
+"""
+
+import hashlib
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import puremagic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    label: str
+    mime_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileType("pdf", "PDF", "application/pdf", (".pdf",))
+PNG = FileType("png", "PNG image", "image/png", (".png",))
+JPEG = FileType("jpeg", "JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileType(
+    "docx", "Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
+)
+XLSX = FileType(
+    "xlsx", "Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
+)
+ODT = FileType("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+
+CASE_DOCUMENT_TYPES = (PDF, PNG, JPEG, DOCX, ODT)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    file_type: FileType
+    size: int
+    sha256: str
+    original_name: str
+
+    @property
+    def extension(self) -> str:
+        return self.file_type.extensions[0]
+
+
+def _zip_office_type(upload) -> FileType | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT.mime_type.encode():
+                return ODT
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def detect_type(upload) -> FileType | None:
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if not head:
+        return None
+    try:
+        candidates = puremagic.magic_string(head)
+    except puremagic.PureError:
+        candidates = []
+    extensions = {candidate.extension.lower() for candidate in candidates}
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_office_type(upload)
+    for file_type in (PDF, PNG, JPEG):
+        if extensions & set(file_type.extensions):
+            return file_type
+    return None
+
+
+def check_file_name(name: str) -> str:
+    """A plain file name, or ValidationError: no folders, no '..', no control characters."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise ValidationError("The file has no name.")
+    if len(name) > 200:
+        raise ValidationError("The file name is longer than 200 characters; rename the file.")
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise ValidationError("The file name contains control characters; rename the file.")
+    if "/" in name or "\\" in name or ".." in PurePosixPath(name).parts or name.startswith("..") or ":" in name:
+        raise ValidationError("The file name must be a plain name, without folders; rename the file.")
+    return name
+
+
+def check_upload(upload, *, allowed: tuple[FileType, ...], max_bytes: int | None = None) -> CheckedUpload:
+    """Check an uploaded file; raises ValidationError with a message for the user."""
+    max_bytes = max_bytes or settings.THB_MAX_UPLOAD_BYTES
+    name = check_file_name(upload.name)
+    if upload.size == 0:
+        raise ValidationError("The file is empty.")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB."
+        )
+    file_type = detect_type(upload)
+    allowed_labels = ", ".join(t.label for t in allowed)
+    if file_type is None or file_type not in allowed:
+        raise ValidationError(f"This kind of file is not accepted. Accepted: {allowed_labels}.")
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in file_type.extensions:
+        raise ValidationError(
+            f"The file is a {file_type.label} but its name ends in “{suffix or 'nothing'}”; "
+            f"a {file_type.label} should end in {' or '.join(file_type.extensions)}."
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(file_type=file_type, size=upload.size, sha256=digest.hexdigest(), original_name=name)
