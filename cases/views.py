@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +10,12 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
-from cases.models import Consent, FollowUp, Stage
+from cases.models import CaseIdentity, Consent, FollowUp, Stage
 from members.models import Role
+from thb_portal.encryption import DecryptionError
 from thb_portal.pagination import paginate, querystring_without_page
+
+logger = logging.getLogger(__name__)
 
 # The sub-records a case's page can add, each with its form and a heading.
 RECORD_FORMS = {
@@ -23,7 +28,9 @@ RECORD_FORMS = {
 
 
 def _require_ncp(request: HttpRequest) -> None:
-    # Case pages belong to contact points; anyone else gets 403 for the page itself.
+    # The list and the create page belong to contact points: anyone else gets 403.
+    # Pages of one case need no such check: cases.access answers 404 to anyone
+    # without the state's grant, whatever their role.
     if request.user.role != Role.NCP or request.user.member_state_id is None:
         raise PermissionDenied
 
@@ -65,7 +72,6 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk)
     services.case_read_record(case=case, by=request.user, what="case viewed")
     context = {
@@ -78,7 +84,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proceedings": case.proceedingss.all(),
         "follow_ups": case.followups.all(),
         "documents": case.casedocuments.all(),
-        "has_identity": hasattr(case, "identity"),
+        # exists(), not case.identity: the page must not decrypt what it does not show.
+        "has_identity": CaseIdentity.objects.filter(case=case).exists(),
         "stage_form": forms.StageMoveForm(allowed=services.allowed_stage_moves(case)),
         "reopen_form": forms.ReopenForm(),
         "reveal_form": forms.RevealForm(),
@@ -90,7 +97,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.CaseForm(request.POST or None, instance=case, member_state=case.member_state)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +114,6 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.StageMoveForm(request.POST, allowed=services.allowed_stage_moves(case))
     status = 200
@@ -136,7 +141,6 @@ def case_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.ReopenForm(request.POST)
     if form.is_valid():
@@ -154,9 +158,12 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.reveal_identity")
-    identity = getattr(case, "identity", None)
+    try:
+        identity = getattr(case, "identity", None)
+    except DecryptionError:
+        logger.exception("Identity of case %s cannot be decrypted", case.pk)
+        return render(request, "cases/identity_revealed.html", {"case": case, "decryption_failed": True}, status=503)
     form = forms.IdentityForm(request.POST or None, instance=identity)
     if request.method == "POST" and form.is_valid():
         services.identity_save(case=case, by=request.user, data=form.cleaned_data)
@@ -172,12 +179,15 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.reveal_identity")
     form = forms.RevealForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/_identity.html", {"case": case, "reveal_form": form}, status=400)
-    identity = services.identity_reveal(case=case, by=request.user, **form.cleaned_data)
+    try:
+        identity = services.identity_reveal(case=case, by=request.user, **form.cleaned_data)
+    except DecryptionError:
+        logger.exception("Identity of case %s cannot be decrypted", case.pk)
+        return render(request, "cases/_identity.html", {"case": case, "decryption_failed": True}, status=503)
     response = render(request, "cases/_identity.html", {"case": case, "identity": identity, "revealed": True})
     if not request.htmx:
         response = render(request, "cases/identity_revealed.html", {"case": case, "identity": identity})
@@ -186,7 +196,6 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.change_case")
     if kind not in RECORD_FORMS:
         from django.http import Http404
@@ -208,7 +217,6 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    _require_ncp(request)
     case, consent = access_case_record(request.user, pk, Consent, consent_pk)
     form = forms.ConsentWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +232,6 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 @login_required
 def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
-    _require_ncp(request)
     case, follow_up = access_case_record(request.user, pk, FollowUp, follow_up_pk)
     form = forms.FollowUpDoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +247,6 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 
 @login_required
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -265,7 +271,6 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    _require_ncp(request)
     case, document = access_case_document(request.user, pk, document_pk)
     services.case_read_record(case=case, by=request.user, what="document downloaded", document_id=document.pk)
     return FileResponse(
@@ -278,7 +283,6 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @login_required
 def case_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_ncp(request)
     case = access_case(request.user, pk)
     page = paginate(request, selectors.case_audit_trail(case=case), per_page=50)
     return render(request, "cases/audit.html", {"case": case, "page": page})
