@@ -1,3 +1,6 @@
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from thb_portal.encryption import decrypt_text, encrypt_text
@@ -21,3 +24,20 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt_text(value)
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value encrypted at rest with the same key ring (for snapshots and plans)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return None
+        return json.loads(decrypt_text(value))
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_text(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+    def to_python(self, value):
+        return value

@@ -145,6 +145,9 @@ def seed_demo() -> list[tuple[str, str]]:
     from cases.demo import seed_demo_cases
 
     seed_demo_cases()
+    from referrals.demo import seed_demo_referrals
+
+    seed_demo_referrals()
     return logins
 
 

@@ -72,6 +72,25 @@ KINDS: dict[str, NotificationKind] = {
             description="The secretariat changed your role, member state or organisation.",
         ),
         NotificationKind(
+            key="referral_update",
+            label="Referral updates",
+            description="A step, message or document on a referral of your state.",
+            roles=("ncp",),
+        ),
+        NotificationKind(
+            key="referral_overdue",
+            label="Overdue referrals",
+            description="A sent referral was not acknowledged by its deadline.",
+            roles=("ncp", "secretariat"),
+        ),
+        NotificationKind(
+            key="referral_follow_up",
+            label="Referral follow-up reminders",
+            description="Time to follow up a completed referral (3, 6 and 12 months after).",
+            roles=("ncp",),
+            default_email=EmailMode.DIGEST,
+        ),
+        NotificationKind(
             key="announcement",
             label="Announcements",
             description="Announcements and alerts from the CBSS Secretariat.",

@@ -35,6 +35,24 @@ PERIODIC_JOBS = {
             description="Send each user one email with the day's notices they chose to get as a digest.",
         ),
         PeriodicJob(
+            name="referrals.overdue",
+            function="referrals.services.referrals_mark_overdue",
+            schedule=15 * 60.0,
+            description="Mark sent referrals past their acknowledgement deadline as overdue and tell both sides.",
+        ),
+        PeriodicJob(
+            name="referrals.follow_up",
+            function="referrals.services.referrals_follow_up_reminders",
+            schedule=crontab(hour=7, minute=0),
+            description="Remind sending states to follow up completed referrals (3, 6, 12 months).",
+        ),
+        PeriodicJob(
+            name="referrals.access_expiry",
+            function="referrals.services.referrals_expire_access",
+            schedule=crontab(hour=2, minute=45),
+            description="End the receiving state's access to closed referrals after the access period.",
+        ),
+        PeriodicJob(
             name="cases.retention",
             function="cases.services.cases_anonymise_closed",
             schedule=crontab(hour=2, minute=30),

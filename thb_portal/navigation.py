@@ -37,6 +37,10 @@ def _statistics_reader(user) -> bool:
     return user.is_authenticated and user.has_perm("cases.view_case_statistics")
 
 
+def _referral_statistics_reader(user) -> bool:
+    return user.is_authenticated and user.has_perm("referrals.view_referral_statistics")
+
+
 def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
@@ -45,7 +49,9 @@ MAIN_NAVIGATION = [
     NavItem("Home", "home", _anonymous),
     NavItem("Dashboard", "dashboard", _signed_in),
     NavItem("Cases", "cases:list", _state_ncp),
+    NavItem("Referrals", "referrals:inbox", _state_ncp),
     NavItem("Case statistics", "cases:statistics", _statistics_reader),
+    NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader),
     NavItem("Experts", "members:directory", _directory_reader),
     NavItem("Contact points", "members:ncp_directory", _directory_reader),
     NavItem("Administration", "admin:index", _staff),

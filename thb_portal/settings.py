@@ -321,6 +321,15 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_MASK_CALLABLE = "thb_portal.audit.mask_fully"
 
+# BSR-TRM referrals: acknowledgement deadlines in working days, follow-up reminders after
+# completion (months), and how long the receiving state keeps access after closing.
+THB_REFERRAL_ACK_WORKING_DAYS = {
+    "urgent": env.int("THB_REFERRAL_ACK_DAYS_URGENT", default=1),
+    "normal": env.int("THB_REFERRAL_ACK_DAYS_NORMAL", default=5),
+}
+THB_REFERRAL_FOLLOW_UP_MONTHS = [int(m) for m in env.list("THB_REFERRAL_FOLLOW_UP_MONTHS", default=["3", "6", "12"])]
+THB_REFERRAL_ACCESS_DAYS = env.int("THB_REFERRAL_ACCESS_DAYS", default=90)
+
 THB_CASE_RETENTION_DAYS = env.int("THB_CASE_RETENTION_DAYS", default=5 * 365)
 # Cells of published statistics with fewer cases than this are suppressed (CTDC uses 11).
 THB_STATISTICS_MIN_CELL = env.int("THB_STATISTICS_MIN_CELL", default=11)

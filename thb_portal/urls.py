@@ -24,5 +24,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,8 +6,15 @@ from members.models import Role
 EXPECTED_MAIN_NAVIGATION = {
     None: ["Home"],
     "": ["Dashboard"],  # an account without a role (for example a fresh superuser)
-    Role.SECRETARIAT: ["Dashboard", "Case statistics", "Experts", "Contact points", "Administration"],
-    Role.NCP: ["Dashboard", "Cases", "Experts", "Contact points"],
+    Role.SECRETARIAT: [
+        "Dashboard",
+        "Case statistics",
+        "Referral statistics",
+        "Experts",
+        "Contact points",
+        "Administration",
+    ],
+    Role.NCP: ["Dashboard", "Cases", "Referrals", "Experts", "Contact points"],
     Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Experts", "Contact points"],
     Role.TRAINER: ["Dashboard", "Experts", "Contact points"],
     Role.OBSERVER: ["Dashboard", "Experts", "Contact points"],
@@ -25,7 +32,8 @@ def test_each_role_sees_exactly_its_navigation(client, make_user, mfa_user, role
     labels = [item.label for item in response.context["navigation"]["main"]]
     assert labels == EXPECTED_MAIN_NAVIGATION[role]
     html = response.content.decode()
-    for label in {"Cases", "Case statistics", "Experts", "Contact points", "Administration"} - set(labels):
+    all_labels = {"Cases", "Referrals", "Case statistics", "Referral statistics", "Experts", "Contact points"}
+    for label in (all_labels | {"Administration"}) - set(labels):
         assert f">{label}</a>" not in html
 
 

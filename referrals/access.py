@@ -1,0 +1,36 @@
+"""From a URL id to a referral: 404 for missing and for not-yours alike.
+
+Access is the object permission of a state's NCP team: the sending team from the
+draft on, the receiving team from sending until it is revoked.
+"""
+
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from referrals.models import Referral, ReferralDocument
+
+
+def referrals_for(user, perm: str = "referrals.view_referral"):
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    return get_objects_for_user(user, perm, klass=Referral, accept_global_perms=False, with_superuser=False)
+
+
+def access_referral(user, pk: int, perm: str = "referrals.view_referral") -> Referral:
+    referral = (
+        referrals_for(user, perm)
+        .select_related("sending_state", "receiving_state", "sending_contact", "receiving_contact", "case")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def access_referral_document(user, referral_pk: int, pk: int) -> tuple[Referral, ReferralDocument]:
+    referral = access_referral(user, referral_pk)
+    document = ReferralDocument.objects.filter(referral=referral, pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    return referral, document

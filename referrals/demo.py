@@ -1,0 +1,80 @@
+"""Demo referrals between demo states, in several states of the mechanism, one overdue."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, Consent
+from members.models import MemberState, Role, User
+from referrals import services
+from referrals.models import Referral
+
+# (sending state, receiving state, actions taken by the receiving side)
+ROUTES = [
+    ("EE", "LV", ["acknowledge", "accept", "complete"]),
+    ("LT", "PL", ["acknowledge"]),
+    ("FI", "SE", []),  # left unacknowledged past its deadline: overdue
+    ("SE", "EE", ["decline"]),
+]
+
+
+def _ncps(code: str) -> list[User]:
+    return list(User.objects.filter(member_state__code=code, role=Role.NCP).order_by("pk"))
+
+
+@transaction.atomic
+def seed_demo_referrals() -> int:
+    if Referral.objects.exists():
+        return 0
+    created = 0
+    for sending, receiving, actions in ROUTES:
+        sender, receiver_state = _ncps(sending)[0], MemberState.objects.get(code=receiving)
+        case = Case.objects.filter(member_state__code=sending).exclude(stage="closed").order_by("pk").first()
+        consent = Consent.objects.filter(case=case).first()
+        if case is None or consent is None:
+            continue
+        consent.member_states.add(receiver_state)
+        referral = services.referral_create(
+            case=case,
+            by=sender,
+            data={
+                "receiving_state": receiver_state,
+                "purpose": "assistance",
+                "urgency": "urgent" if sending == "FI" else "normal",
+                "consent": consent,
+                "shared_categories": ["case_variables", "risk"],
+            },
+        )
+        referral = services.referral_transition(referral=referral, action="send", by=sender)
+        receiver = _ncps(receiving)[0]
+        data = {
+            "acknowledge": {"receiving_contact": receiver, "receiving_alternate": receiver},
+            "accept": {"met_by": "Shelter staff", "meeting_place": "Bus station", "meeting_time": timezone.now()},
+            "complete": {"arrived_on": timezone.localdate()},
+            "decline": {"reason": "No shelter place for the requested dates."},
+        }
+        for action in actions:
+            if action == "acknowledge":
+                # The demo has one contact point per state, who is also the alternate's stand-in.
+                alternate = User.objects.filter(member_state=receiver_state, role=Role.NCP).exclude(pk=receiver.pk)
+                data["acknowledge"]["receiving_alternate"] = alternate.first() or _demo_alternate(receiver)
+            referral = services.referral_transition(referral=referral, action=action, by=receiver, data=data[action])
+        if sending == "FI":
+            Referral.objects.filter(pk=referral.pk).update(
+                sent_at=timezone.now() - timedelta(days=4), ack_deadline=timezone.now() - timedelta(days=2)
+            )
+        created += 1
+    services.referrals_mark_overdue()
+    return created
+
+
+def _demo_alternate(receiver: User) -> User:
+    from members.services import user_set_role
+
+    alternate, _ = User.objects.get_or_create(
+        email=f"ncp2.{receiver.member_state.code.lower()}@example.org",
+        defaults={"full_name": f"{receiver.member_state.name} Alternate Contact Point", "password": receiver.password},
+    )
+    user_set_role(user=alternate, role=Role.NCP, member_state=receiver.member_state, organisation=receiver.organisation)
+    return alternate

@@ -1,0 +1,131 @@
+import django_filters
+from django import forms
+
+from cases.models import Consent, DataCategory
+from members.models import MemberState, Role, User
+from referrals.models import Purpose, Referral, ReferralStatus, Service, Urgency
+from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ReferralForm(BootstrapFormMixin, forms.ModelForm):
+    requested_services = forms.MultipleChoiceField(
+        choices=Service.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    shared_categories = forms.MultipleChoiceField(
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Data to share",
+        help_text="Share only what the planned services need. The consent must cover each category.",
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "receiving_state",
+            "purpose",
+            "urgency",
+            "requested_services",
+            "consent",
+            "shared_categories",
+            "safeguard",
+            "safeguard_note",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "safeguard_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_state"].queryset = MemberState.objects.active().exclude(pk=case.member_state_id)
+        self.fields["consent"].queryset = Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+        self.fields["consent"].help_text = "The consent this referral relies on."
+        self.fields["safeguard"].help_text = "Needed when the receiving state is outside the EU/EEA."
+
+
+class AcknowledgeForm(BootstrapFormMixin, forms.Form):
+    receiving_contact = forms.ModelChoiceField(queryset=User.objects.none(), label="Key contact")
+    receiving_alternate = forms.ModelChoiceField(queryset=User.objects.none(), label="Alternate contact")
+    assessment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="First feedback on risks and needs"
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        contacts = User.objects.active().filter(member_state_id=referral.receiving_state_id, role=Role.NCP)
+        self.fields["receiving_contact"].queryset = contacts
+        self.fields["receiving_alternate"].queryset = contacts
+
+
+class AcceptForm(BootstrapFormMixin, forms.Form):
+    met_by = forms.CharField(label="Who meets the person", max_length=200)
+    meeting_place = forms.CharField(label="Where", max_length=200)
+    meeting_time = forms.DateTimeField(label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reception plan")
+
+
+class CompleteForm(BootstrapFormMixin, forms.Form):
+    arrived_on = forms.DateField(label="Arrival or start of services", widget=DATE)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferOnwardForm(BootstrapFormMixin, forms.Form):
+    third_state = forms.ModelChoiceField(queryset=MemberState.objects.active(), label="Refer on to")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ACTION_FORMS = {
+    "send": NoteForm,
+    "acknowledge": AcknowledgeForm,
+    "accept": AcceptForm,
+    "start": NoteForm,
+    "complete": CompleteForm,
+    "close": NoteForm,
+    "decline": ReasonForm,
+    "withdraw": ReasonForm,
+    "consent_withdrawn": ReasonForm,
+    "refer_onward": ReferOnwardForm,
+}
+
+
+def action_form(action: str, referral: Referral, data=None):
+    form_class = ACTION_FORMS[action]
+    kwargs = {"referral": referral} if form_class is AcknowledgeForm else {}
+    return form_class(data, prefix=action, **kwargs)
+
+
+class MessageForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Message")
+    attachment = forms.FileField(required=False, help_text="PDF, PNG, JPEG, Word (.docx) or OpenDocument (.odt).")
+
+
+class ReferralFilter(django_filters.FilterSet):
+    state = django_filters.ModelChoiceFilter(
+        queryset=MemberState.objects.active(), method="filter_state", label="Other state", empty_label="Any state"
+    )
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, empty_label="Any urgency")
+    purpose = django_filters.ChoiceFilter(choices=Purpose.choices, empty_label="Any purpose")
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, empty_label="Any status")
+    sent_from = django_filters.DateFilter(field_name="sent_at", lookup_expr="date__gte", label="Sent from", widget=DATE)
+    sent_to = django_filters.DateFilter(field_name="sent_at", lookup_expr="date__lte", label="Sent until", widget=DATE)
+
+    class Meta:
+        model = Referral
+        fields = ["state", "urgency", "purpose", "status", "sent_from", "sent_to"]
+
+    def __init__(self, *args, direction: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.direction = direction
+        apply_bootstrap_classes(self.form)
+
+    def filter_state(self, queryset, name, value):
+        field = "sending_state" if self.direction == "inbox" else "receiving_state"
+        return queryset.filter(**{field: value})

@@ -1,0 +1,499 @@
+"""Every write on referrals: drafting, the guarded transitions, messages, and the jobs.
+
+A transition locks the referral's row, checks that the action is allowed from the
+current status and by the acting side, writes its immutable event (unique per
+kind), changes the grants, and notifies the other side through the outbox, all in
+one transaction. Two people acting at once: the second finds the status changed.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.models import Case, CaseIdentity, Consent, DataCategory
+from members.models import MemberState, Role, User
+from members.roles import team_group
+from notifications.services import notify
+from referrals.models import (
+    CONSENT_PURPOSE_FOR,
+    ENDED_STATUSES,
+    EventKind,
+    Referral,
+    ReferralDocument,
+    ReferralEvent,
+    ReferralMessage,
+    ReferralStatus,
+    Side,
+)
+from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload
+
+SENDER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
+RECEIVER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
+
+
+def side_of(referral: Referral, user: User) -> str | None:
+    if user.member_state_id == referral.sending_state_id:
+        return Side.SENDING
+    if user.member_state_id == referral.receiving_state_id:
+        return Side.RECEIVING
+    return None
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """The moment `days` working days (Monday to Friday) after `start`."""
+    moment = start
+    remaining = days
+    while remaining > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            remaining -= 1
+    return moment
+
+
+def _state_contacts(state: MemberState):
+    return User.objects.active().filter(member_state=state, role=Role.NCP)
+
+
+def _notify_side(referral: Referral, side: str, text: str, *, actor: User | None, kind: str = "referral_update"):
+    state = referral.sending_state if side == Side.SENDING else referral.receiving_state
+    notify(
+        recipients=_state_contacts(state),
+        kind=kind,
+        text=f"{referral.reference}: {text}",
+        link=referral.get_absolute_url(),
+        target=referral,
+        actor=actor,
+    )
+
+
+# Drafting ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(*, case: Case, by: User, data: dict) -> Referral:
+    """A draft referral of a case; only the sending state sees it until it is sent."""
+    count = Referral.objects.filter(case=case).count()
+    referral = Referral(
+        case=case,
+        sending_state=case.member_state,
+        sending_contact=by,
+        reference=f"{case.reference}-R{count + 1}",
+        **data,
+    )
+    _check_draft(referral)
+    referral.full_clean()
+    referral.save()
+    sending_team = team_group(referral.sending_state, Role.NCP)
+    for permission in SENDER_PERMISSIONS:
+        assign_perm(permission, sending_team, referral)
+    return referral
+
+
+def _check_draft(referral: Referral) -> None:
+    if referral.receiving_state_id == referral.sending_state_id:
+        raise ValidationError({"receiving_state": "A referral goes to another state."})
+    if referral.consent.case_id != referral.case_id:
+        raise ValidationError({"consent": "Choose a consent recorded on this case."})
+    unknown = set(referral.shared_categories) - set(DataCategory.values)
+    if unknown:
+        raise ValidationError({"shared_categories": f"Unknown data categories: {', '.join(sorted(unknown))}."})
+    if not referral.shared_categories:
+        raise ValidationError({"shared_categories": "Choose what the referral shares."})
+
+
+def send_guard_problems(referral: Referral) -> list[str]:
+    """Why the referral cannot be sent yet; empty when it can."""
+    consent: Consent = referral.consent
+    problems = []
+    if consent.withdrawn_at:
+        problems.append("The consent it relies on was withdrawn.")
+    if "referral" not in consent.purposes:
+        problems.append("The consent does not cover a referral.")
+    needed_purpose = CONSENT_PURPOSE_FOR[referral.purpose]
+    if needed_purpose not in consent.purposes:
+        problems.append(f"The consent does not cover the purpose “{referral.get_purpose_display()}”.")
+    if not consent.member_states.filter(pk=referral.receiving_state_id).exists():
+        problems.append(f"The consent does not cover sharing with {referral.receiving_state.name}.")
+    uncovered = [c for c in referral.shared_categories if c not in consent.data_categories]
+    if uncovered:
+        labels = ", ".join(DataCategory(c).label for c in uncovered)
+        problems.append(f"The consent does not cover these data categories: {labels}.")
+    if not referral.receiving_state.is_eu_eea and not referral.safeguard:
+        problems.append(
+            f"{referral.receiving_state.name} is outside the EU/EEA: record the transfer safeguard before sending."
+        )
+    return problems
+
+
+def build_snapshot(referral: Referral) -> dict:
+    """Exactly the categories the sender chose to share, as they are now."""
+    case = referral.case
+    categories = set(referral.shared_categories)
+    snapshot: dict = {"case_reference": case.reference, "taken_at": timezone.now().isoformat()}
+    if DataCategory.CASE_VARIABLES in categories:
+        snapshot["case_variables"] = {
+            "stage": case.get_stage_display(),
+            "trafficking_status": case.get_trafficking_status_display(),
+            "gender": case.get_gender_display(),
+            "age_band": case.get_age_band_display(),
+            "minor": "yes" if case.is_minor else "no",
+            "citizenship": case.citizenship.name if case.citizenship else "",
+            "country_of_exploitation": case.country_of_exploitation.name if case.country_of_exploitation else "",
+            "forms_of_exploitation": ", ".join(f.name for f in case.forms_of_exploitation.all()),
+            "means_of_control": ", ".join(m.name for m in case.means_of_control.all()),
+            "languages": case.languages,
+            "interpretation": case.interpretation_language if case.interpretation_needed else "",
+        }
+    if DataCategory.RISK in categories:
+        latest = case.riskassessments.order_by("-assessed_on", "-pk").first()
+        snapshot["risk"] = (
+            {
+                "assessed_on": latest.assessed_on.isoformat(),
+                "level": latest.get_level_display(),
+                "needs": latest.needs,
+                "safety_plan": latest.safety_plan,
+            }
+            if latest
+            else None
+        )
+    if DataCategory.PROCEEDINGS in categories:
+        snapshot["proceedings"] = [
+            {"country": p.country.name, "kind": p.get_kind_display(), "stage": p.get_stage_display()}
+            for p in case.proceedingss.all()
+        ]
+    if categories & {DataCategory.IDENTITY, DataCategory.CONTACT}:
+        identity = CaseIdentity.objects.filter(case=case).first()
+        if identity and DataCategory.IDENTITY in categories:
+            snapshot["identity"] = {
+                "given_names": identity.given_names,
+                "family_name": identity.family_name,
+                "date_of_birth": identity.date_of_birth,
+                "document_numbers": identity.document_numbers,
+            }
+        if identity and DataCategory.CONTACT in categories:
+            snapshot["contact"] = {"contact_details": identity.contact_details, "address": identity.address}
+    if DataCategory.HEALTH in categories:
+        snapshot["health"] = "Shared on request through the message thread."
+    return snapshot
+
+
+# Transitions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    side: str
+    target: str
+    event: str
+
+
+_ACTIVE = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("send", "Send", (ReferralStatus.DRAFT,), Side.SENDING, ReferralStatus.SENT, EventKind.SENT),
+        Transition(
+            "acknowledge",
+            "Acknowledge",
+            (ReferralStatus.SENT,),
+            Side.RECEIVING,
+            ReferralStatus.ACKNOWLEDGED,
+            EventKind.ACKNOWLEDGED,
+        ),
+        Transition(
+            "accept",
+            "Accept",
+            (ReferralStatus.ACKNOWLEDGED,),
+            Side.RECEIVING,
+            ReferralStatus.ACCEPTED,
+            EventKind.ACCEPTED,
+        ),
+        Transition(
+            "start",
+            "Start services",
+            (ReferralStatus.ACCEPTED,),
+            Side.RECEIVING,
+            ReferralStatus.IN_PROGRESS,
+            EventKind.STARTED,
+        ),
+        Transition(
+            "complete",
+            "Confirm completion",
+            (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+            Side.RECEIVING,
+            ReferralStatus.COMPLETED,
+            EventKind.COMPLETED,
+        ),
+        Transition(
+            "close", "Close", (ReferralStatus.COMPLETED,), Side.SENDING, ReferralStatus.CLOSED, EventKind.CLOSED
+        ),
+        Transition(
+            "decline",
+            "Decline",
+            (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED),
+            Side.RECEIVING,
+            ReferralStatus.DECLINED,
+            EventKind.DECLINED,
+        ),
+        Transition("withdraw", "Withdraw", _ACTIVE, Side.SENDING, ReferralStatus.WITHDRAWN, EventKind.WITHDRAWN),
+        Transition(
+            "consent_withdrawn",
+            "Record consent withdrawal",
+            (*_ACTIVE, ReferralStatus.COMPLETED),
+            Side.SENDING,
+            ReferralStatus.CONSENT_WITHDRAWN,
+            EventKind.CONSENT_WITHDRAWN,
+        ),
+        Transition(
+            "refer_onward",
+            "Refer onward",
+            (ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+            Side.RECEIVING,
+            ReferralStatus.REFERRED_ONWARD,
+            EventKind.REFERRED_ONWARD,
+        ),
+    ]
+}
+
+# Ending this way takes the shared data away from the receiving state at once.
+REVOKING_ACTIONS = {"withdraw", "consent_withdrawn"}
+
+
+def actions_for(referral: Referral, user: User) -> list[Transition]:
+    side = side_of(referral, user)
+    return [t for t in TRANSITIONS.values() if referral.status in t.sources and t.side == side]
+
+
+def _required(data: dict, name: str, message: str) -> str:
+    value = data.get(name)
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        raise ValidationError({name: message})
+    return value.strip() if isinstance(value, str) else value
+
+
+def _event_data(action: str, referral: Referral, data: dict) -> dict:
+    """Check and keep what the step records (DESIGN.md section 6)."""
+    if action == "acknowledge":
+        contact = _required(data, "receiving_contact", "Name the receiving contact.")
+        alternate = _required(data, "receiving_alternate", "Name an alternate contact.")
+        if contact == alternate:
+            raise ValidationError({"receiving_alternate": "The alternate must be someone else."})
+        for user in (contact, alternate):
+            if user.member_state_id != referral.receiving_state_id or user.role != Role.NCP:
+                raise ValidationError("Both contacts must be contact points of the receiving state.")
+        return {
+            "receiving_contact": contact.full_name,
+            "receiving_alternate": alternate.full_name,
+            "assessment": data.get("assessment", ""),
+        }
+    if action == "accept":
+        return {
+            "met_by": _required(data, "met_by", "Say who meets the person."),
+            "meeting_place": _required(data, "meeting_place", "Say where the person is met."),
+            "meeting_time": str(_required(data, "meeting_time", "Say when the person is met.")),
+            "plan": data.get("plan", ""),
+        }
+    if action == "complete":
+        return {
+            "arrived_on": str(_required(data, "arrived_on", "Give the date of arrival or of the service start.")),
+            "note": data.get("note", ""),
+        }
+    if action in ("decline", "withdraw", "consent_withdrawn"):
+        return {"reason": _required(data, "reason", "Give the reason.")}
+    if action == "refer_onward":
+        third = _required(data, "third_state", "Choose the state the case goes on to.")
+        if third.pk in (referral.sending_state_id, referral.receiving_state_id):
+            raise ValidationError({"third_state": "Choose a third state."})
+        return {"third_state": third.name, "reason": _required(data, "reason", "Give the reason.")}
+    return {"note": data.get("note", "")} if data.get("note") else {}
+
+
+def _grant_receiver(referral: Referral) -> None:
+    receiving_team = team_group(referral.receiving_state, Role.NCP)
+    for permission in RECEIVER_PERMISSIONS:
+        assign_perm(permission, receiving_team, referral)
+
+
+def _revoke_receiver(referral: Referral, *, by: User | None) -> None:
+    receiving_team = team_group(referral.receiving_state, Role.NCP)
+    for permission in RECEIVER_PERMISSIONS:
+        remove_perm(permission, receiving_team, referral)
+    referral.receiving_access_revoked_at = timezone.now()
+    referral.save(update_fields=["receiving_access_revoked_at"])
+    ReferralEvent.objects.create(referral=referral, kind=EventKind.ACCESS_REVOKED, side=Side.PORTAL, actor=by)
+
+
+@transaction.atomic
+def referral_transition(*, referral: Referral, action: str, by: User, data: dict | None = None) -> Referral:
+    data = data or {}
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError(f"“{action}” is not an action on a referral.")
+    referral = (
+        Referral.objects.select_for_update().select_related("receiving_state", "sending_state").get(pk=referral.pk)
+    )
+    side = side_of(referral, by)
+    if side != transition.side:
+        raise ValidationError(f"Only the {Side(transition.side).label.lower()} can {transition.label.lower()}.")
+    if referral.status not in transition.sources:
+        raise ValidationError(
+            f"A referral that is “{referral.get_status_display()}” cannot be "
+            f"{'sent' if action == 'send' else transition.label.lower()}d."
+            if action != "send"
+            else f"Only a draft can be sent; this referral is “{referral.get_status_display()}”."
+        )
+    event_data = _event_data(action, referral, data)
+    now = timezone.now()
+    update = ["status"]
+    if action == "send":
+        problems = send_guard_problems(referral)
+        if problems:
+            raise ValidationError(problems)
+        referral.snapshot = build_snapshot(referral)
+        referral.sent_at = now
+        days = settings.THB_REFERRAL_ACK_WORKING_DAYS[referral.urgency]
+        referral.ack_deadline = add_working_days(now, days)
+        update += ["snapshot", "sent_at", "ack_deadline"]
+    elif action == "acknowledge":
+        referral.receiving_contact = data["receiving_contact"]
+        referral.receiving_alternate = data["receiving_alternate"]
+        referral.acknowledged_at = now
+        update += ["receiving_contact", "receiving_alternate", "acknowledged_at"]
+    elif action == "accept":
+        referral.accepted_at = now
+        update.append("accepted_at")
+    elif action == "complete":
+        referral.completed_at = now
+        update.append("completed_at")
+    if transition.target in ENDED_STATUSES:
+        referral.ended_at = now
+        update.append("ended_at")
+    referral.status = transition.target
+    referral.save(update_fields=update)
+    ReferralEvent.objects.create(referral=referral, kind=transition.event, side=side, actor=by, data=event_data)
+    if action == "send":
+        _grant_receiver(referral)
+    if action in REVOKING_ACTIONS:
+        _revoke_receiver(referral, by=by)
+    other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
+    _notify_side(referral, other_side, f"{EventKind(transition.event).label.lower()} by {by.full_name}", actor=by)
+    return referral
+
+
+# Messages ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_message_post(*, referral: Referral, by: User, body: str, upload=None) -> ReferralMessage:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    side = side_of(referral, by)
+    if side is None:
+        raise ValidationError("Only the two states' contact points can write here.")
+    if referral.status == ReferralStatus.DRAFT:
+        raise ValidationError("Send the referral before writing messages.")
+    if referral.status in ENDED_STATUSES and referral.status != ReferralStatus.CLOSED:
+        raise ValidationError("The referral has ended; no more messages can be added.")
+    if not body.strip():
+        raise ValidationError({"body": "Write a message."})
+    attachment = None
+    if upload is not None:
+        checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
+        attachment = ReferralDocument(
+            referral=referral,
+            original_name=checked.original_name,
+            content_type=checked.file_type.mime_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    message = ReferralMessage.objects.create(
+        referral=referral, author=by, side=side, body=body.strip(), attachment=attachment
+    )
+    other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
+    _notify_side(referral, other_side, f"new message from {by.full_name}", actor=by)
+    return message
+
+
+# Periodic jobs ----------------------------------------------------------------------
+
+
+def referrals_mark_overdue(*, now=None) -> dict:
+    """Sent referrals past their acknowledgement deadline: record it and tell both sides and the secretariat."""
+    now = now or timezone.now()
+    count = 0
+    for referral_id in (
+        Referral.objects.overdue(now).filter(overdue_notified_at__isnull=True).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            referral = Referral.objects.select_for_update().get(pk=referral_id)
+            if referral.overdue_notified_at or referral.status != ReferralStatus.SENT:
+                continue
+            referral.overdue_notified_at = now
+            referral.save(update_fields=["overdue_notified_at"])
+            ReferralEvent.objects.create(referral=referral, kind=EventKind.OVERDUE, side=Side.PORTAL)
+            text = "not acknowledged by its deadline"
+            for side in (Side.SENDING, Side.RECEIVING):
+                _notify_side(referral, side, text, actor=None, kind="referral_overdue")
+            notify(
+                recipients=User.objects.active().filter(role=Role.SECRETARIAT),
+                kind="referral_overdue",
+                text=f"A referral from {referral.sending_state.code} to {referral.receiving_state.code} is overdue",
+                link="",
+                target=referral,
+            )
+            count += 1
+    return {"overdue": count}
+
+
+def referrals_follow_up_reminders(*, now=None) -> dict:
+    """Remind the sending state to follow up at 3, 6 and 12 months (configurable) after completion."""
+    now = now or timezone.now()
+    reminded = 0
+    for months in settings.THB_REFERRAL_FOLLOW_UP_MONTHS:
+        due = Referral.objects.filter(
+            status__in=[ReferralStatus.COMPLETED, ReferralStatus.CLOSED],
+            completed_at__lte=now - timedelta(days=round(months * 30.44)),
+        ).select_related("sending_state")
+        for referral in due:
+            with transaction.atomic():
+                created = notify(
+                    recipients=_state_contacts(referral.sending_state),
+                    kind="referral_follow_up",
+                    text=f"{referral.reference}: follow up {months} months after completion",
+                    link=referral.get_absolute_url(),
+                    target=referral,
+                    dedupe_prefix=f"referral:{referral.pk}:follow-up:{months}",
+                )
+                reminded += len(created)
+    return {"reminders": reminded}
+
+
+def referrals_expire_access(*, now=None) -> dict:
+    """After the access period, a closed referral's data is no longer the receiving state's to see."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.THB_REFERRAL_ACCESS_DAYS)
+    count = 0
+    for referral_id in Referral.objects.filter(
+        status=ReferralStatus.CLOSED, ended_at__lt=cutoff, receiving_access_revoked_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            referral = Referral.objects.select_for_update().get(pk=referral_id)
+            if referral.receiving_access_revoked_at is None:
+                _revoke_receiver(referral, by=None)
+                count += 1
+    return {"revoked": count}

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases.access import access_case
+from members.models import Role
+from referrals import forms, selectors, services
+from referrals.access import access_referral, access_referral_document
+from referrals.models import Side
+from referrals.statistics import referral_statistics
+from thb_portal.pagination import paginate, querystring_without_page
+
+
+def _require_ncp(request: HttpRequest) -> None:
+    # Inbox and outbox are pages of contact points (403 for others); single
+    # referrals answer 404 through referrals.access, whatever the role.
+    if request.user.role != Role.NCP or request.user.member_state_id is None:
+        raise PermissionDenied
+
+
+def _messages_of(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _box(request: HttpRequest, direction: str) -> HttpResponse:
+    _require_ncp(request)
+    queryset = selectors.inbox(user=request.user) if direction == "inbox" else selectors.outbox(user=request.user)
+    referral_filter = forms.ReferralFilter(request.GET, queryset=queryset, direction=direction)
+    context = {
+        "direction": direction,
+        "filter": referral_filter,
+        "page": paginate(request, referral_filter.qs),
+        "querystring": querystring_without_page(request),
+    }
+    return render(request, "referrals/box.html", context)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, "inbox")
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, "outbox")
+
+
+@login_required
+def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = access_case(request.user, case_pk, perm="cases.change_case")
+    form = forms.ReferralForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items()}
+        try:
+            referral = services.referral_create(case=case, by=request.user, data=data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft {referral.reference} saved. Check it, then send it.")
+            return redirect(referral)
+    return render(request, "referrals/create.html", {"form": form, "case": case})
+
+
+@never_cache
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    side = services.side_of(referral, request.user)
+    actions = services.actions_for(referral, request.user)
+    context = {
+        "referral": referral,
+        "side": side,
+        "is_sender": side == Side.SENDING,
+        "events": referral.events.select_related("actor"),
+        "thread": referral.messages.select_related("author", "attachment"),
+        "actions": [(action, forms.action_form(action.action, referral)) for action in actions],
+        "message_form": forms.MessageForm(),
+        "send_problems": services.send_guard_problems(referral) if referral.status == "draft" else [],
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    referral = access_referral(request.user, pk, perm="referrals.change_referral")
+    if action not in forms.ACTION_FORMS:
+        raise Http404("No such action.")
+    form = forms.action_form(action, referral, request.POST)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(e)}" if name != "__all__" else " ".join(e)
+            for name, e in form.errors.items()
+        )
+        messages.error(request, f"Nothing was changed. {errors}")
+        return redirect(referral)
+    try:
+        services.referral_transition(referral=referral, action=action, by=request.user, data=form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, f"Nothing was changed. {_messages_of(error)}")
+    else:
+        messages.success(request, f"Done: {services.TRANSITIONS[action].label.lower()}.")
+    return redirect(referral)
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    form = forms.MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.referral_message_post(
+                referral=referral,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as error:
+            messages.error(request, f"The message was not sent. {_messages_of(error)}")
+        else:
+            messages.success(request, "Message sent.")
+    else:
+        messages.error(request, "The message was not sent: write a message.")
+    return redirect(f"{referral.get_absolute_url()}#messages")
+
+
+@never_cache
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    _, document = access_referral_document(request.user, pk, document_pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@never_cache
+@login_required
+def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    context = {"referral": referral, "events": referral.events.select_related("actor")}
+    return render(request, "referrals/print.html", context)
+
+
+@login_required
+@permission_required("referrals.view_referral_statistics", raise_exception=True)
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/statistics.html", {"stats": referral_statistics()})

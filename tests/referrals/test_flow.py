@@ -1,0 +1,47 @@
+from django.urls import reverse
+
+from members.models import Role
+from referrals.models import Referral, ReferralEvent
+from tests.referrals.factories import make_referral
+
+
+def test_round_trip_through_the_views(client, make_user, mfa_user, demo_states):
+    ee, lv, lt = make_user(Role.NCP, "EE"), make_user(Role.NCP, "LV"), make_user(Role.NCP, "LT")
+    lv_alt = make_user(Role.NCP, "LV")
+    for user in (ee, lv, lt, lv_alt):
+        mfa_user(user)
+    referral = make_referral(ee, demo_states["LV"])
+    client.force_login(ee)
+    assert client.get(referral.get_absolute_url()).status_code == 200
+    response = client.post(reverse("referrals:action", args=[referral.pk, "send"]), {})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "sent", [str(m) for m in response.wsgi_request._messages]
+    client.force_login(lv)
+    assert referral.reference in client.get(reverse("referrals:inbox")).content.decode()
+    steps = [
+        ("acknowledge", {"acknowledge-receiving_contact": lv.pk, "acknowledge-receiving_alternate": lv_alt.pk}),
+        (
+            "accept",
+            {
+                "accept-met_by": "Social worker",
+                "accept-meeting_place": "Riga airport",
+                "accept-meeting_time": "2026-12-01T10:00",
+            },
+        ),
+        ("complete", {"complete-arrived_on": "2026-12-01"}),
+    ]
+    for action, data in steps:
+        client.post(reverse("referrals:action", args=[referral.pk, action]), data)
+        referral.refresh_from_db()
+    assert referral.status == "completed"
+    response = client.post(reverse("referrals:message_post", args=[referral.pk]), {"body": "Arrived safely"})
+    assert response.status_code == 302
+    client.force_login(lt)
+    assert client.get(referral.get_absolute_url()).status_code == 404
+    client.force_login(ee)
+    page = client.get(referral.get_absolute_url()).content.decode()
+    assert "Arrived safely" in page and "Riga airport" in page
+    assert ReferralEvent.objects.filter(referral=referral).count() == 4
+    assert client.get(reverse("referrals:print", args=[referral.pk])).status_code == 200
+    assert Referral.objects.get().status == "completed"
