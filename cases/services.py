@@ -234,7 +234,24 @@ def consent_withdraw(*, consent: Consent, by: User, reason: str) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_reason = reason.strip()
     consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    _end_referrals_relying_on(consent, by=by)
     return consent
+
+
+def _end_referrals_relying_on(consent: Consent, *, by: User) -> None:
+    """Referrals that rest on a withdrawn consent end at once, and the receiving state loses access."""
+    # Imported here: referrals builds on cases, not the other way round.
+    from referrals.models import Referral
+    from referrals.services import TRANSITIONS, referral_transition
+
+    sources = TRANSITIONS["consent_withdrawn"].sources
+    for referral in Referral.objects.filter(consent=consent, status__in=sources):
+        referral_transition(
+            referral=referral,
+            action="consent_withdrawn",
+            by=by,
+            data={"reason": "The person withdrew the consent this referral relied on."},
+        )
 
 
 @transaction.atomic

@@ -45,3 +45,20 @@ def test_round_trip_through_the_views(client, make_user, mfa_user, demo_states):
     assert ReferralEvent.objects.filter(referral=referral).count() == 4
     assert client.get(reverse("referrals:print", args=[referral.pk])).status_code == 200
     assert Referral.objects.get().status == "completed"
+
+
+def test_withdrawing_the_consent_on_the_case_ends_its_referrals_and_access(client, make_user, mfa_user, demo_states):
+    from cases.services import consent_withdraw
+    from referrals.models import ReferralStatus
+
+    ee, lv = make_user(Role.NCP, "EE"), make_user(Role.NCP, "LV")
+    mfa_user(lv)
+    referral = make_referral(ee, demo_states["LV"], send=True)
+    client.force_login(lv)
+    assert client.get(referral.get_absolute_url()).status_code == 200
+    consent_withdraw(consent=referral.consent, by=ee, reason="Changed her mind")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CONSENT_WITHDRAWN
+    assert referral.receiving_access_revoked_at is not None
+    assert client.get(referral.get_absolute_url()).status_code == 404
+    assert set(referral.events.values_list("kind", flat=True)) == {"sent", "consent_withdrawn", "access_revoked"}
