@@ -13,6 +13,7 @@ from cases.models import (
     ExploitationForm,
     FollowUp,
     Proceedings,
+    RevealPurpose,
     RiskAssessment,
     Stage,
 )
@@ -140,13 +141,8 @@ class IdentityForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RevealForm(BootstrapFormMixin, forms.Form):
-    PURPOSES = [
-        ("contact", "To contact the person"),
-        ("referral", "To prepare a referral or a meeting"),
-        ("documents", "To arrange documents or legal matters"),
-        ("verification", "To verify the record"),
-        ("other", "Other (explain)"),
-    ]
+    # Correcting the identity has its own page, which records its own purpose.
+    PURPOSES = [choice for choice in RevealPurpose.choices if choice[0] != RevealPurpose.EDIT]
     purpose = forms.ChoiceField(choices=PURPOSES, label="Why do you need to see the identity?")
     note = forms.CharField(required=False, max_length=500, label="Note")
 

@@ -293,6 +293,15 @@ class CaseIdentity(models.Model):
         return f"Identity of {self.case_id}"
 
 
+class RevealPurpose(models.TextChoices):
+    CONTACT = "contact", "To contact the person"
+    REFERRAL = "referral", "To prepare a referral or a meeting"
+    DOCUMENTS = "documents", "To arrange documents or legal matters"
+    VERIFICATION = "verification", "To verify the record"
+    EDIT = "edit", "To correct the identity"
+    OTHER = "other", "Other (explain)"
+
+
 class CaseRecord(models.Model):
     """What every sub-record of a case shares."""
 

@@ -22,6 +22,7 @@ from cases.models import (
     ClosureReason,
     Consent,
     FollowUp,
+    RevealPurpose,
     Stage,
 )
 from members.models import MemberState, Role, User
@@ -201,7 +202,8 @@ def identity_save(*, case: Case, by: User, data: dict) -> CaseIdentity:
 @transaction.atomic
 def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> CaseIdentity | None:
     """Return the identity for display, and record who saw it, when and why."""
-    _log(case, by=by, action=LogEntry.Action.ACCESS, what="identity revealed", purpose=purpose, note=note[:500])
+    label = RevealPurpose(purpose).label if purpose in RevealPurpose.values else purpose
+    _log(case, by=by, action=LogEntry.Action.ACCESS, what="identity revealed", purpose=label, note=note[:500])
     return CaseIdentity.objects.filter(case=case).first()
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
-from cases.models import CaseIdentity, Consent, FollowUp, Stage
+from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
 from members.models import Role
 from thb_portal.encryption import DecryptionError
 from thb_portal.pagination import paginate, querystring_without_page
@@ -171,7 +171,7 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(case)
     if request.method == "GET" and identity is not None:
         # Editing shows the values: that is a reveal too.
-        services.identity_reveal(case=case, by=request.user, purpose="edit")
+        services.identity_reveal(case=case, by=request.user, purpose=RevealPurpose.EDIT)
     return render(request, "cases/identity_form.html", {"form": form, "case": case})
 
 
