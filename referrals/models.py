@@ -13,6 +13,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.fields import EncryptedJSONField, EncryptedTextField
+from thb_portal.templatetags.portal import field_label
 
 
 class Purpose(models.TextChoices):
@@ -214,6 +215,10 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Referral events are immutable.")
+
+    def data_items(self) -> list[tuple[str, str]]:
+        """The step's recorded data as (label, value) pairs, empty values left out."""
+        return [(field_label(name), str(value)) for name, value in (self.data or {}).items() if value]
 
 
 class ReferralDocument(models.Model):

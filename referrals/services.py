@@ -280,6 +280,16 @@ def _required(data: dict, name: str, message: str) -> str:
     return value.strip() if isinstance(value, str) else value
 
 
+def _when(value) -> str:
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).strftime("%d %b %Y, %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d %b %Y, %H:%M")
+        )
+    return str(value)
+
+
 def _event_data(action: str, referral: Referral, data: dict) -> dict:
     """Check and keep what the step records (DESIGN.md section 6)."""
     if action == "acknowledge":
@@ -299,7 +309,7 @@ def _event_data(action: str, referral: Referral, data: dict) -> dict:
         return {
             "met_by": _required(data, "met_by", "Say who meets the person."),
             "meeting_place": _required(data, "meeting_place", "Say where the person is met."),
-            "meeting_time": str(_required(data, "meeting_time", "Say when the person is met.")),
+            "meeting_time": _when(_required(data, "meeting_time", "Say when the person is met.")),
             "plan": data.get("plan", ""),
         }
     if action == "complete":
@@ -346,8 +356,7 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
         raise ValidationError(f"Only the {Side(transition.side).label.lower()} can {transition.label.lower()}.")
     if referral.status not in transition.sources:
         raise ValidationError(
-            f"A referral that is “{referral.get_status_display()}” cannot be "
-            f"{'sent' if action == 'send' else transition.label.lower()}d."
+            f"“{transition.label}” is not possible on a referral that is “{referral.get_status_display()}”."
             if action != "send"
             else f"Only a draft can be sent; this referral is “{referral.get_status_display()}”."
         )

@@ -93,7 +93,7 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = forms.action_form(action, referral, request.POST)
     if not form.is_valid():
         errors = "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(e)}" if name != "__all__" else " ".join(e)
+            f"{form[name].label}: {' '.join(e)}" if name != "__all__" else " ".join(e)
             for name, e in form.errors.items()
         )
         messages.error(request, f"Nothing was changed. {errors}")
