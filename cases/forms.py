@@ -144,7 +144,9 @@ class RevealForm(BootstrapFormMixin, forms.Form):
     # Correcting the identity has its own page, which records its own purpose.
     PURPOSES = [choice for choice in RevealPurpose.choices if choice[0] != RevealPurpose.EDIT]
     purpose = forms.ChoiceField(choices=PURPOSES, label="Why do you need to see the identity?")
-    note = forms.CharField(required=False, max_length=500, label="Note")
+    note = forms.CharField(
+        required=False, max_length=500, label="Note", help_text="Recorded in the audit trail. Do not write names here."
+    )
 
     def clean(self):
         cleaned = super().clean()

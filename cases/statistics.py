@@ -2,8 +2,8 @@
 
 Counts come from SQL aggregates over pseudonymous variables only. Any cell counting
 fewer than THB_STATISTICS_MIN_CELL cases (k; CTDC publishes with k = 11) is shown as
-suppressed, and so is any total below k. Row totals are computed in SQL from all
-cases, not from the visible cells.
+suppressed, and so is any total below k or beside a suppressed cell. Row totals are
+computed in SQL from all cases, not from the visible cells.
 """
 
 from collections import Counter
@@ -58,18 +58,18 @@ def case_table(*, rows: str, columns: str, k: int | None = None) -> Table:
     row_keys = sorted({key[0] for key in cells}, key=lambda v: (v is None, str(v)))
     column_keys = sorted({key[1] for key in cells}, key=lambda v: (v is None, str(v)))
     row_labels, column_labels = _labels(rows), _labels(columns)
+    table_rows = []
+    for r in row_keys:
+        row_cells = [_suppress(cells.get((r, c), 0), k) if cells.get((r, c), 0) else 0 for c in column_keys]
+        # A total shown beside a hidden cell would give the hidden cell away (total minus the
+        # visible cells), so a row with any hidden cell hides its total too.
+        total = None if None in row_cells else _suppress(totals.get(r, 0), k)
+        table_rows.append((str(row_labels.get(r, r if r is not None else "Not recorded")), row_cells, total))
     return Table(
         row_label=DIMENSIONS[rows][0],
         column_label=DIMENSIONS[columns][0],
         columns=[str(column_labels.get(c, c if c is not None else "Not recorded")) for c in column_keys],
-        rows=[
-            (
-                str(row_labels.get(r, r if r is not None else "Not recorded")),
-                [_suppress(cells.get((r, c), 0), k) if cells.get((r, c), 0) else 0 for c in column_keys],
-                _suppress(totals.get(r, 0), k),
-            )
-            for r in row_keys
-        ],
+        rows=table_rows,
         k=k,
     )
 

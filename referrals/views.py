@@ -12,6 +12,7 @@ from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
 from referrals.models import Side
 from referrals.statistics import referral_statistics
+from thb_portal.forms import errors_as_text
 from thb_portal.pagination import paginate, querystring_without_page
 
 
@@ -92,11 +93,7 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such action.")
     form = forms.action_form(action, referral, request.POST)
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form[name].label}: {' '.join(e)}" if name != "__all__" else " ".join(e)
-            for name, e in form.errors.items()
-        )
-        messages.error(request, f"Nothing was changed. {errors}")
+        messages.error(request, f"Nothing was changed. {errors_as_text(form)}")
         return redirect(referral)
     try:
         services.referral_transition(referral=referral, action=action, by=request.user, data=form.cleaned_data)

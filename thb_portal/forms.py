@@ -17,3 +17,12 @@ class BootstrapFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         apply_bootstrap_classes(self)
+
+
+def errors_as_text(form: forms.BaseForm) -> str:
+    """A form's errors as one sentence per field, for a flash message."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        parts.append(text if name == forms.forms.NON_FIELD_ERRORS else f"{form[name].label}: {text}")
+    return " ".join(parts)
