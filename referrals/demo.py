@@ -49,16 +49,12 @@ def seed_demo_referrals() -> int:
         referral = services.referral_transition(referral=referral, action="send", by=sender)
         receiver = _ncps(receiving)[0]
         data = {
-            "acknowledge": {"receiving_contact": receiver, "receiving_alternate": receiver},
+            "acknowledge": {"receiving_contact": receiver, "receiving_alternate": _ncps(receiving)[1]},
             "accept": {"met_by": "Shelter staff", "meeting_place": "Bus station", "meeting_time": timezone.now()},
             "complete": {"arrived_on": timezone.localdate()},
             "decline": {"reason": "No shelter place for the requested dates."},
         }
         for action in actions:
-            if action == "acknowledge":
-                # The demo has one contact point per state, who is also the alternate's stand-in.
-                alternate = User.objects.filter(member_state=receiver_state, role=Role.NCP).exclude(pk=receiver.pk)
-                data["acknowledge"]["receiving_alternate"] = alternate.first() or _demo_alternate(receiver)
             referral = services.referral_transition(referral=referral, action=action, by=receiver, data=data[action])
         if sending == "FI":
             Referral.objects.filter(pk=referral.pk).update(
@@ -67,14 +63,3 @@ def seed_demo_referrals() -> int:
         created += 1
     services.referrals_mark_overdue()
     return created
-
-
-def _demo_alternate(receiver: User) -> User:
-    from members.services import user_set_role
-
-    alternate, _ = User.objects.get_or_create(
-        email=f"ncp2.{receiver.member_state.code.lower()}@example.org",
-        defaults={"full_name": f"{receiver.member_state.name} Alternate Contact Point", "password": receiver.password},
-    )
-    user_set_role(user=alternate, role=Role.NCP, member_state=receiver.member_state, organisation=receiver.organisation)
-    return alternate

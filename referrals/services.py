@@ -78,6 +78,8 @@ def _notify_side(referral: Referral, side: str, text: str, *, actor: User | None
 @transaction.atomic
 def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     """A draft referral of a case; only the sending state sees it until it is sent."""
+    # Locking the case serialises the numbering of its referrals (…-R1, …-R2).
+    Case.objects.select_for_update().get(pk=case.pk)
     count = Referral.objects.filter(case=case).count()
     referral = Referral(
         case=case,
@@ -483,7 +485,7 @@ def referrals_follow_up_reminders(*, now=None) -> dict:
                 created = notify(
                     recipients=_state_contacts(referral.sending_state),
                     kind="referral_follow_up",
-                    text=f"{referral.reference}: follow up {months} months after completion",
+                    text=f"{referral.reference}: follow up {months} month{'s' if months != 1 else ''} after completion",
                     link=referral.get_absolute_url(),
                     target=referral,
                     dedupe_prefix=f"referral:{referral.pk}:follow-up:{months}",
@@ -493,12 +495,17 @@ def referrals_follow_up_reminders(*, now=None) -> dict:
 
 
 def referrals_expire_access(*, now=None) -> dict:
-    """After the access period, a closed referral's data is no longer the receiving state's to see."""
+    """After the access period, an ended referral's data is no longer the receiving state's to see.
+
+    Withdrawal and consent withdrawal revoke at once; closed, declined and referred-onward
+    referrals keep the receiving side's access for THB_REFERRAL_ACCESS_DAYS, for questions.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.THB_REFERRAL_ACCESS_DAYS)
     count = 0
+    ended_with_access = [ReferralStatus.CLOSED, ReferralStatus.DECLINED, ReferralStatus.REFERRED_ONWARD]
     for referral_id in Referral.objects.filter(
-        status=ReferralStatus.CLOSED, ended_at__lt=cutoff, receiving_access_revoked_at__isnull=True
+        status__in=ended_with_access, ended_at__lt=cutoff, receiving_access_revoked_at__isnull=True
     ).values_list("pk", flat=True):
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral_id)

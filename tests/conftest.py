@@ -72,6 +72,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test: never into the project's media/, and a
+    test can see exactly what was written."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": root}},
+    }
+    return root
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits live in the cache; every test starts with none.
     # Outside a database test the database cache is out of reach; nothing to clear then.

@@ -54,7 +54,9 @@ def test_the_sequence_follows_the_highest_not_the_count(make_user):
 
 
 @pytest.mark.postgres
-def test_two_cases_opened_at_once_in_one_state_get_distinct_references(transactional_db, make_user):
+def test_two_cases_opened_at_once_in_one_state_get_distinct_references(
+    transactional_db, django_db_serialized_rollback, make_user
+):
     ncps = [make_user(Role.NCP, "EE"), make_user(Role.NCP, "EE")]
     barrier = threading.Barrier(len(ncps))
     references, errors = [], []

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from members.models import Role
@@ -62,3 +63,32 @@ def test_withdrawing_the_consent_on_the_case_ends_its_referrals_and_access(clien
     assert referral.receiving_access_revoked_at is not None
     assert client.get(referral.get_absolute_url()).status_code == 404
     assert set(referral.events.values_list("kind", flat=True)) == {"sent", "consent_withdrawn", "access_revoked"}
+
+
+@pytest.mark.postgres
+def test_referral_events_cannot_be_changed_even_in_bulk(make_user, demo_states):
+    from django.db import DatabaseError, transaction
+
+    referral = make_referral(make_user(Role.NCP, "EE"), demo_states["LV"], send=True)
+    for attempt in (
+        lambda: ReferralEvent.objects.filter(referral=referral).update(kind="closed"),
+        lambda: ReferralEvent.objects.filter(referral=referral)._raw_delete(ReferralEvent.objects.db),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert list(ReferralEvent.objects.filter(referral=referral).values_list("kind", flat=True)) == ["sent"]
+
+
+def test_declined_referral_loses_receiving_access_after_the_access_period(make_user, demo_states, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals import services
+
+    ee, lv = make_user(Role.NCP, "EE"), make_user(Role.NCP, "LV")
+    referral = make_referral(ee, demo_states["LV"], send=True)
+    services.referral_transition(referral=referral, action="decline", by=lv, data={"reason": "No place"})
+    later = timezone.now() + timedelta(days=settings.THB_REFERRAL_ACCESS_DAYS + 1)
+    assert services.referrals_expire_access(now=later) == {"revoked": 1}
+    assert not lv.has_perm("referrals.view_referral", Referral.objects.get(pk=referral.pk))
