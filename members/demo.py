@@ -110,6 +110,18 @@ def seed_demo() -> list[tuple[str, str]]:
             directory_verified_at=verified if index % 3 else None,
         )
         ncp.expertise.set([areas["Victim assistance"], areas["Return and reintegration"]])
+        # A second contact point: acknowledging a referral names a key contact and an alternate.
+        alternate = _demo_user(
+            email=f"ncp2.{code.lower()}@example.org",
+            full_name=f"{state.name} Alternate Contact Point",
+            role=Role.NCP,
+            member_state=state,
+            organisation=organisations["ngo"],
+            password_hash=password_hash,
+            position="Alternate contact point, BSR-TRM",
+            languages="English",
+            directory_verified_at=verified if index % 3 else None,
+        )
         rep = _demo_user(
             email=f"rep.{code.lower()}@example.org",
             full_name=f"{state.name} Representative",
@@ -121,7 +133,11 @@ def seed_demo() -> list[tuple[str, str]]:
             languages="English",
         )
         rep.expertise.set([areas[EXPERTISE_AREAS[index % len(EXPERTISE_AREAS)]]])
-        logins += [(ncp.email, Role.NCP.label), (rep.email, Role.NATIONAL_REPRESENTATIVE.label)]
+        logins += [
+            (ncp.email, Role.NCP.label),
+            (alternate.email, f"{Role.NCP.label} (alternate)"),
+            (rep.email, Role.NATIONAL_REPRESENTATIVE.label),
+        ]
     trainer = _demo_user(
         email="trainer@example.org",
         full_name="Tomas Trainer",
@@ -148,6 +164,15 @@ def seed_demo() -> list[tuple[str, str]]:
     from referrals.demo import seed_demo_referrals
 
     seed_demo_referrals()
+    from projects.demo import seed_demo_projects
+
+    seed_demo_projects()
+    from publications.demo import seed_demo_publications
+
+    seed_demo_publications()
+    from trainings.demo import seed_demo_trainings
+
+    seed_demo_trainings()
     return logins
 
 

@@ -90,6 +90,21 @@ KINDS: dict[str, NotificationKind] = {
             roles=("ncp",),
             default_email=EmailMode.DIGEST,
         ),
+        # Trainers' notices. Participants are not users: their confirmation, waiting-list and
+        # reminder emails go through trainings.models.ParticipantEmail, an outbox of their own.
+        NotificationKind(
+            key="training_waitlist_promoted",
+            label="Waiting list moved up",
+            description="A place freed in a training you run and went to the first on its waiting list.",
+            roles=("trainer", "secretariat"),
+        ),
+        NotificationKind(
+            key="training_reminder",
+            label="Training reminders",
+            description="A training you run starts soon.",
+            roles=("trainer", "secretariat"),
+            default_email=EmailMode.DIGEST,
+        ),
         NotificationKind(
             key="announcement",
             label="Announcements",

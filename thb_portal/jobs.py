@@ -59,6 +59,18 @@ PERIODIC_JOBS = {
             description="Anonymise cases closed longer than THB_CASE_RETENTION_DAYS.",
         ),
         PeriodicJob(
+            name="trainings.reminders",
+            function="trainings.services.trainings_send_reminders",
+            schedule=crontab(hour=8, minute=0),
+            description="Remind confirmed participants before a training's first session; relay waiting emails.",
+        ),
+        PeriodicJob(
+            name="trainings.retention",
+            function="trainings.services.trainings_delete_personal_data",
+            schedule=crontab(hour=2, minute=50),
+            description="Delete participants' personal data after their training's retention date (counts kept).",
+        ),
+        PeriodicJob(
             name="notifications.prune",
             function="notifications.services.notifications_prune",
             schedule=crontab(hour=3, minute=15),

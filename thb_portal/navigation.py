@@ -17,6 +17,10 @@ class NavItem:
         return reverse(self.url_name)
 
 
+def _everyone(user) -> bool:
+    return True
+
+
 def _anonymous(user) -> bool:
     return not user.is_authenticated
 
@@ -41,6 +45,10 @@ def _referral_statistics_reader(user) -> bool:
     return user.is_authenticated and user.has_perm("referrals.view_referral_statistics")
 
 
+def _training_runner(user) -> bool:
+    return user.is_authenticated and (user.role == "trainer" or user.has_perm("trainings.view_all_trainings"))
+
+
 def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
@@ -52,8 +60,13 @@ MAIN_NAVIGATION = [
     NavItem("Referrals", "referrals:inbox", _state_ncp),
     NavItem("Case statistics", "cases:statistics", _statistics_reader),
     NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader),
+    NavItem("Trainings", "trainings:list", _training_runner),
     NavItem("Experts", "members:directory", _directory_reader),
     NavItem("Contact points", "members:ncp_directory", _directory_reader),
+    NavItem("Library", "publications:library", _everyone),
+    NavItem("Projects", "projects:ongoing", _everyone),
+    NavItem("Mandates", "publications:mandates", _everyone),
+    NavItem("Facts and figures", "trainings:facts", _everyone),
     NavItem("Administration", "admin:index", _staff),
 ]
 

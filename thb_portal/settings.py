@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -251,6 +252,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 THB_MAX_UPLOAD_BYTES = env.int("THB_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Publications (reports with many pages) may be larger; their covers much smaller.
+THB_PUBLICATION_MAX_UPLOAD_BYTES = env.int("THB_PUBLICATION_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+THB_COVER_MAX_UPLOAD_BYTES = env.int("THB_COVER_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

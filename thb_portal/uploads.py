@@ -7,6 +7,7 @@ from the upload.
 """
 
 import hashlib
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -35,8 +36,16 @@ XLSX = FileType(
     "xlsx", "Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
 )
 ODT = FileType("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+DOC = FileType("doc", "Word 97-2003 document", "application/msword", (".doc",))
 
 CASE_DOCUMENT_TYPES = (PDF, PNG, JPEG, DOCX, ODT)
+PUBLICATION_FILE_TYPES = (PDF, DOCX, DOC, ODT, XLSX)
+IMAGE_TYPES = (PNG, JPEG)
+
+# Legacy Office files are OLE2 compound files; which application made one is told by
+# the streams inside, and a Word document is the one with a "WordDocument" stream.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,22 @@ def _zip_office_type(upload) -> FileType | None:
     return None
 
 
+def _ole2_office_type(upload) -> FileType | None:
+    # Scanning for the stream's name in the directory entries, rather than walking the
+    # compound file's sector chains, is enough to tell a Word file from Excel or
+    # PowerPoint ones; chunks overlap so that a name split between two is still seen.
+    upload.seek(0)
+    try:
+        previous = b""
+        for chunk in upload.chunks():
+            if WORD_STREAM_NAME in previous[-len(WORD_STREAM_NAME) :] + chunk:
+                return DOC
+            previous = chunk
+    finally:
+        upload.seek(0)
+    return None
+
+
 def detect_type(upload) -> FileType | None:
     upload.seek(0)
     head = upload.read(4096)
@@ -82,6 +107,8 @@ def detect_type(upload) -> FileType | None:
     extensions = {candidate.extension.lower() for candidate in candidates}
     if head.startswith(b"PK\x03\x04"):
         return _zip_office_type(upload)
+    if head.startswith(OLE2_SIGNATURE):
+        return _ole2_office_type(upload)
     for file_type in (PDF, PNG, JPEG):
         if extensions & set(file_type.extensions):
             return file_type
@@ -128,3 +155,37 @@ def check_upload(upload, *, allowed: tuple[FileType, ...], max_bytes: int | None
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(file_type=file_type, size=upload.size, sha256=digest.hexdigest(), original_name=name)
+
+
+# "/Type /Page" (not "/Pages") marks a page object in a PDF's body.
+PDF_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+DOCX_PAGES = re.compile(rb"<Pages>(\d+)</Pages>")
+ODT_PAGES = re.compile(rb'meta:page-count="(\d+)"')
+
+
+def page_count(upload, file_type: FileType) -> int | None:
+    """The number of pages where it can be read cheaply, otherwise None.
+
+    Approximate by design, no PDF library is used: for a PDF it counts page objects
+    with a regular expression, which overcounts files saved incrementally (old page
+    objects stay in the file) and finds none when the objects are inside compressed
+    object streams (then None). For DOCX and ODT it reads the count the editor stored
+    when it last saved the file.
+    """
+    upload.seek(0)
+    try:
+        if file_type == PDF:
+            # Read whole: check_upload has already held it to the size limit.
+            count = len(PDF_PAGE_OBJECT.findall(upload.read()))
+            return count or None
+        if file_type in (DOCX, ODT):
+            member, pattern = ("docProps/app.xml", DOCX_PAGES) if file_type == DOCX else ("meta.xml", ODT_PAGES)
+            # Read a bounded prefix: a crafted file could inflate this member without end.
+            with zipfile.ZipFile(upload) as archive, archive.open(member) as properties:
+                match = pattern.search(properties.read(100_000))
+            return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return None

@@ -1,10 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from thb_portal import views
 from thb_portal.health import HEALTH_CHECKS
+from thb_portal.sitemaps import SITEMAPS
 
 # The admin login goes through allauth, so it passes the MFA stage like any other login.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -25,5 +27,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("", include("publications.urls")),
+    path("projects/", include("projects.urls")),
+    path("trainings/", include("trainings.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,18 @@ from members.demo import DEMO_PASSWORD, PARTICIPATING_STATE_CODES
 from members.models import MemberState, Role, User
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """The demo stores publication files; they go to a throwaway folder, not the project's media/."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": root}},
+    }
+    return root
+
+
 def test_seed_demo_is_refused_when_debug_is_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refused when DEBUG is off"):
@@ -22,6 +34,7 @@ def test_seed_demo_creates_the_states_and_one_login_per_role_and_is_idempotent(d
     assert not MemberState.objects.get(code="UA").is_eu_eea
     expected = {"secretariat@example.org", "trainer@example.org", "observer@example.org"}
     expected |= {f"ncp.{code.lower()}@example.org" for code in PARTICIPATING_STATE_CODES}
+    expected |= {f"ncp2.{code.lower()}@example.org" for code in PARTICIPATING_STATE_CODES}
     expected |= {f"rep.{code.lower()}@example.org" for code in PARTICIPATING_STATE_CODES}
     assert set(User.objects.values_list("email", flat=True)) == expected
     ncp = authenticate(email="ncp.ee@example.org", password=DEMO_PASSWORD)

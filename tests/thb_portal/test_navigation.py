@@ -3,21 +3,25 @@ from django.urls import reverse
 
 from members.models import Role
 
+PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public site, shown to everyone
+
 EXPECTED_MAIN_NAVIGATION = {
-    None: ["Home"],
-    "": ["Dashboard"],  # an account without a role (for example a fresh superuser)
+    None: ["Home", *PUBLIC],
+    "": ["Dashboard", *PUBLIC],  # an account without a role (for example a fresh superuser)
     Role.SECRETARIAT: [
         "Dashboard",
         "Case statistics",
         "Referral statistics",
+        "Trainings",
         "Experts",
         "Contact points",
+        *PUBLIC,
         "Administration",
     ],
-    Role.NCP: ["Dashboard", "Cases", "Referrals", "Experts", "Contact points"],
-    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Experts", "Contact points"],
-    Role.TRAINER: ["Dashboard", "Experts", "Contact points"],
-    Role.OBSERVER: ["Dashboard", "Experts", "Contact points"],
+    Role.NCP: ["Dashboard", "Cases", "Referrals", "Experts", "Contact points", *PUBLIC],
+    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Experts", "Contact points", *PUBLIC],
+    Role.TRAINER: ["Dashboard", "Trainings", "Experts", "Contact points", *PUBLIC],
+    Role.OBSERVER: ["Dashboard", "Experts", "Contact points", *PUBLIC],
 }
 
 

@@ -1,0 +1,31 @@
+"""The only way from a URL slug to a project: 404 when missing or not visible."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from projects.models import Project
+from thb_portal.visibility import SignInRequired, Visibility, visible_levels
+
+DRAFT_PERMISSION = "projects.view_draft_project"
+
+
+def project_levels(user) -> list[str]:
+    return visible_levels(user, draft_permission=DRAFT_PERMISSION)
+
+
+def projects_for(user) -> QuerySet[Project]:
+    return Project.objects.filter(visibility__in=project_levels(user))
+
+
+def project_visible_to(user, project: Project | None) -> bool:
+    return project is not None and project.visibility in project_levels(user)
+
+
+def access_project(user, slug: str) -> Project:
+    project = projects_for(user).select_related("lead_organisation__member_state").filter(slug=slug).first()
+    if project is None:
+        members_only = Project.objects.filter(slug=slug, visibility=Visibility.MEMBERS)
+        if not user.is_authenticated and members_only.exists():
+            raise SignInRequired
+        raise Http404("No such project.")
+    return project

@@ -1,0 +1,29 @@
+from django.db.models import Prefetch, QuerySet
+
+from members.models import MemberState
+from projects.access import projects_for
+from projects.models import Project
+from publications.access import publications_for
+from publications.models import Publication
+
+
+def project_list(*, user) -> QuerySet[Project]:
+    """The projects `user` may see, with what a list shows, newest first."""
+    return (
+        projects_for(user)
+        .select_related("lead_organisation__member_state")
+        .prefetch_related(Prefetch("partner_states", queryset=MemberState.objects.order_by("name")))
+        .order_by("-start_date", "title", "pk")
+    )
+
+
+def project_partners(*, project: Project) -> dict:
+    return {
+        "states": list(project.partner_states.order_by("name")),
+        "organisations": list(project.partner_organisations.select_related("member_state").order_by("name")),
+    }
+
+
+def project_outputs(*, user, project: Project) -> QuerySet[Publication]:
+    """The project's publications that `user` may see."""
+    return publications_for(user).filter(project=project).prefetch_related("files").order_by("-publication_date", "-pk")

@@ -1,0 +1,248 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from publications import services
+from publications.models import Audience, Publication, PublicationFile, Topic
+from publications.resources import PublicationResource
+from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
+
+
+def _accepted(types, max_bytes: int) -> str:
+    return f"{', '.join(t.label for t in types)}; at most {max_bytes // 1_048_576} MB. Checked by its content."
+
+
+class PublicationFileForm(forms.ModelForm):
+    """The upload is checked here, so that a refused file is an error on its row and nothing is stored."""
+
+    upload = forms.FileField(label="File", required=False)
+
+    class Meta:
+        model = PublicationFile
+        fields = ["language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _accepted(PUBLICATION_FILE_TYPES, settings.THB_PUBLICATION_MAX_UPLOAD_BYTES)
+        if self.instance.pk:
+            self.fields["upload"].help_text = (
+                "Choose a file only to replace this one. " + self.fields["upload"].help_text
+            )
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            services.check_publication_file(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.instance.pk
+            and cleaned.get("language")
+            and not cleaned.get("upload")
+            and "upload" not in self.errors
+        ):
+            self.add_error("upload", "Choose the file for this language.")
+        return cleaned
+
+
+class PublicationFileInline(admin.TabularInline):
+    model = PublicationFile
+    form = PublicationFileForm
+    extra = 1
+    fields = ["language", "upload", "stored_file", "page_count", "download_count"]
+    readonly_fields = ["stored_file", "page_count", "download_count"]
+
+    @admin.display(description="Stored file")
+    def stored_file(self, publication_file: PublicationFile) -> str:
+        if not publication_file.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> ({} KB)',
+            publication_file.get_absolute_url(),
+            publication_file.original_name,
+            max(1, publication_file.size // 1024),
+        )
+
+
+class PublicationForm(forms.ModelForm):
+    cover_upload = forms.FileField(label="Cover image", required=False)
+    remove_cover = forms.BooleanField(label="Remove the cover", required=False)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "title",
+            "slug",
+            "type",
+            "publication_date",
+            "abstract",
+            "authors",
+            "isbn",
+            "audiences",
+            "topics",
+            "project",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cover_upload"].help_text = _accepted(IMAGE_TYPES, settings.THB_COVER_MAX_UPLOAD_BYTES)
+
+    def clean_cover_upload(self):
+        upload = self.cleaned_data.get("cover_upload")
+        if upload:
+            services.check_cover(upload)
+        return upload
+
+
+class FilesFilter(admin.SimpleListFilter):
+    title = "files"
+    parameter_name = "has_files"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Without files"), ("yes", "With files")]
+
+    def queryset(self, request, queryset):
+        with_files = PublicationFile.objects.values("publication_id")
+        if self.value() == "no":
+            return queryset.exclude(pk__in=with_files)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=with_files)
+        return queryset
+
+
+@admin.register(Publication)
+class PublicationAdmin(ImportExportModelAdmin):
+    form = PublicationForm
+    resource_classes = [PublicationResource]
+    formats = [base_formats.CSV, base_formats.XLSX]
+    # Between preview and confirm the file waits in the shared cache, not on one web node's disk.
+    tmp_storage_class = "import_export.tmp_storages.CacheStorage"
+    inlines = [PublicationFileInline]
+    list_display = ["title", "type", "publication_date", "visibility", "published_at", "project"]
+    list_filter = ["visibility", "type", "audiences", "topics", "files__language", FilesFilter, "publication_date"]
+    list_select_related = ["project"]
+    search_fields = ["title", "slug", "abstract", "authors", "isbn"]
+    date_hierarchy = "publication_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["project"]
+    filter_horizontal = ["audiences", "topics"]
+    readonly_fields = ["visibility", "published_at", "current_cover", "created_at", "updated_at"]
+    actions = ["publish_public", "publish_members_only", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "type", "publication_date", "visibility", "published_at"]}),
+        ("Content", {"fields": ["abstract", "authors", "isbn", "project"]}),
+        ("Audiences and topics", {"fields": ["audiences", "topics"]}),
+        ("Cover", {"fields": ["current_cover", "cover_upload", "remove_cover"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="Current cover")
+    def current_cover(self, publication: Publication) -> str:
+        if not publication.cover:
+            return "—"
+        return format_html('<a href="{}">View the cover</a>', reverse("publications:cover", args=[publication.slug]))
+
+    def has_import_permission(self, request):
+        return request.user.has_perms(["publications.add_publication", "publications.change_publication"])
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("publications.view_publication")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("cover_upload"):
+            services.publication_set_cover(publication=obj, upload=form.cleaned_data["cover_upload"])
+        elif form.cleaned_data.get("remove_cover") and obj.cover:
+            services.publication_set_cover(publication=obj, upload=None)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.publication_index_topics(publication=form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PublicationFile:
+            return super().save_formset(request, form, formset, change)
+        # Files go through the service (checks, generated names, cleanup), not formset.save().
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        deleted = formset.deleted_forms
+        for inline_form in deleted:
+            if inline_form.instance.pk:
+                services.publication_file_remove(publication_file=inline_form.instance)
+                formset.deleted_objects.append(inline_form.instance)
+        for inline_form in formset.forms:
+            if inline_form in deleted or not inline_form.has_changed():
+                continue
+            existing = inline_form.instance if inline_form.instance.pk else None
+            language = inline_form.cleaned_data["language"]
+            if existing and "language" in inline_form.changed_data:
+                services.publication_file_set_language(publication_file=existing, language=language)
+            upload = inline_form.cleaned_data.get("upload")
+            saved = existing
+            if upload:
+                saved = services.publication_file_attach(publication=form.instance, language=language, upload=upload)
+            if existing:
+                formset.changed_objects.append((saved, inline_form.changed_data))
+            else:
+                formset.new_objects.append(saved)
+
+    def delete_model(self, request, obj):
+        services.publication_delete(publication=obj)
+
+    def delete_queryset(self, request, queryset):
+        for publication in queryset:
+            services.publication_delete(publication=publication)
+
+    def _set_visibility(self, request, queryset, change, done: str) -> None:
+        count = 0
+        for publication in queryset:
+            try:
+                change(publication)
+            except ValidationError as error:
+                self.message_user(request, f"{publication.title}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                count += 1
+        self.message_user(request, f"{count} publication(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish: public, for everyone", permissions=["change"])
+    def publish_public(self, request, queryset):
+        self._set_visibility(
+            request, queryset, lambda p: services.publication_publish(publication=p), "published for everyone"
+        )
+
+    @admin.action(description="Publish: members only", permissions=["change"])
+    def publish_members_only(self, request, queryset):
+        self._set_visibility(
+            request,
+            queryset,
+            lambda p: services.publication_publish(publication=p, members_only=True),
+            "published for members only",
+        )
+
+    @admin.action(description="Unpublish: back to draft", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_visibility(
+            request, queryset, lambda p: services.publication_unpublish(publication=p), "unpublished (now drafts)"
+        )
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}

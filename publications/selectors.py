@@ -1,0 +1,27 @@
+from django.db.models import F, QuerySet
+
+from publications.access import publications_for
+from publications.models import Publication
+
+
+def publication_list(*, user) -> QuerySet[Publication]:
+    """The publications `user` may see, with what a list shows, newest first."""
+    return (
+        publications_for(user)
+        .select_related("project")
+        .prefetch_related("audiences", "files")
+        .order_by("-publication_date", "-pk")
+    )
+
+
+def mandate_list(*, user) -> QuerySet[Publication]:
+    return publication_list(user=user).mandates()
+
+
+def latest_public_publications(*, limit: int = 30) -> list[Publication]:
+    """What the feed lists: public publications by when they went public, newest first."""
+    return list(
+        Publication.objects.public()
+        .prefetch_related("topics")
+        .order_by(F("published_at").desc(nulls_last=True), "-publication_date", "-pk")[:limit]
+    )

@@ -1,0 +1,83 @@
+import logging
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from projects.access import project_visible_to
+from publications import search, selectors, services
+from publications.access import access_publication, access_publication_cover, access_publication_file
+from publications.filters import PublicationFilter
+from thb_portal.pagination import paginate, querystring_without_page
+from thb_portal.visibility import sign_in_for_members_only
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def library(request: HttpRequest) -> HttpResponse:
+    publication_filter = PublicationFilter(request.GET, queryset=selectors.publication_list(user=request.user))
+    page = paginate(request, publication_filter.qs)
+    context = {
+        "filter": publication_filter,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "searching": bool(request.GET.get("q", "").strip()),
+        "web_search_syntax": search.uses_full_text_search(),
+    }
+    return render(request, "publications/library.html", context)
+
+
+@require_safe
+@sign_in_for_members_only
+def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = access_publication(request.user, slug)
+    context = {
+        "publication": publication,
+        # A public report may come from a project that is not public (yet): then no link.
+        "show_project": project_visible_to(request.user, publication.project),
+    }
+    return render(request, "publications/detail.html", context)
+
+
+@require_safe
+def mandates(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.mandate_list(user=request.user))
+    return render(request, "publications/mandates.html", {"page": page})
+
+
+@never_cache
+@require_safe
+@sign_in_for_members_only
+def publication_download(request: HttpRequest, slug: str, language: str) -> FileResponse:
+    publication_file = access_publication_file(request.user, slug, language)
+    try:
+        content = publication_file.file.open("rb")
+    except OSError as error:
+        logger.error("Stored file of %s is missing: %s", publication_file, error)
+        raise Http404("The file is not available.") from error
+    if request.method == "GET":
+        services.publication_file_count_download(publication_file=publication_file)
+    return FileResponse(
+        content,
+        as_attachment=True,
+        filename=f"{slug}-{language}{publication_file.extension}",
+        content_type=publication_file.content_type,
+    )
+
+
+@require_safe
+@sign_in_for_members_only
+def publication_cover(request: HttpRequest, slug: str) -> FileResponse:
+    publication = access_publication_cover(request.user, slug)
+    try:
+        content = publication.cover.open("rb")
+    except OSError as error:
+        logger.error("Stored cover of %s is missing: %s", publication, error)
+        raise Http404("The cover is not available.") from error
+    response = FileResponse(content, content_type=publication.cover_content_type)
+    # Members-only covers must not sit in shared caches.
+    patch_cache_control(response, private=True, max_age=3600)
+    return response

@@ -1,0 +1,27 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Role
+from tests.trainings.factories import make_training
+
+
+@pytest.fixture
+def trainer(make_user):
+    return make_user(Role.TRAINER, full_name="Tiina Trainer")
+
+
+@pytest.fixture
+def other_trainer(make_user):
+    return make_user(Role.TRAINER, full_name="Otto Othertrainer")
+
+
+@pytest.fixture
+def training(trainer):
+    return make_training(trainers=[trainer], capacity=3)
+
+
+@pytest.fixture
+def trainer_client(client, trainer):
+    client.force_login(trainer)
+    client.get(reverse("dashboard"))  # the first request records the session; measure after it
+    return client

@@ -1,0 +1,27 @@
+"""sitemap.xml: the public pages, public publications and public projects."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from projects.sitemaps import ProjectSitemap
+from publications.sitemaps import PublicationSitemap
+
+
+class PublicPagesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "home",
+            "publications:library",
+            "publications:mandates",
+            "projects:ongoing",
+            "projects:psf",
+            "projects:all",
+        ]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PublicPagesSitemap, "publications": PublicationSitemap, "projects": ProjectSitemap}

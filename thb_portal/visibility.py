@@ -1,0 +1,56 @@
+"""Who may see published content: the levels shared by publications and projects.
+
+Public items are for everyone; members-only items for signed-in users who may read the
+directories (every role); drafts for whoever holds the model's draft permission (the
+secretariat).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+
+MEMBER_PERMISSION = "members.view_directory"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    MEMBERS = "members", "Members only"
+    DRAFT = "draft", "Draft"
+
+
+def is_member(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(MEMBER_PERMISSION)
+
+
+def visible_levels(user, *, draft_permission: str) -> list[str]:
+    """The visibility values `user` may see; the draft permission is the model's own."""
+    if not (user.is_authenticated and user.is_active):
+        return [Visibility.PUBLIC]
+    levels = [Visibility.PUBLIC]
+    if user.has_perm(MEMBER_PERMISSION):
+        levels.append(Visibility.MEMBERS)
+    if user.has_perm(draft_permission):
+        levels.append(Visibility.DRAFT)
+    return levels
+
+
+class SignInRequired(Exception):
+    """A members-only item asked for by an anonymous visitor: they should sign in.
+
+    Raised by access functions only for items that exist and are for members; drafts
+    and unknown addresses answer 404 to everyone who may not see them.
+    """
+
+
+def sign_in_for_members_only(view):
+    """Send an anonymous visitor who asked for a members-only item to the sign-in page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SignInRequired:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper

@@ -1,0 +1,45 @@
+"""The only way from a URL id to a training or one of its participants.
+
+Each answers 404 both when the object does not exist and when the user may not see
+it. Trainers reach the trainings they run through guardian grants (given by
+services.training_set_trainers); the secretariat's role carries view_all_trainings.
+"""
+
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from trainings.models import Registration, Training, TrainingSession
+
+
+def sees_all_trainings(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm("trainings.view_all_trainings")
+
+
+def trainings_for(user, perm: str = "trainings.view_training"):
+    if not user.is_authenticated or not user.is_active:
+        return Training.objects.none()
+    if sees_all_trainings(user):
+        return Training.objects.all()
+    return get_objects_for_user(user, perm, klass=Training, accept_global_perms=False, with_superuser=False)
+
+
+def access_training(user, pk: int, perm: str = "trainings.view_training") -> Training:
+    training = trainings_for(user, perm).select_related("member_state", "project").filter(pk=pk).first()
+    if training is None:
+        raise Http404("No such training.")
+    return training
+
+
+def access_registration(user, training_pk: int, pk: int, perm: str = "trainings.change_training"):
+    training = access_training(user, training_pk, perm)
+    registration = Registration.objects.filter(training=training, pk=pk).first()
+    if registration is None:
+        raise Http404("No such participant.")
+    return training, registration
+
+
+def access_session(training: Training, pk: int) -> TrainingSession:
+    session = TrainingSession.objects.filter(training=training, pk=pk).first()
+    if session is None:
+        raise Http404("No such session.")
+    return session

@@ -1,0 +1,99 @@
+"""The secretariat's admin: trainings (trainers assigned through the service, so grants
+follow), participants with import/export, and the historical totals behind the figures."""
+
+from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+
+from thb_portal.spreadsheets import safe_cell
+from trainings import services
+from trainings.models import HistoricalTotal, ParticipantEmail, Registration, Training, TrainingSession
+
+
+class TrainingSessionInline(admin.TabularInline):
+    model = TrainingSession
+    extra = 1
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "member_state", "starts_on", "status", "capacity"]
+    list_filter = ["status", "audience", "format", "member_state"]
+    search_fields = ["title", "city"]
+    filter_horizontal = ["trainers"]
+    inlines = [TrainingSessionInline]
+    readonly_fields = ["starts_on", "personal_data_deleted_at"]
+
+    def save_related(self, request, form, formsets, change):
+        trainers = list(form.cleaned_data.get("trainers", []))
+        previous = list(form.instance.trainers.all())
+        super().save_related(request, form, formsets, change)
+        # The form has saved the M2M; put it back so the service sees who left, and revokes.
+        form.instance.trainers.set(previous)
+        services.training_set_trainers(training=form.instance, trainers=trainers, by=request.user)
+        services.training_refresh_start(training=form.instance)
+
+
+class RegistrationResource(resources.ModelResource):
+    """Participants in and out of the admin. Each row is checked by the model (full_clean);
+    the admin's confirm step imports nothing while any row has an error."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "training",
+            "full_name",
+            "email",
+            "organisation",
+            "country",
+            "profession",
+            "gender",
+            "consent",
+            "status",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def export_field(self, field, instance, **kwargs):
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        services.facts_invalidate()
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ImportExportModelAdmin):
+    resource_classes = [RegistrationResource]
+    list_display = ["__str__", "email", "training", "status", "created_at"]
+    list_filter = ["status", "training__audience"]
+    search_fields = ["full_name", "email", "organisation", "training__title"]
+    list_select_related = ["training"]
+    raw_id_fields = ["training"]
+
+
+@admin.register(HistoricalTotal)
+class HistoricalTotalAdmin(admin.ModelAdmin):
+    list_display = ["audience", "year", "member_state", "people_trained", "trainings_held", "note"]
+    list_filter = ["audience", "year"]
+
+    def save_model(self, request, obj, form, change):
+        services.historical_total_save(total=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.historical_total_delete(total=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for total in queryset:
+            services.historical_total_delete(total=total, by=request.user)
+
+
+@admin.register(ParticipantEmail)
+class ParticipantEmailAdmin(admin.ModelAdmin):
+    list_display = ["key", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in ParticipantEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,55 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from trainings.access import trainings_for
+from trainings.models import Attendance, Registration, RegistrationStatus, Training
+
+
+def training_list(*, user) -> QuerySet[Training]:
+    """The trainings the user runs (all of them for the secretariat), with their counts."""
+    return (
+        trainings_for(user)
+        .select_related("member_state")
+        .annotate(
+            seated=Count("registrations", filter=Q(registrations__status__in=["registered", "confirmed", "attended"])),
+            waitlisted=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def training_counts(*, training: Training) -> dict[str, int]:
+    counts = dict(
+        training.registrations.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in RegistrationStatus.values}
+
+
+def registration_list(*, training: Training, query: str = "", status: str = "") -> QuerySet[Registration]:
+    registrations = training.registrations.annotate(sessions_attended=Count("attendances")).order_by("full_name", "pk")
+    if query:
+        registrations = registrations.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query) | Q(organisation__icontains=query)
+        )
+    if status in RegistrationStatus.values:
+        registrations = registrations.filter(status=status)
+    return registrations
+
+
+def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
+    """Participants who can attend, each with the ids of the sessions they were at."""
+    return (
+        training.registrations.filter(
+            status__in=[
+                RegistrationStatus.REGISTERED,
+                RegistrationStatus.CONFIRMED,
+                RegistrationStatus.ATTENDED,
+                RegistrationStatus.NO_SHOW,
+            ]
+        )
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.only("registration_id", "session_id")))
+        .order_by("full_name", "pk")
+    )
+
+
+def attendees(*, training: Training) -> QuerySet[Registration]:
+    return training.registrations.attended().order_by("full_name", "pk")

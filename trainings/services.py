@@ -1,0 +1,444 @@
+"""Every write on trainings and their participants. Callers have already passed trainings.access."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+from smtplib import SMTPException
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from members.models import Role, User
+from notifications.services import notify
+from trainings.models import (
+    SEAT_STATUSES,
+    Attendance,
+    EmailStatus,
+    HistoricalTotal,
+    ParticipantEmail,
+    Registration,
+    RegistrationStatus,
+    Training,
+    TrainingSession,
+    TrainingStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A trainer of a training gets these on it (per user: trainers belong to no state team).
+TRAINER_PERMISSIONS = ("trainings.view_training", "trainings.change_training")
+FACTS_CACHE_KEY = "trainings:facts:v1"
+PERSONAL_FIELDS = ("full_name", "email", "organisation", "country", "profession", "gender")
+EMAIL_MAX_ATTEMPTS = 5
+
+S = RegistrationStatus
+ALLOWED_MOVES: dict[str, set[str]] = {
+    S.REGISTERED: {S.CONFIRMED, S.REJECTED, S.CANCELLED},
+    S.CONFIRMED: {S.ATTENDED, S.NO_SHOW, S.CANCELLED},
+    S.WAITLISTED: {S.CONFIRMED, S.CANCELLED},
+    S.ATTENDED: {S.NO_SHOW},  # a correction
+    S.NO_SHOW: {S.ATTENDED},
+    S.REJECTED: set(),
+    S.CANCELLED: set(),
+}
+
+
+def allowed_moves(registration: Registration) -> list[str]:
+    return [status for status in S.values if status in ALLOWED_MOVES[registration.status]]
+
+
+def facts_invalidate() -> None:
+    """Drop the cached public figures once the change that affects them is committed."""
+    transaction.on_commit(partial(cache.delete, FACTS_CACHE_KEY))
+
+
+# Trainings -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_create(*, by: User | None, data: dict, sessions: list[tuple] = (), trainers=()) -> Training:
+    training = Training(**data)
+    training.full_clean()
+    training.save()
+    for starts_at, ends_at, *title in sessions:
+        session_add(training=training, starts_at=starts_at, ends_at=ends_at, title=title[0] if title else "")
+    training_set_trainers(training=training, trainers=trainers, by=by)
+    facts_invalidate()
+    return training
+
+
+@transaction.atomic
+def training_update(*, training: Training, by: User | None, data: dict) -> Training:
+    for name, value in data.items():
+        setattr(training, name, value)
+    training.full_clean()
+    training.save(update_fields=[*data.keys(), "updated_at"])
+    facts_invalidate()
+    return training
+
+
+def training_refresh_start(*, training: Training) -> None:
+    first = training.sessions.aggregate(first=Min("starts_at"))["first"]
+    training.starts_on = timezone.localdate(first) if first else None
+    training.save(update_fields=["starts_on"])
+    facts_invalidate()
+
+
+@transaction.atomic
+def session_add(*, training: Training, starts_at, ends_at, title: str = "") -> TrainingSession:
+    session = TrainingSession(training=training, starts_at=starts_at, ends_at=ends_at, title=title)
+    session.full_clean()
+    session.save()
+    training_refresh_start(training=training)
+    return session
+
+
+@transaction.atomic
+def training_set_trainers(*, training: Training, trainers, by: User | None) -> None:
+    """Make `trainers` the training's trainers, granting and revoking their object permissions."""
+    trainers = list(trainers)
+    for trainer in trainers:
+        if trainer.role != Role.TRAINER:
+            raise ValidationError(f"{trainer} is not a trainer.")
+    current = set(training.trainers.all())
+    for gone in current - set(trainers):
+        for permission in TRAINER_PERMISSIONS:
+            remove_perm(permission, gone, training)
+    for trainer in trainers:
+        for permission in TRAINER_PERMISSIONS:
+            assign_perm(permission, trainer, training)
+    training.trainers.set(trainers)
+
+
+@transaction.atomic
+def training_complete(*, training: Training, by: User) -> Training:
+    """Close the books: confirmed participants with no attendance become no-shows."""
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    if training.status in (TrainingStatus.COMPLETED, TrainingStatus.CANCELLED):
+        raise ValidationError("This training is already completed or cancelled.")
+    now = timezone.now()
+    for registration in training.registrations.filter(status=S.CONFIRMED, attendances__isnull=True):
+        _set_status(registration, S.NO_SHOW, now)
+    training.status = TrainingStatus.COMPLETED
+    training.save(update_fields=["status", "updated_at"])
+    facts_invalidate()
+    return training
+
+
+# Registrations ---------------------------------------------------------------------
+
+
+def _set_status(registration: Registration, status: str, now) -> None:
+    registration.status = status
+    registration.status_changed_at = now
+    registration.save(update_fields=["status", "status_changed_at"])
+
+
+def _check_window(training: Training, now) -> None:
+    if training.status != TrainingStatus.OPEN:
+        raise ValidationError(f"Registration is not open: the training is “{TrainingStatus(training.status).label}”.")
+    if training.registration_opens and now < training.registration_opens:
+        raise ValidationError(
+            f"Registration opens on {timezone.localtime(training.registration_opens):%d %b %Y %H:%M}."
+        )
+    if training.registration_closes and now >= training.registration_closes:
+        raise ValidationError(
+            f"Registration closed on {timezone.localtime(training.registration_closes):%d %b %Y %H:%M}."
+        )
+
+
+def _places_left(training: Training) -> int:
+    return max(training.capacity - training.registrations.seated().count(), 0)
+
+
+def _email_exists(training: Training, email: str) -> bool:
+    return training.registrations.filter(email__iexact=email).exists()
+
+
+def _new_registration(training: Training, data: dict, status: str, now) -> Registration:
+    registration = Registration(training=training, status=status, created_at=now, status_changed_at=now, **data)
+    registration.email = registration.email.strip().lower()
+    registration.full_clean()
+    registration.save()
+    return registration
+
+
+def _initial_status(training: Training, has_place: bool) -> str:
+    if not has_place:
+        return S.WAITLISTED
+    return S.REGISTERED if training.requires_approval else S.CONFIRMED
+
+
+@transaction.atomic
+def registration_register(*, training: Training, data: dict, by: User | None, now=None) -> Registration:
+    """Register one participant: a place if there is one, else the waiting list, else a clear refusal."""
+    now = now or timezone.now()
+    # Locking the training serialises the capacity check: two last places cannot both be given.
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_window(training, now)
+    if not data.get("consent"):
+        raise ValidationError("The participant must consent to the processing of their data.")
+    if _email_exists(training, data.get("email", "")):
+        raise ValidationError(f"{data['email']} is already registered for this training.")
+    has_place = _places_left(training) > 0
+    if not has_place and not training.waitlist_enabled:
+        raise ValidationError(f"The training is full ({training.capacity} places) and has no waiting list.")
+    registration = _new_registration(training, data, _initial_status(training, has_place), now)
+    _after_status(registration, by=by)
+    facts_invalidate()
+    return registration
+
+
+@transaction.atomic
+def registrations_import(*, training: Training, rows: list[dict], by: User | None, now=None) -> list[Registration]:
+    """Register every row or none: any failure rolls the whole file back."""
+    now = now or timezone.now()
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_window(training, now)
+    if not rows:
+        raise ValidationError("The file has no participants to import.")
+    places = _places_left(training)
+    if len(rows) > places and not training.waitlist_enabled:
+        raise ValidationError(
+            f"The file has {len(rows)} participants but only {places} of {training.capacity} places are left, "
+            "and the training has no waiting list. Nothing was imported."
+        )
+    created = []
+    for number, data in enumerate(rows, start=1):
+        if not data.get("consent"):
+            raise ValidationError(f"Row {number}: the participant has not consented. Nothing was imported.")
+        if _email_exists(training, data.get("email", "")):
+            raise ValidationError(f"Row {number}: {data['email']} is already registered. Nothing was imported.")
+        registration = _new_registration(training, data, _initial_status(training, places > 0), now)
+        places -= 1 if places > 0 else 0
+        _after_status(registration, by=by)
+        created.append(registration)
+    facts_invalidate()
+    return created
+
+
+@transaction.atomic
+def registration_move(*, registration: Registration, to: str, by: User | None, now=None) -> Registration:
+    """Move a registration along its allowed paths; a freed place goes to the first waitlisted."""
+    now = now or timezone.now()
+    training = Training.objects.select_for_update().get(pk=registration.training_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if to not in ALLOWED_MOVES[registration.status]:
+        raise ValidationError(f"A registration that is “{S(registration.status).label}” cannot become “{S(to).label}”.")
+    if registration.status == S.WAITLISTED and to == S.CONFIRMED and _places_left(training) <= 0:
+        raise ValidationError("There is no free place: cancel a registration first.")
+    frees_place = registration.status in SEAT_STATUSES and to not in SEAT_STATUSES
+    _set_status(registration, to, now)
+    _after_status(registration, by=by)
+    if frees_place:
+        waitlist_promote(training=training, by=by, now=now)
+    facts_invalidate()
+    return registration
+
+
+def waitlist_promote(*, training: Training, by: User | None, now=None) -> list[Registration]:
+    """Give free places to the waiting list, first come first served, and tell them. Call with the training locked."""
+    now = now or timezone.now()
+    promoted = []
+    places = _places_left(training)
+    for registration in training.registrations.waitlisted().select_for_update()[:places]:
+        _set_status(registration, _initial_status(training, True), now)
+        _queue_email(registration, kind="waitlist_promoted", key=f"promoted:{registration.pk}")
+        promoted.append(registration)
+    if promoted:
+        names = ", ".join(r.full_name for r in promoted)
+        notify(
+            recipients=training.trainers.all(),
+            kind="training_waitlist_promoted",
+            text=f"{training.title}: moved up from the waiting list: {names}"[:300],
+            link=training.get_absolute_url(),
+            target=training,
+            actor=by,
+        )
+    return promoted
+
+
+def _after_status(registration: Registration, *, by: User | None) -> None:
+    if registration.status == S.CONFIRMED:
+        _queue_email(registration, kind="confirmation", key=f"confirmation:{registration.pk}")
+    elif registration.status == S.WAITLISTED:
+        _queue_email(registration, kind="waitlisted", key=f"waitlisted:{registration.pk}")
+
+
+# Attendance ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_set(*, registration: Registration, session: TrainingSession, present: bool, by: User) -> Registration:
+    """Mark presence at one session; being present at any session makes the participant “attended”."""
+    if session.training_id != registration.training_id:
+        raise ValidationError("That session belongs to another training.")
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (S.REGISTERED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
+        raise ValidationError(f"A registration that is “{S(registration.status).label}” has no attendance.")
+    if present:
+        Attendance.objects.get_or_create(registration=registration, session=session, defaults={"marked_by": by})
+    else:
+        Attendance.objects.filter(registration=registration, session=session).delete()
+    attended_any = registration.attendances.exists()
+    now = timezone.now()
+    if attended_any and registration.status != S.ATTENDED:
+        _set_status(registration, S.ATTENDED, now)
+    elif not attended_any and registration.status == S.ATTENDED:
+        _set_status(registration, S.CONFIRMED, now)
+    facts_invalidate()
+    return registration
+
+
+# Participant emails (an outbox of our own: participants are not portal users) --------
+
+EMAIL_SUBJECTS = {
+    "confirmation": "Your place is confirmed: {title}",
+    "waitlisted": "You are on the waiting list: {title}",
+    "waitlist_promoted": "A place is free for you: {title}",
+    "reminder": "Reminder: {title} starts soon",
+}
+
+
+def _queue_email(registration: Registration, *, kind: str, key: str) -> ParticipantEmail | None:
+    training = registration.training
+    context = {"registration": registration, "training": training, "kind": kind, "first_session": training.starts_on}
+    email, created = ParticipantEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "registration": registration,
+            "kind": kind,
+            "to": registration.email,
+            "subject": EMAIL_SUBJECTS[kind].format(title=training.title)[:200],
+            "body": render_to_string(f"trainings/email/{kind}.txt", context),
+        },
+    )
+    if created:
+        transaction.on_commit(partial(_enqueue_email, email.pk), robust=True)
+    return email if created else None
+
+
+def _enqueue_email(email_id: int) -> None:
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from trainings.tasks import send_participant_email_task
+
+    try:
+        send_participant_email_task.delay(email_id)
+    except (BrokerError, OSError):
+        logger.warning("Broker unavailable; participant email %s waits for the relay.", email_id, exc_info=True)
+
+
+def participant_email_send(*, email_id: int) -> str:
+    """Send one participant email at most once (row lock + status)."""
+    with transaction.atomic():
+        email = (
+            ParticipantEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=EmailStatus.PENDING)
+            .first()
+        )
+        if email is None:
+            return "not pending"
+        email.attempts += 1
+        try:
+            EmailMessage(
+                subject=f"[THB Portal] {email.subject}",
+                body=email.body,
+                to=[email.to],
+                headers={"X-THB-Key": email.key},
+            ).send()
+        except (SMTPException, OSError) as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if email.attempts >= EMAIL_MAX_ATTEMPTS:
+                email.status = EmailStatus.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            return "failed"
+        email.status = EmailStatus.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at"])
+        return "sent"
+
+
+# Periodic jobs ---------------------------------------------------------------------
+
+
+def trainings_send_reminders(*, now=None) -> dict:
+    """Queue a reminder to each confirmed participant `reminder_days` before the first session,
+    and relay participant emails still pending (broker down, worker lost)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queued = 0
+    trainings = Training.objects.filter(
+        status__in=[TrainingStatus.OPEN, TrainingStatus.CLOSED], starts_on__gte=today
+    ).prefetch_related("trainers")
+    for training in trainings:
+        if training.starts_on - timedelta(days=training.reminder_days) > today:
+            continue
+        with transaction.atomic():
+            for registration in training.registrations.filter(status=S.CONFIRMED).select_related("training"):
+                # The key makes the reminder once per registration, however often the job runs.
+                queued += _queue_email(registration, kind="reminder", key=f"reminder:{registration.pk}") is not None
+            notify(
+                recipients=training.trainers.all(),
+                kind="training_reminder",
+                text=f"{training.title} starts on {training.starts_on:%d %b %Y}.",
+                link=training.get_absolute_url(),
+                target=training,
+                dedupe_prefix=f"training-reminder:{training.pk}",
+            )
+    stale = list(
+        ParticipantEmail.objects.filter(status=EmailStatus.PENDING, created_at__lt=now - timedelta(minutes=5))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for email_id in stale:
+        _enqueue_email(email_id)
+    return {"reminders": queued, "relayed": len(stale)}
+
+
+def trainings_delete_personal_data(*, now=None) -> dict:
+    """Blank participants' personal data of trainings past their retention date; statuses and
+    attendance stay, so every count stays. JobRun (thb_portal.services) logs each run."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done, participants = [], 0
+    for training in Training.objects.due_for_retention(today).order_by("pk"):
+        with transaction.atomic():
+            # Registrations are not audit-logged (signals), so a bulk update loses no history.
+            participants += training.registrations.filter(personal_data_deleted_at__isnull=True).update(
+                full_name="",
+                email="",
+                organisation="",
+                country="",
+                profession="",
+                gender="",
+                personal_data_deleted_at=now,
+            )
+            ParticipantEmail.objects.filter(registration__training=training).delete()
+            training.personal_data_deleted_at = now
+            training.save(update_fields=["personal_data_deleted_at"])
+        done.append(training.pk)
+    return {"trainings": len(done), "participants": participants, "training_ids": done[:100]}
+
+
+# Historical totals -----------------------------------------------------------------
+
+
+@transaction.atomic
+def historical_total_save(*, total: HistoricalTotal, by: User | None) -> HistoricalTotal:
+    total.full_clean()
+    total.save()
+    facts_invalidate()
+    return total
+
+
+@transaction.atomic
+def historical_total_delete(*, total: HistoricalTotal, by: User | None) -> None:
+    total.delete()
+    facts_invalidate()

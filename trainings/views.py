@@ -1,0 +1,288 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from members.models import Role
+from thb_portal.pagination import paginate, querystring_without_page
+from thb_portal.spreadsheets import csv_response, safe_cell
+from trainings import imports, selectors, services
+from trainings.access import access_registration, access_session, access_training, sees_all_trainings
+from trainings.certificates import certificate_filename, certificate_pdf, certificates_zip
+from trainings.facts import facts_and_figures as compute_facts_and_figures
+from trainings.forms import ImportConfirmForm, ImportUploadForm, MoveForm, ParticipantFilter, RegistrationForm
+from trainings.models import RegistrationStatus
+
+CHANGE = "trainings.change_training"
+EXPORT_HEADER = [
+    "name",
+    "email",
+    "organisation",
+    "country",
+    "profession",
+    "gender",
+    "consent",
+    "status",
+    "sessions attended",
+    "registered",
+]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _require_training_role(request: HttpRequest) -> None:
+    # The list is a trainer's or the secretariat's page; anyone else gets 403.
+    if request.user.role != Role.TRAINER and not sees_all_trainings(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def training_list(request: HttpRequest) -> HttpResponse:
+    _require_training_role(request)
+    context = {"page": paginate(request, selectors.training_list(user=request.user))}
+    return render(request, "trainings/list.html", context)
+
+
+@never_cache
+@login_required
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk)
+    participant_filter = ParticipantFilter(request.GET, queryset=selectors.registration_list(training=training))
+    page = paginate(request, participant_filter.qs)
+    page.object_list = list(page.object_list)
+    for registration in page.object_list:
+        # The template is given each row's moves; allowed_moves is a pure function, no query.
+        registration.moves = [
+            (status, RegistrationStatus(status).label) for status in services.allowed_moves(registration)
+        ]
+    context = {
+        "training": training,
+        "sessions": training.sessions.all(),
+        "trainers": training.trainers.all(),
+        "counts": selectors.training_counts(training=training),
+        "filter": participant_filter,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "registration_open": training.registration_is_open(),
+    }
+    return render(request, "trainings/detail.html", context)
+
+
+@login_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_register(training=training, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{registration.full_name} is registered: {registration.get_status_display().lower()}."
+            )
+            return redirect(training)
+    return render(request, "trainings/register.html", {"training": training, "form": form})
+
+
+@login_required
+def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step one: read and check the file, and show every row with its errors. Saves nothing."""
+    training = access_training(request.user, pk, perm=CHANGE)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"training": training, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = imports.validate_rows(training, imports.parse_rows(imports.read_table(form.cleaned_data["file"])))
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            bad = [row for row in rows if row.errors]
+            context.update(
+                rows=rows,
+                bad_count=len(bad),
+                confirm_form=ImportConfirmForm(initial={"token": imports.rows_token(training, rows)})
+                if not bad
+                else None,
+            )
+            return render(request, "trainings/import_preview.html", context)
+    return render(request, "trainings/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step two: check the rows again and import them all, or none."""
+    training = access_training(request.user, pk, perm=CHANGE)
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The preview is missing. Upload the file again.")
+        return redirect("trainings:import", pk=training.pk)
+    try:
+        rows = imports.validate_rows(training, imports.rows_from_token(training, form.cleaned_data["token"]))
+    except imports.ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("trainings:import", pk=training.pk)
+    bad = [row for row in rows if row.errors]
+    if bad:
+        # Registrations changed since the preview: show the rows again, import nothing.
+        messages.error(request, "Some rows are no longer valid. Nothing was imported.")
+        context = {"training": training, "form": ImportUploadForm(), "rows": rows, "bad_count": len(bad)}
+        return render(request, "trainings/import_preview.html", context, status=400)
+    try:
+        created = services.registrations_import(training=training, rows=[row.data for row in rows], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("trainings:import", pk=training.pk)
+    waitlisted = sum(1 for r in created if r.status == RegistrationStatus.WAITLISTED)
+    text = f"{len(created)} participants were imported."
+    if waitlisted:
+        text += f" {waitlisted} of them are on the waiting list."
+    messages.success(request, text)
+    return redirect(training)
+
+
+@never_cache
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    sessions = list(training.sessions.all())
+    page = paginate(request, selectors.attendance_sheet(training=training), per_page=50)
+    rows = []
+    for registration in page.object_list:
+        present = {attendance.session_id for attendance in registration.attendances.all()}
+        rows.append({"registration": registration, "cells": [(session, session.pk in present) for session in sessions]})
+    context = {"training": training, "sessions": sessions, "page": page, "rows": rows, "querystring": ""}
+    return render(request, "trainings/attendance.html", context)
+
+
+@login_required
+@require_POST
+def attendance_toggle(request: HttpRequest, pk: int, registration_pk: int, session_pk: int) -> HttpResponse:
+    training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
+    session = access_session(training, session_pk)
+    present = request.POST.get("present") == "on"
+    status = 200
+    try:
+        registration = services.attendance_set(
+            registration=registration, session=session, present=present, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        status = 400
+        present = registration.attendances.filter(session=session).exists()
+    if request.htmx:
+        context = {"training": training, "registration": registration, "session": session, "present": present}
+        return render(request, "trainings/_attendance_cell.html", context, status=status)
+    return redirect("trainings:attendance", pk=training.pk)
+
+
+@login_required
+@require_POST
+def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That status is not known.")
+        return redirect(training)
+    try:
+        services.registration_move(registration=registration, to=form.cleaned_data["to"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, f"{registration.full_name}: {RegistrationStatus(form.cleaned_data['to']).label.lower()}."
+        )
+    return redirect(training)
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    try:
+        services.training_complete(training=training, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, "The training is completed; confirmed participants who came to no session are no-shows."
+        )
+    return redirect(training)
+
+
+def _export_rows(training):
+    for registration in selectors.registration_list(training=training):
+        yield [
+            registration.full_name,
+            registration.email,
+            registration.organisation,
+            registration.country.name if registration.country else "",
+            registration.profession,
+            registration.get_gender_display() if registration.gender else "",
+            "yes" if registration.consent else "no",
+            registration.get_status_display(),
+            registration.sessions_attended,
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+@login_required
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    return csv_response(f"training-{training.pk}-participants.csv", EXPORT_HEADER, _export_rows(training))
+
+
+@login_required
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    training = access_training(request.user, pk, perm=CHANGE)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Participants")
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows(training):
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="training-{training.pk}-participants.xlsx"'
+    return response
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    training, _ = access_registration(request.user, pk, registration_pk, perm=CHANGE)
+    registration = selectors.attendees(training=training).filter(pk=registration_pk).first()
+    if registration is None:
+        messages.error(request, "Only participants who attended get a certificate.")
+        return redirect(training)
+    pdf = certificate_pdf(registration, training, registration.attendances.count())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(registration)}"'
+    return response
+
+
+@login_required
+def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    attendees = list(selectors.registration_list(training=training, status=RegistrationStatus.ATTENDED))
+    if not attendees:
+        messages.error(request, "No participant has attended yet, so there are no certificates.")
+        return redirect(training)
+    response = HttpResponse(certificates_zip(attendees, training), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="training-{training.pk}-certificates.zip"'
+    return response
+
+
+def facts_and_figures(request: HttpRequest) -> HttpResponse:
+    return render(request, "trainings/facts.html", {"facts": compute_facts_and_figures()})
