@@ -128,6 +128,21 @@ def users_by_role(make_user):
 
 
 @pytest.fixture
+def login(client, mfa_user):
+    """login(user) -> the test client signed in as `user` (enrolled in MFA where the role needs it)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    def _login(user):
+        client.logout()
+        if user.role in (Role.NCP, Role.SECRETARIAT) and not is_mfa_enabled(user):
+            mfa_user(user)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
 def mfa_user():
     """Give a user a TOTP authenticator, as enrolment would."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
