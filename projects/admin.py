@@ -6,6 +6,7 @@ from django.utils import timezone
 from projects import services
 from projects.models import Project
 from publications.models import Publication
+from thb_portal.public_figures import public_figures_changed
 
 
 class OutputInline(admin.TabularInline):
@@ -71,6 +72,7 @@ class ProjectAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+        public_figures_changed()
 
     def _set_visibility(self, request, queryset, change, done: str) -> None:
         count = 0

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Project
+from thb_portal.public_figures import public_figures_changed
 from thb_portal.visibility import Visibility
 
 
@@ -20,6 +21,7 @@ def project_set_visibility(*, project: Project, visibility: str) -> Project:
     project.updated_at = timezone.now()
     project.full_clean()
     project.save(update_fields=["visibility", "published_at", "updated_at"])
+    public_figures_changed()
     return project
 
 

@@ -11,6 +11,7 @@ from import_export.formats import base_formats
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
+from thb_portal.public_figures import public_figures_changed
 from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 
 
@@ -159,6 +160,7 @@ class PublicationAdmin(ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+        public_figures_changed()
         if form.cleaned_data.get("cover_upload"):
             services.publication_set_cover(publication=obj, upload=form.cleaned_data["cover_upload"])
         elif form.cleaned_data.get("remove_cover") and obj.cover:

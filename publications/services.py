@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from publications.languages import LANGUAGE_NAMES
 from publications.models import Publication, PublicationFile, Topic
+from thb_portal.public_figures import public_figures_changed
 from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES, CheckedUpload, check_upload, page_count
 from thb_portal.visibility import Visibility
 
@@ -141,6 +142,7 @@ def publication_set_visibility(*, publication: Publication, visibility: str) -> 
         publication.published_at = timezone.now()
     publication.updated_at = timezone.now()
     publication.save(update_fields=["visibility", "published_at", "updated_at"])
+    public_figures_changed()
     return publication
 
 
@@ -156,6 +158,7 @@ def publication_unpublish(*, publication: Publication) -> Publication:
 @transaction.atomic
 def publication_delete(*, publication: Publication) -> None:
     """Delete the publication with its files, and their stored content once committed."""
+    public_figures_changed()
     stored = [(f.file.storage, f.file.name) for f in publication.files.all()]
     if publication.cover:
         stored.append((publication.cover.storage, publication.cover.name))

@@ -12,10 +12,10 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from members.models import MemberState
+from thb_portal.public_figures import FACTS_CACHE_KEY
 from trainings.models import Audience, HistoricalTotal, Registration, Training
-from trainings.services import FACTS_CACHE_KEY
 
-# Publications and projects change elsewhere; an hour's staleness is acceptable for those.
+# A safety net only: every change that the figures count drops the cache (public_figures_changed).
 FACTS_TIMEOUT = 60 * 60
 
 

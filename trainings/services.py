@@ -5,7 +5,6 @@ from datetime import timedelta
 from functools import partial
 from smtplib import SMTPException
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -16,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from members.models import Role, User
 from notifications.services import notify
+from thb_portal.public_figures import public_figures_changed
 from trainings.models import (
     SEAT_STATUSES,
     Attendance,
@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 
 # A trainer of a training gets these on it (per user: trainers belong to no state team).
 TRAINER_PERMISSIONS = ("trainings.view_training", "trainings.change_training")
-FACTS_CACHE_KEY = "trainings:facts:v1"
 PERSONAL_FIELDS = ("full_name", "email", "organisation", "country", "profession", "gender")
 EMAIL_MAX_ATTEMPTS = 5
 
@@ -54,8 +53,7 @@ def allowed_moves(registration: Registration) -> list[str]:
 
 
 def facts_invalidate() -> None:
-    """Drop the cached public figures once the change that affects them is committed."""
-    transaction.on_commit(partial(cache.delete, FACTS_CACHE_KEY))
+    public_figures_changed()
 
 
 # Trainings -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.trainings.factories import RegistrationFactory, make_training
 from thb_portal.models import JobRun
+from thb_portal.public_figures import FACTS_CACHE_KEY
 from trainings import services
 from trainings.facts import compute_facts, facts_and_figures
 from trainings.models import Audience, HistoricalTotal, Registration, RegistrationStatus, TrainingStatus
@@ -86,7 +87,7 @@ def test_figures_are_cached_and_refreshed_when_data_changes(trainer, django_capt
     assert facts_and_figures()["people_trained"] == 0
     with django_capture_on_commit_callbacks(execute=True):
         services.attendance_set(registration=registration, session=training.sessions.first(), present=True, by=trainer)
-    assert cache.get(services.FACTS_CACHE_KEY) is None
+    assert cache.get(FACTS_CACHE_KEY) is None
     assert facts_and_figures()["people_trained"] == 1
 
 
@@ -104,3 +105,22 @@ def test_historical_total_in_the_admin_refreshes_figures(
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert facts_and_figures()["people_trained"] == 1000
+
+
+def test_publishing_a_publication_or_project_refreshes_the_cached_figures(db, django_capture_on_commit_callbacks):
+    from projects.models import Project
+    from projects.services import project_publish
+    from publications.models import Publication
+    from publications.services import publication_publish
+
+    facts_and_figures()
+    assert cache.get(FACTS_CACHE_KEY) is not None
+    publication = Publication.objects.create(title="New study", slug="new-study", publication_date=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_publish(publication=publication)
+    assert cache.get(FACTS_CACHE_KEY) is None
+    facts_and_figures()
+    project = Project.objects.create(title="New project", slug="new-project", summary="Short", funding_source="psf")
+    with django_capture_on_commit_callbacks(execute=True):
+        project_publish(project=project)
+    assert cache.get(FACTS_CACHE_KEY) is None
