@@ -27,3 +27,15 @@ def project_partners(*, project: Project) -> dict:
 def project_outputs(*, user, project: Project) -> QuerySet[Publication]:
     """The project's publications that `user` may see."""
     return publications_for(user).filter(project=project).prefetch_related("files").order_by("-publication_date", "-pk")
+
+
+def project_trainings(*, project: Project):
+    """The project's trainings, as the public may know them: title, audience, place, dates, size."""
+    from trainings.models import Training
+
+    return (
+        Training.objects.filter(project=project)
+        .exclude(status="cancelled")
+        .select_related("member_state")
+        .order_by("-starts_on", "-pk")
+    )

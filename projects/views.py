@@ -59,5 +59,6 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "partners": selectors.project_partners(project=project),
         "outputs": selectors.project_outputs(user=request.user, project=project),
+        "trainings": selectors.project_trainings(project=project),
     }
     return render(request, "projects/detail.html", context)
