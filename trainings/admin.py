@@ -2,6 +2,7 @@
 follow), participants with import/export, and the historical totals behind the figures."""
 
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
@@ -34,9 +35,13 @@ class TrainingAdmin(admin.ModelAdmin):
         services.training_refresh_start(training=form.instance)
 
 
+PARTICIPANT_FIELDS = ["full_name", "email", "organisation", "country", "profession", "gender", "consent"]
+
+
 class RegistrationResource(resources.ModelResource):
-    """Participants in and out of the admin. Each row is checked by the model (full_clean);
-    the admin's confirm step imports nothing while any row has an error."""
+    """Participants in and out of the admin. Each row is checked by the model (full_clean) and
+    registered through the service; the admin's confirm step imports nothing while any row has
+    an error."""
 
     class Meta:
         model = Registration
@@ -57,6 +62,21 @@ class RegistrationResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         return safe_cell(super().export_field(field, instance, **kwargs))
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # New participants go through the same service as the trainers' import, so the
+        # window, capacity, waiting list and duplicate rules hold here too.
+        if not is_create:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Existing participants are changed on the training's page, not by import."]}
+            )
+        data = {name: getattr(instance, name) for name in PARTICIPANT_FIELDS}
+        try:
+            registration = services.registration_register(training=instance.training, data=data, by=None)
+        except ValidationError as error:
+            raise ValidationError({NON_FIELD_ERRORS: error.messages}) from error
+        instance.pk = registration.pk
+        instance.status = registration.status
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
