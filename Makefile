@@ -13,6 +13,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# Local development settings; never overwrites an existing .env.
+	@test -f .env || printf '# Local development settings (not used by tests or the production image).\nDEBUG=1\n' > .env
 	touch $@
 
 install: $(BIN)/.installed

@@ -18,9 +18,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
 # pytest imports settings itself; test-only relaxations key off this and nothing else.
 TESTING = env.bool("THB_TESTING", default="pytest" in sys.modules)
+# A developer's checkout keeps local settings in .env (`make install` writes DEBUG=1 there, so
+# plain `manage.py` commands work). Real environment variables win; tests never read it, and
+# the production image leaves it out (.dockerignore).
+if not TESTING and (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
