@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from cases.models import Case, ControlMeans, ExploitationForm
+from thb_portal.admin_mixins import ReadOnlyMetadataAdmin
 
 
 @admin.register(Case)
-class CaseMetadataAdmin(admin.ModelAdmin):
+class CaseMetadataAdmin(ReadOnlyMetadataAdmin):
     """What the secretariat may see of cases: pseudonymous metadata, read-only."""
 
+    view_permission = "cases.view_case_statistics"
     list_display = ["reference", "member_state", "stage", "status", "created_at", "stage_changed_at", "anonymised_at"]
     list_filter = ["member_state", "stage", "status", "year"]
     list_select_related = ["member_state"]
@@ -23,18 +25,6 @@ class CaseMetadataAdmin(admin.ModelAdmin):
         "anonymised_at",
     ]
     readonly_fields = fields
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm("cases.view_case_statistics")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExploitationForm)

@@ -1,11 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils import timezone
 
 from projects import services
 from projects.models import Project
 from publications.models import Publication
+from thb_portal.admin_mixins import VisibilityActionsMixin
 from thb_portal.public_figures import public_figures_changed
 
 
@@ -49,7 +49,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VisibilityActionsMixin, admin.ModelAdmin):
     form = ProjectForm
     inlines = [OutputInline]
     list_display = ["title", "acronym", "status", "funding_source", "start_date", "end_date", "visibility"]
@@ -69,37 +69,10 @@ class ProjectAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def set_visibility(self, obj, visibility: str):
+        return services.project_set_visibility(project=obj, visibility=visibility)
+
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
         public_figures_changed()
-
-    def _set_visibility(self, request, queryset, change, done: str) -> None:
-        count = 0
-        for project in queryset:
-            try:
-                change(project)
-            except ValidationError as error:
-                self.message_user(request, f"{project}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                count += 1
-        self.message_user(request, f"{count} project(s) {done}.", messages.SUCCESS)
-
-    @admin.action(description="Publish: public, for everyone", permissions=["change"])
-    def publish_public(self, request, queryset):
-        self._set_visibility(request, queryset, lambda p: services.project_publish(project=p), "published for everyone")
-
-    @admin.action(description="Publish: members only", permissions=["change"])
-    def publish_members_only(self, request, queryset):
-        self._set_visibility(
-            request,
-            queryset,
-            lambda p: services.project_publish(project=p, members_only=True),
-            "published for members only",
-        )
-
-    @admin.action(description="Unpublish: back to draft", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_visibility(
-            request, queryset, lambda p: services.project_unpublish(project=p), "unpublished (now drafts)"
-        )

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,6 +10,7 @@ from import_export.formats import base_formats
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
+from thb_portal.admin_mixins import VisibilityActionsMixin
 from thb_portal.public_figures import public_figures_changed
 from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 
@@ -120,7 +120,7 @@ class FilesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ImportExportModelAdmin):
+class PublicationAdmin(VisibilityActionsMixin, ImportExportModelAdmin):
     form = PublicationForm
     resource_classes = [PublicationResource]
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -156,6 +156,9 @@ class PublicationAdmin(ImportExportModelAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("publications.view_publication")
+
+    def set_visibility(self, obj, visibility: str):
+        return services.publication_set_visibility(publication=obj, visibility=visibility)
 
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
@@ -202,38 +205,6 @@ class PublicationAdmin(ImportExportModelAdmin):
     def delete_queryset(self, request, queryset):
         for publication in queryset:
             services.publication_delete(publication=publication)
-
-    def _set_visibility(self, request, queryset, change, done: str) -> None:
-        count = 0
-        for publication in queryset:
-            try:
-                change(publication)
-            except ValidationError as error:
-                self.message_user(request, f"{publication.title}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                count += 1
-        self.message_user(request, f"{count} publication(s) {done}.", messages.SUCCESS)
-
-    @admin.action(description="Publish: public, for everyone", permissions=["change"])
-    def publish_public(self, request, queryset):
-        self._set_visibility(
-            request, queryset, lambda p: services.publication_publish(publication=p), "published for everyone"
-        )
-
-    @admin.action(description="Publish: members only", permissions=["change"])
-    def publish_members_only(self, request, queryset):
-        self._set_visibility(
-            request,
-            queryset,
-            lambda p: services.publication_publish(publication=p, members_only=True),
-            "published for members only",
-        )
-
-    @admin.action(description="Unpublish: back to draft", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_visibility(
-            request, queryset, lambda p: services.publication_unpublish(publication=p), "unpublished (now drafts)"
-        )
 
 
 @admin.register(Audience)

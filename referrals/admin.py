@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from referrals.models import Referral
+from thb_portal.admin_mixins import ReadOnlyMetadataAdmin
 
 
 @admin.register(Referral)
-class ReferralMetadataAdmin(admin.ModelAdmin):
+class ReferralMetadataAdmin(ReadOnlyMetadataAdmin):
     """The secretariat's view of referrals: states, purpose, dates, status, overdue. No shared data."""
 
+    view_permission = "referrals.view_referral_statistics"
     list_display = [
         "reference",
         "sending_state",
@@ -44,15 +46,3 @@ class ReferralMetadataAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Overdue")
     def overdue(self, referral: Referral) -> bool:
         return referral.is_overdue_now
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm("referrals.view_referral_statistics")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

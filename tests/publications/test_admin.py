@@ -50,7 +50,7 @@ def test_publish_and_unpublish_actions(secretariat_client, action, visibility):
     response = secretariat_client.post(
         reverse(CHANGELIST), {"action": action, "_selected_action": [p.pk for p in publications]}, follow=True
     )
-    assert "2 publication(s)" in response.content.decode()
+    assert "2 publications" in response.content.decode()
     for publication in publications:
         publication.refresh_from_db()
         assert publication.visibility == visibility
