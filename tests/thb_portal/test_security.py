@@ -92,4 +92,3 @@ def test_field_encryption_raises_instead_of_returning_ciphertext(settings):
     assert decrypt_text(rotated) == "secret value"
     with pytest.raises(DecryptionError):
         decrypt_text(token)
-
