@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path("<int:pk>/participants/<int:registration_pk>/status/", views.registration_move, name="move"),
     path("<int:pk>/participants/<int:registration_pk>/certificate.pdf", views.certificate, name="certificate"),
-    path("<int:pk>/certificates.zip", views.certificates, name="certificates"),
+    path("<int:pk>/certificates.pdf", views.certificates, name="certificates"),
     path("<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<int:pk>/complete/", views.complete, name="complete"),

@@ -14,7 +14,7 @@ from thb_portal.pagination import paginate, querystring_without_page
 from thb_portal.spreadsheets import csv_response, safe_cell
 from trainings import imports, selectors, services
 from trainings.access import access_registration, access_session, access_training, sees_all_trainings
-from trainings.certificates import certificate_filename, certificate_pdf, certificates_zip
+from trainings.certificates import certificate_filename, certificate_pdf, certificates_pdf
 from trainings.facts import facts_and_figures as compute_facts_and_figures
 from trainings.forms import ImportConfirmForm, ImportUploadForm, MoveForm, ParticipantFilter, RegistrationForm
 from trainings.models import RegistrationStatus
@@ -279,8 +279,8 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     if not attendees:
         messages.error(request, "No participant has attended yet, so there are no certificates.")
         return redirect(training)
-    response = HttpResponse(certificates_zip(attendees, training), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="training-{training.pk}-certificates.zip"'
+    response = HttpResponse(certificates_pdf(attendees, training), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="training-{training.pk}-certificates.pdf"'
     return response
 
 
