@@ -99,6 +99,18 @@ KINDS: dict[str, NotificationKind] = {
             roles=("trainer", "secretariat"),
         ),
         NotificationKind(
+            key="training_assigned",
+            label="Trainings assigned to you",
+            description="The secretariat made you a trainer of a training.",
+            roles=("trainer",),
+        ),
+        NotificationKind(
+            key="training_cancelled",
+            label="Trainings cancelled",
+            description="A training you run was cancelled.",
+            roles=("trainer", "secretariat"),
+        ),
+        NotificationKind(
             key="training_reminder",
             label="Training reminders",
             description="A training you run starts soon.",

@@ -1,6 +1,7 @@
 """The secretariat's admin: trainings (trainers assigned through the service, so grants
 follow), participants with import/export, and the historical totals behind the figures."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources
@@ -16,14 +17,34 @@ class TrainingSessionInline(admin.TabularInline):
     extra = 1
 
 
+class TrainingAdminForm(forms.ModelForm):
+    # No Meta: the admin builds it from the model and its own fields.
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.instance.pk and (error := services.training_status_error(self.instance.status, status)):
+            raise ValidationError(error)
+        return status
+
+
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
+    form = TrainingAdminForm
     list_display = ["title", "audience", "member_state", "starts_on", "status", "capacity"]
     list_filter = ["status", "audience", "format", "member_state"]
     search_fields = ["title", "city"]
     filter_horizontal = ["trainers"]
     inlines = [TrainingSessionInline]
     readonly_fields = ["starts_on", "personal_data_deleted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so a new status has its consequences (no-shows, emails to the
+        # participants of a cancelled training) and more places move the waiting list up.
+        changed = [name for name in form.changed_data if name != "trainers"]
+        services.training_update(training=obj, by=request.user, data={name: getattr(obj, name) for name in changed})
 
     def save_related(self, request, form, formsets, change):
         trainers = list(form.cleaned_data.get("trainers", []))

@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import Q
 
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
-from trainings.models import Registration, RegistrationStatus
+from trainings.models import Registration, RegistrationStatus, Training, TrainingSession, TrainingStatus
+from trainings.services import TRAINING_MOVES, training_status_error
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -55,3 +56,53 @@ class ImportConfirmForm(forms.Form):
 
 class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=RegistrationStatus.choices)
+
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TrainingSettingsForm(BootstrapFormMixin, forms.ModelForm):
+    """What a trainer runs: format, place, places, registration and status. Title, audience,
+    member state, project and retention are the secretariat's, as they shape the figures."""
+
+    class Meta:
+        model = Training
+        fields = [
+            "status",
+            "format",
+            "city",
+            "venue",
+            "language",
+            "capacity",
+            "waitlist_enabled",
+            "requires_approval",
+            "registration_opens",
+            "registration_closes",
+            "reminder_days",
+        ]
+        widgets = {"registration_opens": LOCAL_DATETIME, "registration_closes": LOCAL_DATETIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status
+        # Completing has its own button, which says what it does to the participants.
+        reachable = {current} | (TRAINING_MOVES[current] - {TrainingStatus.COMPLETED})
+        choices = [(value, label) for value, label in TrainingStatus.choices if value in reachable]
+        self.fields["status"].choices = choices
+        self.fields[
+            "status"
+        ].help_text = "Cancelling tells every registered, confirmed and waiting participant by email."
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if error := training_status_error(self.instance.status, status):
+            raise forms.ValidationError(error)
+        return status
+
+
+class SessionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["title", "starts_at", "ends_at"]
+        widgets = {"starts_at": LOCAL_DATETIME, "ends_at": LOCAL_DATETIME}
+        labels = {"title": "Title (optional)", "starts_at": "Starts", "ends_at": "Ends"}

@@ -6,6 +6,7 @@ training's retention date; statuses and attendance stay, so the counts stay.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -131,6 +132,15 @@ class Training(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("trainings:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.capacity:
+            taken = self.registrations.seated().count()
+            if self.capacity < taken:
+                raise ValidationError(
+                    {"capacity": f"{taken} places are already taken, so the capacity cannot be lower than {taken}."}
+                )
 
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()

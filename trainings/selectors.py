@@ -1,7 +1,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from trainings.access import trainings_for
-from trainings.models import Attendance, Registration, RegistrationStatus, Training
+from trainings.models import Attendance, Registration, RegistrationStatus, Training, TrainingSession
 
 
 def training_list(*, user) -> QuerySet[Training]:
@@ -53,3 +53,7 @@ def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
 
 def attendees(*, training: Training) -> QuerySet[Registration]:
     return training.registrations.attended().order_by("full_name", "pk")
+
+
+def sessions_with_attendance(*, training: Training) -> QuerySet[TrainingSession]:
+    return training.sessions.annotate(present=Count("attendances")).order_by("starts_at", "pk")

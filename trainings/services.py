@@ -64,21 +64,75 @@ def training_create(*, by: User | None, data: dict, sessions: list[tuple] = (), 
     training = Training(**data)
     training.full_clean()
     training.save()
+    # Past trainings are recorded completed, with their sessions: no status check here.
     for starts_at, ends_at, *title in sessions:
-        session_add(training=training, starts_at=starts_at, ends_at=ends_at, title=title[0] if title else "")
+        _session_create(training, starts_at, ends_at, title[0] if title else "")
+    if sessions:
+        training_refresh_start(training=training)
     training_set_trainers(training=training, trainers=trainers, by=by)
     facts_invalidate()
     return training
 
 
+T = TrainingStatus
+# Completed and cancelled are final: figures and certificates rest on them. The secretariat
+# corrects a mistake in the database, on purpose, not through a status button.
+TRAINING_MOVES: dict[str, set[str]] = {
+    T.PLANNED: {T.OPEN, T.CLOSED, T.COMPLETED, T.CANCELLED},
+    T.OPEN: {T.PLANNED, T.CLOSED, T.COMPLETED, T.CANCELLED},
+    T.CLOSED: {T.OPEN, T.COMPLETED, T.CANCELLED},
+    T.COMPLETED: set(),
+    T.CANCELLED: set(),
+}
+# Trainings whose waiting list may still move up.
+RUNNING_STATUSES = (T.PLANNED, T.OPEN, T.CLOSED)
+
+
+def training_status_error(current: str, new: str) -> str | None:
+    """Why a training cannot go from `current` to `new`, or None when it can."""
+    if current == new or new in TRAINING_MOVES[current]:
+        return None
+    if current in (T.COMPLETED, T.CANCELLED):
+        return f"The training is {T(current).label.lower()}; its status can no longer change."
+    return f"A training that is “{T(current).label}” cannot become “{T(new).label}”."
+
+
 @transaction.atomic
 def training_update(*, training: Training, by: User | None, data: dict) -> Training:
+    """Change a training's details. A new status has its consequences here: completing marks
+    no-shows, cancelling tells the participants; more places move the waiting list up."""
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    before_status, before_capacity = training.status, training.capacity
+    new_status = data.get("status", before_status)
+    if error := training_status_error(before_status, new_status):
+        raise ValidationError({"status": error})
     for name, value in data.items():
         setattr(training, name, value)
     training.full_clean()
-    training.save(update_fields=[*data.keys(), "updated_at"])
+    training.save()
+    now = timezone.now()
+    if new_status != before_status and new_status == T.COMPLETED:
+        _mark_no_shows(training, now)
+    elif new_status != before_status and new_status == T.CANCELLED:
+        _tell_about_cancellation(training, by=by)
+    if training.capacity > before_capacity and training.status in RUNNING_STATUSES:
+        waitlist_promote(training=training, by=by, now=now)
     facts_invalidate()
     return training
+
+
+def _tell_about_cancellation(training: Training, *, by: User | None) -> None:
+    waiting = training.registrations.filter(status__in=[S.REGISTERED, S.CONFIRMED, S.WAITLISTED])
+    for registration in waiting.select_related("training"):
+        _queue_email(registration, kind="training_cancelled", key=f"cancelled:{registration.pk}")
+    notify(
+        recipients=[trainer for trainer in training.trainers.all() if trainer != by],
+        kind="training_cancelled",
+        text=f"{training.title} is cancelled; its participants are told by email.",
+        link=training.get_absolute_url(),
+        target=training,
+        actor=by,
+    )
 
 
 def training_refresh_start(*, training: Training) -> None:
@@ -88,11 +142,25 @@ def training_refresh_start(*, training: Training) -> None:
     facts_invalidate()
 
 
-@transaction.atomic
-def session_add(*, training: Training, starts_at, ends_at, title: str = "") -> TrainingSession:
+def _check_sessions_can_change(training: Training) -> None:
+    if training.status not in RUNNING_STATUSES:
+        raise ValidationError(
+            f"The training is {TrainingStatus(training.status).label.lower()}; its sessions can no longer change."
+        )
+
+
+def _session_create(training: Training, starts_at, ends_at, title: str) -> TrainingSession:
     session = TrainingSession(training=training, starts_at=starts_at, ends_at=ends_at, title=title)
     session.full_clean()
     session.save()
+    return session
+
+
+@transaction.atomic
+def session_add(*, training: Training, starts_at, ends_at, title: str = "", by: User | None = None) -> TrainingSession:
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_sessions_can_change(training)
+    session = _session_create(training, starts_at, ends_at, title)
     training_refresh_start(training=training)
     return session
 
@@ -112,21 +180,37 @@ def training_set_trainers(*, training: Training, trainers, by: User | None) -> N
         for permission in TRAINER_PERMISSIONS:
             assign_perm(permission, trainer, training)
     training.trainers.set(trainers)
+    newcomers = [trainer for trainer in trainers if trainer not in current and trainer != by]
+    if newcomers:
+        notify(
+            recipients=newcomers,
+            kind="training_assigned",
+            text=f"You are a trainer of “{training.title}”."[:300],
+            link=training.get_absolute_url(),
+            target=training,
+            actor=by,
+        )
 
 
 @transaction.atomic
 def training_complete(*, training: Training, by: User) -> Training:
     """Close the books: confirmed participants with no attendance become no-shows."""
-    training = Training.objects.select_for_update().get(pk=training.pk)
-    if training.status in (TrainingStatus.COMPLETED, TrainingStatus.CANCELLED):
-        raise ValidationError("This training is already completed or cancelled.")
-    now = timezone.now()
+    return training_update(training=training, by=by, data={"status": T.COMPLETED})
+
+
+def _mark_no_shows(training: Training, now) -> None:
     for registration in training.registrations.filter(status=S.CONFIRMED, attendances__isnull=True):
         _set_status(registration, S.NO_SHOW, now)
-    training.status = TrainingStatus.COMPLETED
-    training.save(update_fields=["status", "updated_at"])
-    facts_invalidate()
-    return training
+
+
+@transaction.atomic
+def session_remove(*, session: TrainingSession, by: User | None) -> None:
+    training = Training.objects.select_for_update().get(pk=session.training_id)
+    _check_sessions_can_change(training)
+    if session.attendances.exists():
+        raise ValidationError("Attendance was recorded for this session, so it cannot be removed.")
+    session.delete()
+    training_refresh_start(training=training)
 
 
 # Registrations ---------------------------------------------------------------------
@@ -243,6 +327,8 @@ def registration_move(*, registration: Registration, to: str, by: User | None, n
 def waitlist_promote(*, training: Training, by: User | None, now=None) -> list[Registration]:
     """Give free places to the waiting list, first come first served, and tell them. Call with the training locked."""
     now = now or timezone.now()
+    if training.status not in RUNNING_STATUSES:
+        return []
     promoted = []
     places = _places_left(training)
     for registration in training.registrations.waitlisted().select_for_update()[:places]:
@@ -301,6 +387,7 @@ EMAIL_SUBJECTS = {
     "waitlisted": "You are on the waiting list: {title}",
     "waitlist_promoted": "A place is free for you: {title}",
     "reminder": "Reminder: {title} starts soon",
+    "training_cancelled": "Cancelled: {title}",
 }
 
 

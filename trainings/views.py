@@ -16,8 +16,16 @@ from trainings import imports, selectors, services
 from trainings.access import access_registration, access_session, access_training, sees_all_trainings
 from trainings.certificates import certificate_filename, certificate_pdf, certificates_pdf
 from trainings.facts import facts_and_figures as compute_facts_and_figures
-from trainings.forms import ImportConfirmForm, ImportUploadForm, MoveForm, ParticipantFilter, RegistrationForm
-from trainings.models import RegistrationStatus
+from trainings.forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    MoveForm,
+    ParticipantFilter,
+    RegistrationForm,
+    SessionForm,
+    TrainingSettingsForm,
+)
+from trainings.models import RegistrationStatus, Training
 
 CHANGE = "trainings.change_training"
 EXPORT_HEADER = [
@@ -75,6 +83,69 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registration_open": training.registration_is_open(),
     }
     return render(request, "trainings/detail.html", context)
+
+
+def _render_settings(request, training, *, form=None, session_form=None, status=200) -> HttpResponse:
+    final = training.status not in services.RUNNING_STATUSES
+    if form is None and not final:
+        form = TrainingSettingsForm(instance=training)
+    context = {
+        "training": training,
+        "final": final,
+        "form": form,
+        "session_form": session_form or SessionForm(),
+        "sessions": selectors.sessions_with_attendance(training=training),
+    }
+    return render(request, "trainings/settings.html", context, status=status)
+
+
+@login_required
+def training_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    if request.method != "POST" or training.status not in services.RUNNING_STATUSES:
+        return _render_settings(request, training)
+    form = TrainingSettingsForm(request.POST, instance=Training.objects.get(pk=training.pk))
+    if form.is_valid():
+        try:
+            services.training_update(
+                training=training, by=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The training is saved.")
+            return redirect(training)
+    return _render_settings(request, training, form=form, status=400)
+
+
+@login_required
+@require_POST
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.session_add(training=training, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Session added: {timezone.localtime(session.starts_at):%d %b %Y %H:%M}.")
+            return redirect("trainings:settings", pk=training.pk)
+    return _render_settings(request, training, session_form=form, status=400)
+
+
+@login_required
+@require_POST
+def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    training = access_training(request.user, pk, perm=CHANGE)
+    session = access_session(training, session_pk)
+    try:
+        services.session_remove(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "The session is removed.")
+    return redirect("trainings:settings", pk=training.pk)
 
 
 @login_required

@@ -23,6 +23,10 @@ def walk(training):
         ("get", reverse("trainings:certificates", args=[pk])),
         ("get", reverse("trainings:export_csv", args=[pk])),
         ("get", reverse("trainings:export_xlsx", args=[pk])),
+        ("get", reverse("trainings:settings", args=[pk])),
+        ("post", reverse("trainings:settings", args=[pk])),
+        ("post", reverse("trainings:session_add", args=[pk])),
+        ("post", reverse("trainings:session_remove", args=[pk, training.sessions.last().pk])),
         ("post", reverse("trainings:complete", args=[pk])),
     ]
 
@@ -39,12 +43,15 @@ def test_permission_walk_of_every_training_url(client, walk, trainer, other_trai
         client.force_login(user)
         for method, url in walk:
             assert getattr(client, method)(url).status_code == 404, (user.role, url)
-    # The secretariat and the training's own trainer: in (complete last, it changes state).
+    # The secretariat and the training's own trainer: in. The last two change state (remove a
+    # session, complete the training), so only the trainer makes them; an empty form is a 400.
     for user in (users_by_role[Role.SECRETARIAT], trainer):
         mfa_user(user)
         client.force_login(user)
-        for method, url in walk[:-1]:
-            assert getattr(client, method)(url).status_code in (200, 302), (user.role, url)
+        for method, url in walk[:-2]:
+            assert getattr(client, method)(url).status_code in (200, 302, 400), (user.role, url)
+    for method, url in walk[-2:]:
+        assert getattr(client, method)(url).status_code == 302, url
 
 
 def test_trainer_a_gets_404_on_trainer_bs_participants(client, trainer, other_trainer):
