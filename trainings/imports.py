@@ -8,7 +8,7 @@ registrations may have changed in between.
 
 import csv
 import io
-import zipfile
+import logging
 from dataclasses import dataclass, field
 
 from django import forms
@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from trainings.models import ParticipantGender, Training
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = ["name", "email", "organisation", "country", "profession", "gender", "consent"]
 REQUIRED_COLUMNS = ["name", "email", "consent"]
@@ -94,23 +96,33 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as error:
+        raise ImportFileError(f"The CSV file cannot be read ({error}). Save it again as “CSV UTF-8”.") from None
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    rows = []
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        if not workbook.worksheets:
+            raise ImportFileError("The XLSX file has no worksheet.")
+        # Read-only mode parses lazily, so a damaged sheet fails here, not at load.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append(["" if value is None else str(value) for value in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+    except ImportFileError:
+        raise
+    except Exception:
+        # openpyxl and the XML and zip readers under it raise a dozen kinds of error on a
+        # damaged file; every one means the same to the trainer.
+        logger.info("Unreadable XLSX upload", exc_info=True)
         raise ImportFileError("The XLSX file cannot be read. Save it again from Excel or LibreOffice.") from None
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if value is None else str(value) for value in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
     return rows
 
 

@@ -3,6 +3,8 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from trainings.models import Registration
@@ -145,3 +147,51 @@ def test_an_import_beyond_capacity_fills_the_waiting_list(trainer_client, traini
     )
     assert "2 of them are on the waiting list" in response.content.decode()
     assert training.registrations.waitlisted().count() == 2
+
+
+def damaged_xlsx() -> bytes:
+    """A real workbook whose sheet XML is cut in half."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["name", "email", "consent"])
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content[: len(content) // 2]
+            archive.writestr(item, content)
+    return damaged.getvalue()
+
+
+def test_a_damaged_xlsx_gets_a_clear_message(trainer_client, training):
+    response = upload(trainer_client, training, SimpleUploadedFile("p.xlsx", damaged_xlsx()))
+    assert response.status_code == 200
+    assert "The XLSX file cannot be read" in response.content.decode()
+    assert not Registration.objects.filter(training=training).exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.one_of(
+        st.binary(max_size=600),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=400).map(lambda text: (HEADER + text).encode()),
+        st.binary(max_size=300).map(lambda tail: b"PK\x03\x04" + tail),
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+)
+def test_no_file_content_breaks_the_preview(training, content, suffix):
+    """Whatever the bytes, the reader answers rows or a clear ImportFileError, never a crash."""
+    from trainings import imports
+
+    upload_file = SimpleUploadedFile(f"participants{suffix}", content)
+    try:
+        rows = imports.validate_rows(training, imports.parse_rows(imports.read_table(upload_file)))
+    except imports.ImportFileError as error:
+        assert str(error)
+    else:
+        assert all(row.errors or row.data for row in rows)
