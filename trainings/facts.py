@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 
 from members.models import MemberState
 from thb_portal.public_figures import FACTS_CACHE_KEY
-from trainings.models import Audience, HistoricalTotal, Registration, Training
+from trainings.models import Audience, HistoricalTotal, Registration, Training, TrainingStatus
 
 # A safety net only: every change that the figures count drops the cache (public_figures_changed).
 FACTS_TIMEOUT = 60 * 60
@@ -48,7 +48,8 @@ def _public_count(label: str) -> int | None:
 
 
 def compute_facts() -> dict:
-    attended = Registration.objects.attended().order_by()
+    # Attendance marked before a training was cancelled does not make anyone trained.
+    attended = Registration.objects.attended().exclude(training__status=TrainingStatus.CANCELLED).order_by()
     # Historical totals are a few rows per audience and year: one query, summed here.
     historical = list(
         HistoricalTotal.objects.values_list(

@@ -336,11 +336,12 @@ def waitlist_promote(*, training: Training, by: User | None, now=None) -> list[R
         _queue_email(registration, kind="waitlist_promoted", key=f"promoted:{registration.pk}")
         promoted.append(registration)
     if promoted:
-        names = ", ".join(r.full_name for r in promoted)
+        # A count, not names: notices outlive the participants' data (see retention).
+        people = "1 participant" if len(promoted) == 1 else f"{len(promoted)} participants"
         notify(
             recipients=training.trainers.all(),
             kind="training_waitlist_promoted",
-            text=f"{training.title}: moved up from the waiting list: {names}"[:300],
+            text=f"{training.title}: {people} moved up from the waiting list."[:300],
             link=training.get_absolute_url(),
             target=training,
             actor=by,

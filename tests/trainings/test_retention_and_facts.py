@@ -10,7 +10,14 @@ from thb_portal.models import JobRun
 from thb_portal.public_figures import FACTS_CACHE_KEY
 from trainings import services
 from trainings.facts import compute_facts, facts_and_figures
-from trainings.models import Audience, HistoricalTotal, Registration, RegistrationStatus, TrainingStatus
+from trainings.models import (
+    Audience,
+    HistoricalTotal,
+    ParticipantEmail,
+    Registration,
+    RegistrationStatus,
+    TrainingStatus,
+)
 
 S = RegistrationStatus
 
@@ -27,6 +34,9 @@ def test_retention_deletes_personal_data_and_keeps_the_counts(trainer, demo_stat
     RegistrationFactory.create_batch(3, training=past, status=S.ATTENDED)
     RegistrationFactory(training=past, status=S.NO_SHOW)
     RegistrationFactory(training=kept, full_name="Still Here")
+    ParticipantEmail.objects.create(
+        key="reminder:x", registration=past.registrations.first(), kind="reminder", to="a@example.net", body="Dear A"
+    )
     before = compute_facts()
 
     call_command("run_job", "trainings.retention")
@@ -38,6 +48,7 @@ def test_retention_deletes_personal_data_and_keeps_the_counts(trainer, demo_stat
     assert not gone.exclude(full_name="", email="", organisation="", profession="", country="").exists()
     assert gone.filter(status=S.ATTENDED).count() == 3
     assert Registration.objects.get(training=kept).full_name == "Still Here"
+    assert not ParticipantEmail.objects.filter(registration__training=past).exists()  # their text named them
     assert compute_facts()["people_trained"] == before["people_trained"] == 3
     # A second run finds nothing more to do.
     call_command("run_job", "trainings.retention")
@@ -79,6 +90,15 @@ def test_figures_match_live_plus_historical_data(trainer, demo_states, client):
     content = client.get(reverse("trainings:facts")).content.decode()
     assert 'data-testid="people-trained">2207<' in content
     assert "<svg" in content and "Journalists and media students" in content
+
+
+def test_a_cancelled_training_trains_nobody(trainer):
+    training = make_training(trainers=[trainer], start_in_days=-3)
+    RegistrationFactory.create_batch(2, training=training, status=S.ATTENDED)
+    assert compute_facts()["people_trained"] == 2
+    services.training_update(training=training, by=trainer, data={"status": TrainingStatus.CANCELLED})
+    facts = compute_facts()
+    assert facts["people_trained"] == 0 and facts["trainings_held"] == 0
 
 
 def test_figures_are_cached_and_refreshed_when_data_changes(trainer, django_capture_on_commit_callbacks):
