@@ -78,6 +78,25 @@ def test_health_reports_database_cache_broker_and_storage(client, db, settings, 
         assert name in checks
 
 
+@pytest.mark.redis
+def test_health_reports_a_broker_that_does_not_answer(client, db, settings, broker):
+    """Against the tests' own broker, which this test stops and starts again. The Celery app
+    is left alone: the check opens a connection of its own each time."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = broker.url
+    from thb_portal.celery import app
+
+    assert app.conf.broker_url == broker.url, "the check must look at the broker this test stops"
+    assert client.get(reverse("health"), {"format": "json"}).status_code == 200
+    broker.stop()
+    try:
+        response = client.get(reverse("health"), {"format": "json"})
+    finally:
+        broker.start()
+    assert response.status_code == 500
+    assert "Broker unavailable" in response.content.decode()
+
+
 def test_field_encryption_raises_instead_of_returning_ciphertext(settings):
     from cryptography.fernet import Fernet
 
