@@ -128,6 +128,16 @@ def users_by_role(make_user):
 
 
 @pytest.fixture
+def secretariat_client(client, make_user, mfa_user):
+    """The test client signed in as a secretariat user, enrolled in MFA; the user is client.user."""
+    user = make_user(Role.SECRETARIAT)
+    mfa_user(user)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def login(client, mfa_user):
     """login(user) -> the test client signed in as `user` (enrolled in MFA where the role needs it)."""
     from allauth.mfa.utils import is_mfa_enabled

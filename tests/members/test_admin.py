@@ -1,19 +1,9 @@
-import pytest
 from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Role, User
-
-
-@pytest.fixture
-def secretariat_client(client, make_user, mfa_user):
-    user = make_user(Role.SECRETARIAT)
-    mfa_user(user)
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_adding_a_user_in_the_admin_invites_them(secretariat_client, demo_states, django_capture_on_commit_callbacks):

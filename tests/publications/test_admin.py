@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.models import Role
 from publications.models import Publication
 from publications.resources import PublicationResource
 from tests.projects.factories import ProjectFactory
@@ -17,14 +16,6 @@ from tests.publications.factories import PublicationFactory, attach_pdf
 from thb_portal.visibility import Visibility
 
 CHANGELIST = "admin:publications_publication_changelist"
-
-
-@pytest.fixture
-def secretariat_client(client, make_user, mfa_user):
-    user = make_user(Role.SECRETARIAT)
-    mfa_user(user)
-    client.force_login(user)
-    return client
 
 
 def test_the_secretariat_role_holds_the_publication_and_project_permissions(db):

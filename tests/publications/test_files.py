@@ -206,14 +206,6 @@ def test_covers_are_served_as_images_only_to_those_who_may_see_the_publication(c
 # The admin --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def secretariat_client(client, make_user, mfa_user):
-    user = make_user(Role.SECRETARIAT)
-    mfa_user(user)
-    client.force_login(user)
-    return client
-
-
 def admin_add_data(upload, language="en", **fields) -> dict:
     return {
         "title": "Guidelines for municipalities",

@@ -8,7 +8,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Role
 from notifications.models import Notification
 from tests.trainings.factories import RegistrationFactory, make_training, participant_data
 from trainings import services
@@ -170,14 +169,6 @@ def test_sessions_of_a_completed_training_cannot_change(trainer, training):
 
 
 # The secretariat, in the admin ------------------------------------------------------
-
-
-@pytest.fixture
-def secretariat_client(client, make_user, mfa_user):
-    user = make_user(Role.SECRETARIAT)
-    mfa_user(user)
-    client.force_login(user)
-    return client
 
 
 def admin_change_data(training: Training, **changes) -> dict:
