@@ -1,7 +1,6 @@
 """Every write on case files. Callers have already passed cases.access."""
 
 import logging
-import uuid
 from datetime import timedelta
 
 from auditlog.models import LogEntry
@@ -27,7 +26,7 @@ from cases.models import (
 )
 from members.models import MemberState, Role, User
 from members.roles import team_group
-from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload
+from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 
 logger = logging.getLogger(__name__)
 
@@ -268,33 +267,14 @@ def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) 
     return follow_up
 
 
-def _document_storage_name(checked) -> str:
-    return f"{uuid.uuid4().hex}{checked.extension}"
-
-
 @transaction.atomic
 def document_upload(*, case: Case, upload, title: str, by: User) -> CaseDocument:
     """Store a checked file under a generated name; a refused file leaves nothing behind."""
     if case.anonymised_at:
         raise ValidationError("This case was anonymised; documents cannot be added.")
     checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
-    document = CaseDocument(
-        case=case,
-        title=title.strip() or checked.original_name,
-        original_name=checked.original_name,
-        content_type=checked.file_type.mime_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        recorded_by=by,
-    )
-    document.file.save(_document_storage_name(checked), upload, save=False)
-    try:
-        document.full_clean(exclude=["file"])
-        document.save()
-    except Exception:
-        # The row could not be written: the stored file must not outlive it.
-        document.file.delete(save=False)
-        raise
+    document = CaseDocument(case=case, title=title.strip() or checked.original_name, recorded_by=by)
+    store_checked_upload(document, upload, checked)
     return document
 
 

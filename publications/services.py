@@ -4,8 +4,6 @@ Files are checked by content before anything is stored, stored under generated
 names, and removed from storage once the row that pointed to them is gone.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +13,15 @@ from django.utils import timezone
 from publications.languages import LANGUAGE_NAMES
 from publications.models import Publication, PublicationFile, Topic
 from thb_portal.public_figures import public_figures_changed
-from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES, CheckedUpload, check_upload, page_count
+from thb_portal.uploads import (
+    IMAGE_TYPES,
+    PUBLICATION_FILE_TYPES,
+    CheckedUpload,
+    check_upload,
+    generated_storage_name,
+    page_count,
+    store_checked_upload,
+)
 from thb_portal.visibility import Visibility
 
 
@@ -25,10 +31,6 @@ def check_publication_file(upload) -> CheckedUpload:
 
 def check_cover(upload) -> CheckedUpload:
     return check_upload(upload, allowed=IMAGE_TYPES, max_bytes=settings.THB_COVER_MAX_UPLOAD_BYTES)
-
-
-def _generated_name(checked: CheckedUpload) -> str:
-    return f"{uuid.uuid4().hex}{checked.extension}"
 
 
 def _delete_stored_after_commit(storage, name: str) -> None:
@@ -56,20 +58,9 @@ def publication_file_attach(*, publication: Publication, language: str, upload) 
     existing = PublicationFile.objects.filter(publication=publication, language=language).first()
     publication_file = existing or PublicationFile(publication=publication, language=language)
     replaced_name = existing.file.name if existing else ""
-    publication_file.original_name = checked.original_name
-    publication_file.content_type = checked.file_type.mime_type
-    publication_file.size = checked.size
-    publication_file.sha256 = checked.sha256
     publication_file.page_count = pages
     publication_file.uploaded_at = timezone.now()
-    publication_file.file.save(_generated_name(checked), upload, save=False)
-    try:
-        publication_file.full_clean(exclude=["file"])
-        publication_file.save()
-    except Exception:
-        # The row could not be written: the stored file must not outlive it.
-        publication_file.file.delete(save=False)
-        raise
+    store_checked_upload(publication_file, upload, checked)
     _delete_stored_after_commit(publication_file.file.storage, replaced_name)
     _touch(publication)
     return publication_file
@@ -107,7 +98,7 @@ def publication_set_cover(*, publication: Publication, upload=None) -> Publicati
         publication.cover_content_type = ""
     else:
         checked = check_cover(upload)
-        publication.cover.save(_generated_name(checked), upload, save=False)
+        publication.cover.save(generated_storage_name(checked), upload, save=False)
         publication.cover_content_type = checked.file_type.mime_type
     publication.updated_at = timezone.now()
     publication.save(update_fields=["cover", "cover_content_type", "updated_at"])

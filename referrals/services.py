@@ -6,7 +6,6 @@ kind), changes the grants, and notifies the other side through the outbox, all i
 one transaction. Two people acting at once: the second finds the status changed.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,7 +30,7 @@ from referrals.models import (
     ReferralStatus,
     Side,
 )
-from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload
+from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 
 SENDER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
 RECEIVER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
@@ -418,20 +417,8 @@ def referral_message_post(*, referral: Referral, by: User, body: str, upload=Non
     attachment = None
     if upload is not None:
         checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
-        attachment = ReferralDocument(
-            referral=referral,
-            original_name=checked.original_name,
-            content_type=checked.file_type.mime_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-        )
-        attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", upload, save=False)
-        try:
-            attachment.save()
-        except Exception:
-            attachment.file.delete(save=False)
-            raise
+        attachment = ReferralDocument(referral=referral, uploaded_by=by)
+        store_checked_upload(attachment, upload, checked)
     message = ReferralMessage.objects.create(
         referral=referral, author=by, side=side, body=body.strip(), attachment=attachment
     )

@@ -9,6 +9,7 @@ from the upload.
 import hashlib
 import re
 import unicodedata
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -58,6 +59,31 @@ class CheckedUpload:
     @property
     def extension(self) -> str:
         return self.file_type.extensions[0]
+
+
+def generated_storage_name(checked: CheckedUpload) -> str:
+    """A random name: nothing about an uploaded file's content or owner shows in storage."""
+    return f"{uuid.uuid4().hex}{checked.extension}"
+
+
+def store_checked_upload(record, upload, checked: CheckedUpload) -> None:
+    """Store a checked upload in `record.file` under a generated name, record what was checked
+    (original name, type, size, SHA-256) and save the row.
+
+    If the row cannot be written, the stored file is removed: no file may outlive the row
+    pointing to it.
+    """
+    record.original_name = checked.original_name
+    record.content_type = checked.file_type.mime_type
+    record.size = checked.size
+    record.sha256 = checked.sha256
+    record.file.save(generated_storage_name(checked), upload, save=False)
+    try:
+        record.full_clean(exclude=["file"])
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise
 
 
 def _zip_office_type(upload) -> FileType | None:

@@ -130,3 +130,11 @@ def test_a_document_of_an_anonymised_case_cannot_be_added(ee_ncp, case, private_
     with pytest.raises(ValidationError, match="anonymised"):
         services.document_upload(case=case, upload=SimpleUploadedFile("report.pdf", PDF), title="", by=ee_ncp)
     assert stored_files(private_media) == []
+
+
+def test_a_row_that_cannot_be_written_leaves_no_stored_file(case, ee_ncp, private_media):
+    """The file is stored before its row; when the row fails its checks, the file goes too."""
+    with pytest.raises(ValidationError, match="at most 200 characters"):
+        services.document_upload(case=case, upload=SimpleUploadedFile("report.pdf", PDF), title="x" * 201, by=ee_ncp)
+    assert not CaseDocument.objects.exists()
+    assert stored_files(private_media) == []
