@@ -96,6 +96,40 @@ def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     return referral
 
 
+# What the sender may still change in a draft: the case, the states and the reference stay.
+DRAFT_FIELDS = (
+    "receiving_state",
+    "purpose",
+    "urgency",
+    "requested_services",
+    "consent",
+    "shared_categories",
+    "safeguard",
+    "safeguard_note",
+    "note",
+)
+
+
+@transaction.atomic
+def referral_update_draft(*, referral: Referral, by: User, data: dict) -> Referral:
+    """Change a draft before it is sent; once sent, the snapshot is what the receiver got."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be changed; this referral is “{referral.get_status_display()}”. "
+            "Write to the receiving state in the thread instead."
+        )
+    unknown = set(data) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be changed in a draft: {', '.join(sorted(unknown))}.")
+    for name, value in data.items():
+        setattr(referral, name, value)
+    _check_draft(referral)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
 def _check_draft(referral: Referral) -> None:
     if referral.receiving_state_id == referral.sending_state_id:
         raise ValidationError({"receiving_state": "A referral goes to another state."})

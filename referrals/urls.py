@@ -10,6 +10,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("new/<int:case_pk>/", views.referral_create, name="create"),
     path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/edit/", views.referral_edit, name="edit"),
     path("<int:pk>/print/", views.referral_print, name="print"),
     path("<int:pk>/actions/<slug:action>/", views.referral_action, name="action"),
     path("<int:pk>/messages/", views.message_post, name="message_post"),

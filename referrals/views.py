@@ -10,7 +10,7 @@ from cases.access import access_case
 from members.models import Role
 from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
-from referrals.models import Side
+from referrals.models import ReferralStatus, Side
 from referrals.statistics import referral_statistics
 from thb_portal.forms import errors_as_text
 from thb_portal.pagination import paginate, querystring_without_page
@@ -64,6 +64,28 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             messages.success(request, f"Draft {referral.reference} saved. Check it, then send it.")
             return redirect(referral)
     return render(request, "referrals/create.html", {"form": form, "case": case})
+
+
+@login_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk, perm="referrals.change_referral")
+    if services.side_of(referral, request.user) != Side.SENDING:
+        raise Http404("No such referral.")
+    if referral.status != ReferralStatus.DRAFT:
+        messages.error(request, "Only a draft can be changed. Write to the receiving state in the thread instead.")
+        return redirect(referral)
+    form = forms.ReferralForm(request.POST or None, instance=referral, case=referral.case)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.referral_update_draft(referral=referral, by=request.user, data=data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft {referral.reference} saved. Check it, then send it.")
+            return redirect(referral)
+    context = {"form": form, "case": referral.case, "referral": referral}
+    return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
 
 
 @never_cache
