@@ -11,10 +11,18 @@ class NavItem:
     label: str
     url_name: str
     shown_to: Callable
+    # Signed-in users see items sharing a group as one menu, so the bar stays on one line.
+    group: str = ""
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple[NavItem, ...]
 
 
 def _everyone(user) -> bool:
@@ -58,15 +66,15 @@ MAIN_NAVIGATION = [
     NavItem("Dashboard", "dashboard", _signed_in),
     NavItem("Cases", "cases:list", _state_ncp),
     NavItem("Referrals", "referrals:inbox", _state_ncp),
-    NavItem("Case statistics", "cases:statistics", _statistics_reader),
-    NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader),
+    NavItem("Case statistics", "cases:statistics", _statistics_reader, group="Statistics"),
+    NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader, group="Statistics"),
     NavItem("Trainings", "trainings:list", _training_runner),
-    NavItem("Experts", "members:directory", _directory_reader),
-    NavItem("Contact points", "members:ncp_directory", _directory_reader),
-    NavItem("Library", "publications:library", _everyone),
-    NavItem("Projects", "projects:ongoing", _everyone),
-    NavItem("Mandates", "publications:mandates", _everyone),
-    NavItem("Facts and figures", "trainings:facts", _everyone),
+    NavItem("Experts", "members:directory", _directory_reader, group="Directories"),
+    NavItem("Contact points", "members:ncp_directory", _directory_reader, group="Directories"),
+    NavItem("Library", "publications:library", _everyone, group="Public site"),
+    NavItem("Projects", "projects:ongoing", _everyone, group="Public site"),
+    NavItem("Mandates", "publications:mandates", _everyone, group="Public site"),
+    NavItem("Facts and figures", "trainings:facts", _everyone, group="Public site"),
     NavItem("Administration", "admin:index", _staff),
 ]
 
@@ -79,8 +87,27 @@ ACCOUNT_NAVIGATION = [
 ]
 
 
-def navigation_for(user) -> dict[str, list[NavItem]]:
+def _grouped(items: list[NavItem]) -> list[NavItem | NavGroup]:
+    """Items of one group become a menu where the first of them stands; a group with a single
+    visible item stays a plain link."""
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group:
+            members.setdefault(item.group, []).append(item)
+    entries: list[NavItem | NavGroup] = []
+    for item in items:
+        grouped = members.get(item.group, [])
+        if len(grouped) < 2:
+            entries.append(item)
+        elif grouped[0] is item:
+            entries.append(NavGroup(item.group, tuple(grouped)))
+    return entries
+
+
+def navigation_for(user) -> dict[str, list]:
+    main = [item for item in MAIN_NAVIGATION if item.shown_to(user)]
     return {
-        "main": [item for item in MAIN_NAVIGATION if item.shown_to(user)],
+        # Visitors see only the public site: a few links, shown as they are.
+        "main": _grouped(main) if user.is_authenticated else main,
         "account": [item for item in ACCOUNT_NAVIGATION if item.shown_to(user)],
     }

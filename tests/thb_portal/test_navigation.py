@@ -4,25 +4,40 @@ from django.urls import reverse
 from members.models import Role
 
 PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public site, shown to everyone
+# Signed in, related entries are menus: (menu label, [its entries]).
+PUBLIC_MENU = ("Public site", PUBLIC)
+DIRECTORIES = ("Directories", ["Experts", "Contact points"])
 
 EXPECTED_MAIN_NAVIGATION = {
-    None: ["Home", *PUBLIC],
-    "": ["Dashboard", *PUBLIC],  # an account without a role (for example a fresh superuser)
+    None: ["Home", *PUBLIC],  # a visitor: few links, no menus
+    "": ["Dashboard", PUBLIC_MENU],  # an account without a role (for example a fresh superuser)
     Role.SECRETARIAT: [
         "Dashboard",
-        "Case statistics",
-        "Referral statistics",
+        ("Statistics", ["Case statistics", "Referral statistics"]),
         "Trainings",
-        "Experts",
-        "Contact points",
-        *PUBLIC,
+        DIRECTORIES,
+        PUBLIC_MENU,
         "Administration",
     ],
-    Role.NCP: ["Dashboard", "Cases", "Referrals", "Experts", "Contact points", *PUBLIC],
-    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Experts", "Contact points", *PUBLIC],
-    Role.TRAINER: ["Dashboard", "Trainings", "Experts", "Contact points", *PUBLIC],
-    Role.OBSERVER: ["Dashboard", "Experts", "Contact points", *PUBLIC],
+    Role.NCP: ["Dashboard", "Cases", "Referrals", DIRECTORIES, PUBLIC_MENU],
+    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", DIRECTORIES, PUBLIC_MENU],
+    Role.TRAINER: ["Dashboard", "Trainings", DIRECTORIES, PUBLIC_MENU],
+    Role.OBSERVER: ["Dashboard", DIRECTORIES, PUBLIC_MENU],
 }
+
+
+def _shape(entries) -> list:
+    return [
+        (entry.label, [item.label for item in entry.items]) if hasattr(entry, "items") else entry.label
+        for entry in entries
+    ]
+
+
+def _flat(expected) -> set[str]:
+    labels = set()
+    for entry in expected:
+        labels |= set(entry[1]) if isinstance(entry, tuple) else {entry}
+    return labels
 
 
 @pytest.mark.parametrize("role", list(EXPECTED_MAIN_NAVIGATION))
@@ -33,12 +48,24 @@ def test_each_role_sees_exactly_its_navigation(client, make_user, mfa_user, role
         client.force_login(user)
     response = client.get(reverse("dashboard") if role is not None else reverse("home"))
     assert response.status_code == 200
-    labels = [item.label for item in response.context["navigation"]["main"]]
-    assert labels == EXPECTED_MAIN_NAVIGATION[role]
+    assert _shape(response.context["navigation"]["main"]) == EXPECTED_MAIN_NAVIGATION[role]
     html = response.content.decode()
+    labels = _flat(EXPECTED_MAIN_NAVIGATION[role])
+    for label in labels - {"Home", "Dashboard"}:
+        assert f">{label}</a>" in html, label
     all_labels = {"Cases", "Referrals", "Case statistics", "Referral statistics", "Experts", "Contact points"}
-    for label in (all_labels | {"Administration"}) - set(labels):
+    for label in (all_labels | {"Administration"}) - labels:
         assert f">{label}</a>" not in html
+
+
+def test_the_current_page_is_marked_inside_its_menu(client, make_user):
+    client.force_login(make_user(Role.OBSERVER))
+    html = client.get(reverse("members:directory")).content.decode()
+    assert (
+        'dropdown-toggle active" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">Directories'
+        in html
+    )
+    assert 'class="dropdown-item active" href="/members/directory/" aria-current="page">Experts</a>' in html
 
 
 ADMIN_PAGES = ["/admin/", "/admin/members/user/", "/admin/members/memberstate/", "/admin/members/organisation/"]
