@@ -364,7 +364,9 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
     """Mark presence at one session; being present at any session makes the participant “attended”."""
     if session.training_id != registration.training_id:
         raise ValidationError("That session belongs to another training.")
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("training").get(pk=registration.pk)
+    if registration.training.status == T.CANCELLED:
+        raise ValidationError("The training was cancelled; attendance cannot be marked.")
     if registration.status not in (S.REGISTERED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
         raise ValidationError(f"A registration that is “{S(registration.status).label}” has no attendance.")
     if present:
@@ -376,7 +378,9 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
     if attended_any and registration.status != S.ATTENDED:
         _set_status(registration, S.ATTENDED, now)
     elif not attended_any and registration.status == S.ATTENDED:
-        _set_status(registration, S.CONFIRMED, now)
+        # A correction after the training closed leaves a no-show, as completing would have.
+        completed = registration.training.status == T.COMPLETED
+        _set_status(registration, S.NO_SHOW if completed else S.CONFIRMED, now)
     facts_invalidate()
     return registration
 

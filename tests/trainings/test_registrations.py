@@ -113,9 +113,21 @@ def test_attendance_marks_attended_and_completion_marks_no_shows(training, train
     services.training_complete(training=training, by=trainer)
     absent.refresh_from_db()
     assert absent.status == S.NO_SHOW
+    # A correction after completion: the participant was not there after all.
     services.attendance_set(registration=present, session=session, present=False, by=trainer)
     present.refresh_from_db()
-    assert present.status == S.CONFIRMED
+    assert present.status == S.NO_SHOW
+    services.attendance_set(registration=present, session=session, present=True, by=trainer)
+    present.refresh_from_db()
+    assert present.status == S.ATTENDED
+
+
+def test_no_attendance_in_a_cancelled_training(training, trainer):
+    registration = register(training, 1)
+    services.training_update(training=training, by=trainer, data={"status": TrainingStatus.CANCELLED})
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.attendance_set(registration=registration, session=training.sessions.first(), present=True, by=trainer)
+    assert not registration.attendances.exists()
 
 
 def test_register_page_shows_a_clear_message_and_changes_nothing_after_the_window(client, trainer):
