@@ -87,11 +87,9 @@ class TrainingSettingsForm(BootstrapFormMixin, forms.ModelForm):
         current = self.instance.status
         # Completing has its own button, which says what it does to the participants.
         reachable = {current} | (TRAINING_MOVES[current] - {TrainingStatus.COMPLETED})
-        choices = [(value, label) for value, label in TrainingStatus.choices if value in reachable]
-        self.fields["status"].choices = choices
-        self.fields[
-            "status"
-        ].help_text = "Cancelling tells every registered, confirmed and waiting participant by email."
+        status_field = self.fields["status"]
+        status_field.choices = [(value, label) for value, label in TrainingStatus.choices if value in reachable]
+        status_field.help_text = "Cancelling tells every registered, confirmed and waiting participant by email."
 
     def clean_status(self):
         status = self.cleaned_data["status"]

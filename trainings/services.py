@@ -364,7 +364,10 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
     """Mark presence at one session; being present at any session makes the participant “attended”."""
     if session.training_id != registration.training_id:
         raise ValidationError("That session belongs to another training.")
-    registration = Registration.objects.select_for_update().select_related("training").get(pk=registration.pk)
+    # Lock the registration only: registration_move locks the training first, then this row.
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("training").get(pk=registration.pk)
+    )
     if registration.training.status == T.CANCELLED:
         raise ValidationError("The training was cancelled; attendance cannot be marked.")
     if registration.status not in (S.REGISTERED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW):

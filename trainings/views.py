@@ -111,7 +111,8 @@ def training_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 training=training, by=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # The form checked the model already; this is a change made meanwhile, said in words.
+            form.add_error(None, error.messages)
         else:
             messages.success(request, "The training is saved.")
             return redirect(training)
@@ -127,7 +128,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_add(training=training, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, f"Session added: {timezone.localtime(session.starts_at):%d %b %Y %H:%M}.")
             return redirect("trainings:settings", pk=training.pk)
