@@ -23,15 +23,19 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["key", "channel", "recipient", "status", "attempts", "next_attempt_at", "sent_at", "short_error"]
+    list_display = ["key", "channel", "to", "status", "attempts", "next_attempt_at", "sent_at", "short_error"]
     list_filter = ["status", "channel", "created_at"]
     list_select_related = ["recipient"]
-    search_fields = ["key", "recipient__email", "last_error"]
+    search_fields = ["key", "recipient__email", "address", "last_error"]
     readonly_fields = [field.name for field in Delivery._meta.fields]
     actions = ["retry_failed"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="To")
+    def to(self, delivery: Delivery) -> str:
+        return str(delivery.recipient) if delivery.recipient_id else delivery.address
 
     @admin.display(description="Last error")
     def short_error(self, delivery: Delivery) -> str:

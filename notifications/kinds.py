@@ -91,7 +91,7 @@ KINDS: dict[str, NotificationKind] = {
             default_email=EmailMode.DIGEST,
         ),
         # Trainers' notices. Participants are not users: their confirmation, waiting-list and
-        # reminder emails go through trainings.models.ParticipantEmail, an outbox of their own.
+        # reminder emails go through notify_address, with no notice or preference behind them.
         NotificationKind(
             key="training_waitlist_promoted",
             label="Waiting list moved up",

@@ -80,6 +80,7 @@ class DeliveryChannel(models.TextChoices):
     EMAIL = "email", "Email"
     DIGEST_ITEM = "digest_item", "Waiting for the digest"
     DIGEST = "digest", "Digest email"
+    ADDRESS = "address", "Email to someone who is not a user"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -98,13 +99,25 @@ class DeliveryQuerySet(models.QuerySet):
 class Delivery(models.Model):
     """One email to send, written in the same transaction as its cause (the outbox).
 
-    `key` is unique per (notification, channel) or per (user, digest day), so a task
-    delivered twice finds the row already sent and sends nothing.
+    `key` is unique per (notification, channel), per (user, digest day), or given by the
+    caller for an email to an address (notify_address), so a task delivered twice finds
+    the row already sent and sends nothing.
     """
 
     key = models.CharField(max_length=120, unique=True)
     channel = models.CharField(max_length=20, choices=DeliveryChannel.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    # An email to someone who is not a portal user (a training participant, say): written in
+    # full by the caller, as there is no notice or preference behind it.
+    address = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    # What the email is about, so the data it carries can be deleted with that record.
+    about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
@@ -136,6 +149,12 @@ class Delivery(models.Model):
                 name="delivery_pending_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="delivery_status_idx"),
+            models.Index(fields=["about_type", "about_id"], name="delivery_about_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""), name="delivery_has_someone_to_reach"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,10 @@
 """Notifications: the one API other apps use, and the delivery machinery behind it.
 
     notify(recipients=[...], kind="announcement", text="...", link="/...", target=obj, actor=user)
+    notify_address(to="someone@example.org", subject="...", body="...", key="...", about=obj)
+
+notify_address is for people who are not portal users (training participants): no
+in-app notice and no preferences, only the email, through the same outbox.
 
 Call it inside the transaction of whatever caused the notice. It writes the in-app
 Notification rows and, per each recipient's preference, the Delivery rows for email,
@@ -21,6 +25,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
@@ -149,6 +154,43 @@ def notify(
     return notifications
 
 
+@transaction.atomic
+def notify_address(*, to: str, subject: str, body: str, key: str, about=None) -> Delivery | None:
+    """Email someone who is not a portal user, once per `key`; returns the new delivery, or
+    None when that key was already used (so a repeated call sends nothing more).
+
+    `about` is the record the email concerns: address_emails_delete(about=...) removes the
+    emails, with the personal data they carry, when that record's data goes.
+    """
+    validate_email(to)
+    about_type = ContentType.objects.get_for_model(about) if about is not None else None
+    delivery, created = Delivery.objects.get_or_create(
+        key=key,
+        defaults={
+            "channel": DeliveryChannel.ADDRESS,
+            "address": to,
+            "subject": subject[:200],
+            "body": body,
+            "about_type": about_type,
+            "about_id": about.pk if about is not None else None,
+            "enqueued_at": timezone.now(),
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(partial(_enqueue_deliveries, [delivery.pk]), robust=True)
+    return delivery
+
+
+def address_emails_delete(*, about) -> int:
+    """Delete the emails to addresses about these records (a queryset): they quote them."""
+    about_type = ContentType.objects.get_for_model(about.model)
+    deleted, _ = Delivery.objects.filter(
+        channel=DeliveryChannel.ADDRESS, about_type=about_type, about_id__in=about.values("pk")
+    ).delete()
+    return deleted
+
+
 # Sending ---------------------------------------------------------------------------
 
 
@@ -194,6 +236,15 @@ def _notification_email(delivery: Delivery) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _address_email(delivery: Delivery) -> EmailMultiAlternatives:
+    return EmailMultiAlternatives(
+        subject=f"[THB Portal] {delivery.subject}"[:200],
+        body=delivery.body,
+        to=[delivery.address],
+        headers={"Message-ID": _message_id(delivery)},
+    )
 
 
 def _digest_items(digest: Delivery):
@@ -245,7 +296,7 @@ def delivery_send(*, delivery_id: int) -> str:
         if delivery is None:
             return "not pending"
         now = timezone.now()
-        if not delivery.recipient.is_active:
+        if delivery.recipient is not None and not delivery.recipient.is_active:
             delivery.status = DeliveryStatus.SKIPPED
             delivery.save(update_fields=["status"])
             return "skipped"
@@ -258,6 +309,8 @@ def delivery_send(*, delivery_id: int) -> str:
                 return "skipped"
             Delivery.objects.filter(pk__in=[item.pk for item in items]).update(digest=delivery)
             message = _digest_email(delivery, items)
+        elif delivery.channel == DeliveryChannel.ADDRESS:
+            message = _address_email(delivery)
         else:
             message = _notification_email(delivery)
         delivery.attempts += 1
@@ -303,7 +356,7 @@ def outbox_relay(*, now=None) -> dict:
     now = now or timezone.now()
     due_ids = list(
         Delivery.objects.due(now)
-        .filter(channel__in=[DeliveryChannel.EMAIL, DeliveryChannel.DIGEST])
+        .filter(channel__in=[DeliveryChannel.EMAIL, DeliveryChannel.DIGEST, DeliveryChannel.ADDRESS])
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - STALE_ENQUEUE_AFTER))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:RELAY_LIMIT]

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from thb_portal.spreadsheets import safe_cell
 from trainings import services
-from trainings.models import HistoricalTotal, ParticipantEmail, Registration, Training, TrainingSession
+from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
 
 
 class TrainingSessionInline(admin.TabularInline):
@@ -128,13 +128,3 @@ class HistoricalTotalAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for total in queryset:
             services.historical_total_delete(total=total, by=request.user)
-
-
-@admin.register(ParticipantEmail)
-class ParticipantEmailAdmin(admin.ModelAdmin):
-    list_display = ["key", "kind", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in ParticipantEmail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -247,41 +247,6 @@ class Attendance(models.Model):
         return f"{self.registration_id} at {self.session_id}"
 
 
-class EmailStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-
-
-class ParticipantEmail(models.Model):
-    """An email to a participant, written in the same transaction as its cause (an outbox).
-
-    Participants are not portal users, so notifications.notify (which notifies users
-    and keeps their preferences) cannot reach them. This small outbox follows the same
-    rules: a unique key per email (reminder:<registration>), a row lock and a status
-    when sending, so a task run twice sends once; the reminders job relays what is left.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=40)
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    status = models.CharField(max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="participantemail_status_idx")]
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class HistoricalTotal(models.Model):
     """People trained before the portal existed, as the task force recorded them."""
 

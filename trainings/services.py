@@ -1,12 +1,8 @@
 """Every write on trainings and their participants. Callers have already passed trainings.access."""
 
-import logging
 from datetime import timedelta
-from functools import partial
-from smtplib import SMTPException
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Min
 from django.template.loader import render_to_string
@@ -14,14 +10,13 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from members.models import Role, User
-from notifications.services import notify
+from notifications.models import Delivery
+from notifications.services import address_emails_delete, notify, notify_address
 from thb_portal.public_figures import public_figures_changed
 from trainings.models import (
     SEAT_STATUSES,
     Attendance,
-    EmailStatus,
     HistoricalTotal,
-    ParticipantEmail,
     Registration,
     RegistrationStatus,
     Training,
@@ -29,12 +24,9 @@ from trainings.models import (
     TrainingStatus,
 )
 
-logger = logging.getLogger(__name__)
-
 # A trainer of a training gets these on it (per user: trainers belong to no state team).
 TRAINER_PERMISSIONS = ("trainings.view_training", "trainings.change_training")
 PERSONAL_FIELDS = ("full_name", "email", "organisation", "country", "profession", "gender")
-EMAIL_MAX_ATTEMPTS = 5
 
 S = RegistrationStatus
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -399,71 +391,26 @@ EMAIL_SUBJECTS = {
 }
 
 
-def _queue_email(registration: Registration, *, kind: str, key: str) -> ParticipantEmail | None:
+def _queue_email(registration: Registration, *, kind: str, key: str) -> Delivery | None:
+    """Email a participant through the notifications outbox, once per key. Participants are
+    not portal users, so this is notify_address, not notify."""
     training = registration.training
     context = {"registration": registration, "training": training, "kind": kind, "first_session": training.starts_on}
-    email, created = ParticipantEmail.objects.get_or_create(
-        key=key,
-        defaults={
-            "registration": registration,
-            "kind": kind,
-            "to": registration.email,
-            "subject": EMAIL_SUBJECTS[kind].format(title=training.title)[:200],
-            "body": render_to_string(f"trainings/email/{kind}.txt", context),
-        },
+    return notify_address(
+        to=registration.email,
+        subject=EMAIL_SUBJECTS[kind].format(title=training.title),
+        body=render_to_string(f"trainings/email/{kind}.txt", context),
+        key=f"training-{key}",
+        about=registration,
     )
-    if created:
-        transaction.on_commit(partial(_enqueue_email, email.pk), robust=True)
-    return email if created else None
-
-
-def _enqueue_email(email_id: int) -> None:
-    from kombu.exceptions import OperationalError as BrokerError
-
-    from trainings.tasks import send_participant_email_task
-
-    try:
-        send_participant_email_task.delay(email_id)
-    except (BrokerError, OSError):
-        logger.warning("Broker unavailable; participant email %s waits for the relay.", email_id, exc_info=True)
-
-
-def participant_email_send(*, email_id: int) -> str:
-    """Send one participant email at most once (row lock + status)."""
-    with transaction.atomic():
-        email = (
-            ParticipantEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=EmailStatus.PENDING)
-            .first()
-        )
-        if email is None:
-            return "not pending"
-        email.attempts += 1
-        try:
-            EmailMessage(
-                subject=f"[THB Portal] {email.subject}",
-                body=email.body,
-                to=[email.to],
-                headers={"X-THB-Key": email.key},
-            ).send()
-        except (SMTPException, OSError) as error:
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if email.attempts >= EMAIL_MAX_ATTEMPTS:
-                email.status = EmailStatus.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return "failed"
-        email.status = EmailStatus.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at"])
-        return "sent"
 
 
 # Periodic jobs ---------------------------------------------------------------------
 
 
 def trainings_send_reminders(*, now=None) -> dict:
-    """Queue a reminder to each confirmed participant `reminder_days` before the first session,
-    and relay participant emails still pending (broker down, worker lost)."""
+    """Queue a reminder to each confirmed participant `reminder_days` before the first session.
+    The notifications relay hands on any email the broker did not take."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     queued = 0
@@ -485,14 +432,7 @@ def trainings_send_reminders(*, now=None) -> dict:
                 target=training,
                 dedupe_prefix=f"training-reminder:{training.pk}",
             )
-    stale = list(
-        ParticipantEmail.objects.filter(status=EmailStatus.PENDING, created_at__lt=now - timedelta(minutes=5))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:5000]
-    )
-    for email_id in stale:
-        _enqueue_email(email_id)
-    return {"reminders": queued, "relayed": len(stale)}
+    return {"reminders": queued}
 
 
 def trainings_delete_personal_data(*, now=None) -> dict:
@@ -505,15 +445,10 @@ def trainings_delete_personal_data(*, now=None) -> dict:
         with transaction.atomic():
             # Registrations are not audit-logged (signals), so a bulk update loses no history.
             participants += training.registrations.filter(personal_data_deleted_at__isnull=True).update(
-                full_name="",
-                email="",
-                organisation="",
-                country="",
-                profession="",
-                gender="",
-                personal_data_deleted_at=now,
+                **dict.fromkeys(PERSONAL_FIELDS, ""), personal_data_deleted_at=now
             )
-            ParticipantEmail.objects.filter(registration__training=training).delete()
+            # The emails quote names and addresses: they go with the data.
+            address_emails_delete(about=training.registrations.all())
             training.personal_data_deleted_at = now
             training.save(update_fields=["personal_data_deleted_at"])
         done.append(training.pk)

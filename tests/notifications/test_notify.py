@@ -192,3 +192,52 @@ def test_secretariat_dashboard_flags_failed_deliveries(client, make_user, mfa_us
     admin_page = client.get("/admin/notifications/delivery/?status__exact=failed")
     assert admin_page.status_code == 200
     assert "email:" in admin_page.content.decode()
+
+
+# Emails to addresses: people who are not portal users (training participants) ----------
+
+
+def test_an_email_to_an_address_is_sent_once_per_key(make_user, django_capture_on_commit_callbacks):
+    about = make_user(Role.OBSERVER)  # any record; trainings pass the registration
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = services.notify_address(
+            to="participant@example.net", subject="Your place is confirmed", body="Dear P,\n…", key="k1", about=about
+        )
+        assert services.notify_address(to="participant@example.net", subject="Again", body="…", key="k1") is None
+    assert (delivery.channel, delivery.recipient, delivery.about) == (DeliveryChannel.ADDRESS, None, about)
+    assert [(m.to, m.subject, m.body) for m in mail.outbox] == [
+        (["participant@example.net"], "[THB Portal] Your place is confirmed", "Dear P,\n…")
+    ]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert services.delivery_send(delivery_id=delivery.pk) == "not pending"
+    assert len(mail.outbox) == 1
+    assert not Notification.objects.exists()  # no in-app notice: there is no user to show it to
+
+
+def test_a_bad_address_is_refused_and_nothing_is_written(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.notify_address(to="not an address", subject="S", body="B", key="k2")
+    assert not Delivery.objects.exists()
+
+
+def test_the_relay_hands_over_emails_to_addresses_too(db):
+    services.notify_address(to="a@example.net", subject="S", body="B", key="k3")
+    Delivery.objects.update(enqueued_at=None)  # as if the broker had been down
+    assert mail.outbox == []
+    assert services.outbox_relay()["deliveries"] == 1
+    assert [m.to for m in mail.outbox] == [["a@example.net"]]
+
+
+def test_emails_about_records_are_deleted_with_them_and_only_theirs(make_user):
+    from members.models import User
+
+    first, second = make_user(Role.OBSERVER), make_user(Role.OBSERVER)
+    services.notify_address(to="a@example.net", subject="S", body="About the first", key="k4", about=first)
+    services.notify_address(to="b@example.net", subject="S", body="About the second", key="k5", about=second)
+    services.notify(recipients=[first], kind="announcement", text="A user's own notice stays")
+    assert services.address_emails_delete(about=User.objects.filter(pk=first.pk)) == 1
+    assert sorted(Delivery.objects.values_list("key", flat=True))[-1] == "k5"
+    assert Delivery.objects.filter(recipient=first).count() == 1

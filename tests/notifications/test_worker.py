@@ -99,3 +99,16 @@ def test_preferences_and_digest_through_the_worker(celery_worker, smtp_server, m
     body = digest[0].get_payload()[0].get_payload(decode=True).decode()
     assert "First notice" in body and "Second notice" in body
     assert smtp_server.to(no_email.email) == []
+
+
+def test_a_training_participants_email_goes_through_the_worker(celery_worker, smtp_server, make_user):
+    """A participant is not a user: their confirmation goes out through notify_address."""
+    from tests.trainings.factories import make_training, participant_data
+    from trainings import services as training_services
+
+    training = make_training(trainers=[make_user(Role.TRAINER)], capacity=5)
+    registration = training_services.registration_register(training=training, data=participant_data(7), by=None)
+    wait_until(lambda: smtp_server.to("person7@example.net"), message="the participant's confirmation")
+    [message] = smtp_server.to("person7@example.net")
+    assert "Your place is confirmed" in message["Subject"]
+    assert Delivery.objects.get(about_id=registration.pk, channel="address").status == DeliveryStatus.SENT

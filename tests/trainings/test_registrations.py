@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Delivery, Notification
+from notifications.services import delivery_send
 from tests.trainings.factories import make_training, participant_data
 from trainings import services
-from trainings.models import ParticipantEmail, Registration, RegistrationStatus, TrainingStatus
+from trainings.models import Registration, RegistrationStatus, TrainingStatus
 
 S = RegistrationStatus
 
@@ -41,7 +42,9 @@ def test_capacity_then_waiting_list_and_a_cancellation_promotes_the_first_waitli
     to_participants = [m for m in mail.outbox if m.to == ["person3@example.net"]]
     assert len(to_participants) == 1 and "A place is free for you" in to_participants[0].subject
     assert not [m for m in mail.outbox if m.to == ["person4@example.net"]]
-    assert ParticipantEmail.objects.get(key=f"promoted:{first_waiting.pk}").status == "sent"
+    # Through the notifications outbox, as an email to an address (participants are not users).
+    delivery = Delivery.objects.get(key=f"training-promoted:{first_waiting.pk}")
+    assert (delivery.channel, delivery.status, delivery.address) == ("address", "sent", "person3@example.net")
     notice = Notification.objects.get(recipient=trainer, kind="training_waitlist_promoted")
     # The notice counts and links; it holds no name, as it outlives the participants' data.
     assert "1 participant moved up" in notice.text and "Person 3" not in notice.text
@@ -51,9 +54,13 @@ def test_confirmation_email_is_sent_once(training, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(training, 1)
     assert len(mail.outbox) == 1 and "confirmed" in mail.outbox[0].subject
-    email = ParticipantEmail.objects.get(key=f"confirmation:{registration.pk}")
-    # A task delivered twice sends nothing the second time.
-    assert services.participant_email_send(email_id=email.pk) == "not pending"
+    delivery = Delivery.objects.get(key=f"training-confirmation:{registration.pk}")
+    assert delivery.about == registration
+    # A task delivered twice sends nothing the second time, and a second confirmation is no new email.
+    assert delivery_send(delivery_id=delivery.pk) == "not pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_move(registration=registration, to=S.CANCELLED, by=None)
+        assert services._queue_email(registration, kind="confirmation", key=f"confirmation:{registration.pk}") is None
     assert len(mail.outbox) == 1
 
 
@@ -62,7 +69,7 @@ def test_approval_keeps_registrations_registered_until_confirmed(trainer):
     registration = register(training, 1)
     assert registration.status == S.REGISTERED
     services.registration_move(registration=registration, to=S.CONFIRMED, by=trainer)
-    assert ParticipantEmail.objects.filter(key=f"confirmation:{registration.pk}").exists()
+    assert Delivery.objects.filter(key=f"training-confirmation:{registration.pk}").exists()
 
 
 def test_a_duplicate_email_is_refused_not_doubled(training):

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Delivery
+from notifications.services import notify_address
 from tests.trainings.factories import RegistrationFactory, make_training
 from thb_portal.models import JobRun
 from thb_portal.public_figures import FACTS_CACHE_KEY
@@ -13,7 +15,6 @@ from trainings.facts import compute_facts, facts_and_figures
 from trainings.models import (
     Audience,
     HistoricalTotal,
-    ParticipantEmail,
     Registration,
     RegistrationStatus,
     TrainingStatus,
@@ -34,9 +35,8 @@ def test_retention_deletes_personal_data_and_keeps_the_counts(trainer, demo_stat
     RegistrationFactory.create_batch(3, training=past, status=S.ATTENDED)
     RegistrationFactory(training=past, status=S.NO_SHOW)
     RegistrationFactory(training=kept, full_name="Still Here")
-    ParticipantEmail.objects.create(
-        key="reminder:x", registration=past.registrations.first(), kind="reminder", to="a@example.net", body="Dear A"
-    )
+    notify_address(to="a@example.net", subject="Reminder", body="Dear A", key="x", about=past.registrations.first())
+    notify_address(to="b@example.net", subject="Confirmed", body="Dear B", key="y", about=kept.registrations.first())
     before = compute_facts()
 
     call_command("run_job", "trainings.retention")
@@ -48,7 +48,8 @@ def test_retention_deletes_personal_data_and_keeps_the_counts(trainer, demo_stat
     assert not gone.exclude(full_name="", email="", organisation="", profession="", country="").exists()
     assert gone.filter(status=S.ATTENDED).count() == 3
     assert Registration.objects.get(training=kept).full_name == "Still Here"
-    assert not ParticipantEmail.objects.filter(registration__training=past).exists()  # their text named them
+    # The emails quoted them: they go too, and only theirs.
+    assert list(Delivery.objects.filter(channel="address").values_list("key", flat=True)) == ["y"]
     assert compute_facts()["people_trained"] == before["people_trained"] == 3
     # A second run finds nothing more to do.
     call_command("run_job", "trainings.retention")

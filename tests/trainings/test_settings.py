@@ -8,10 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Delivery, Notification
 from tests.trainings.factories import RegistrationFactory, make_training, participant_data
 from trainings import services
-from trainings.models import Attendance, ParticipantEmail, RegistrationStatus, Training, TrainingStatus
+from trainings.models import Attendance, RegistrationStatus, Training, TrainingStatus
 
 S = RegistrationStatus
 
@@ -104,7 +104,7 @@ def test_cancelling_tells_every_waiting_participant_once_and_the_other_trainers(
     told = sorted(m.to[0] for m in mail.outbox if m.to[0].endswith("@example.net"))
     assert told == ["person0@example.net", "person1@example.net", "person2@example.net"]
     assert all(m.subject == f"[THB Portal] Cancelled: {training.title}" for m in mail.outbox if m.to[0] in told)
-    waitlisted_email = ParticipantEmail.objects.get(to="person2@example.net", kind="training_cancelled")
+    waitlisted_email = Delivery.objects.get(address="person2@example.net", key__startswith="training-cancelled:")
     assert "waiting list" in waitlisted_email.body
     assert Notification.objects.filter(recipient=other_trainer, kind="training_cancelled").count() == 1
     assert not Notification.objects.filter(recipient=trainer, kind="training_cancelled").exists()
