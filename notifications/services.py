@@ -169,7 +169,8 @@ def notify_address(*, to: str, subject: str, body: str, key: str, about=None) ->
         defaults={
             "channel": DeliveryChannel.ADDRESS,
             "address": to,
-            "subject": subject[:200],
+            # One line: a header cannot carry a line break.
+            "subject": " ".join(subject.split())[:200],
             "body": body,
             "about_type": about_type,
             "about_id": about.pk if about is not None else None,

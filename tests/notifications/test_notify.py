@@ -224,11 +224,11 @@ def test_a_bad_address_is_refused_and_nothing_is_written(db):
 
 
 def test_the_relay_hands_over_emails_to_addresses_too(db):
-    services.notify_address(to="a@example.net", subject="S", body="B", key="k3")
+    services.notify_address(to="a@example.net", subject="Line one\nline two", body="B", key="k3")
     Delivery.objects.update(enqueued_at=None)  # as if the broker had been down
     assert mail.outbox == []
     assert services.outbox_relay()["deliveries"] == 1
-    assert [m.to for m in mail.outbox] == [["a@example.net"]]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["a@example.net"], "[THB Portal] Line one line two")]
 
 
 def test_emails_about_records_are_deleted_with_them_and_only_theirs(make_user):
