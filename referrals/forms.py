@@ -3,7 +3,7 @@ from django import forms
 
 from cases.models import Consent, DataCategory
 from members.models import MemberState, Role, User
-from referrals.models import Purpose, Referral, ReferralStatus, Service, Urgency
+from referrals.models import DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -22,17 +22,7 @@ class ReferralForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = [
-            "receiving_state",
-            "purpose",
-            "urgency",
-            "requested_services",
-            "consent",
-            "shared_categories",
-            "safeguard",
-            "safeguard_note",
-            "note",
-        ]
+        fields = list(DRAFT_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3}), "safeguard_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, case, **kwargs):

@@ -92,6 +92,21 @@ class ReferralQuerySet(models.QuerySet):
         )
 
 
+# What the sending state chooses in a draft and may change until it is sent; the case, the
+# states and the reference stay.
+DRAFT_FIELDS = (
+    "receiving_state",
+    "purpose",
+    "urgency",
+    "requested_services",
+    "consent",
+    "shared_categories",
+    "safeguard",
+    "safeguard_note",
+    "note",
+)
+
+
 class Referral(models.Model):
     reference = models.CharField(max_length=40, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")

@@ -21,6 +21,7 @@ from members.roles import team_group
 from notifications.services import notify
 from referrals.models import (
     CONSENT_PURPOSE_FOR,
+    DRAFT_FIELDS,
     ENDED_STATUSES,
     EventKind,
     Referral,
@@ -94,20 +95,6 @@ def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     for permission in SENDER_PERMISSIONS:
         assign_perm(permission, sending_team, referral)
     return referral
-
-
-# What the sender may still change in a draft: the case, the states and the reference stay.
-DRAFT_FIELDS = (
-    "receiving_state",
-    "purpose",
-    "urgency",
-    "requested_services",
-    "consent",
-    "shared_categories",
-    "safeguard",
-    "safeguard_note",
-    "note",
-)
 
 
 @transaction.atomic
