@@ -1,13 +1,43 @@
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import ImproperlyConfigured
 
+from members.middleware import SESSION_STARTED_KEY
 from thb_portal.encryption import decrypt_text, encrypt_text
+
+
+def one_line(text: str) -> str:
+    # A header cannot carry a line break; a name with one must not make an email unsendable.
+    return " ".join(str(text).split())
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts come only from the secretariat's invitations.
         return False
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        # The absolute session lifetime counts from here (members.middleware).
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+
+    def get_client_ip(self, request) -> str:
+        """The client's address as THB_TRUSTED_PROXY_COUNT says: the hop our own proxy
+        appended to X-Forwarded-For, never a value the client wrote there itself.
+
+        The audit log takes its address from here too (thb_portal.middleware), so the rate
+        limits and the audit trail agree on who asked.
+        """
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer hops than proxies configured: the request did not come through them all.
+            return request.META["REMOTE_ADDR"]
+
+    def format_email_subject(self, subject: str) -> str:
+        return one_line(super().format_email_subject(subject))
 
 
 class MFAAdapter(DefaultMFAAdapter):

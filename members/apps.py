@@ -13,3 +13,7 @@ class MembersConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups", "expertise"})
         auditlog.register(MemberState)
         auditlog.register(Organisation)
+
+        from members import receivers
+
+        receivers.connect()

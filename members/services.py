@@ -126,6 +126,7 @@ def user_invite(
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    user_email_address_ensure(user=user)
     user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
     _notify_invitation(user)
     return user
@@ -351,3 +352,74 @@ def users_mark_directory_verified(*, users: list[User], verified_at) -> int:
         user.directory_verified_at = verified_at
         user.save(update_fields=["directory_verified_at"])
     return len(users)
+
+
+# Sessions and the login email -----------------------------------------------------
+
+
+def user_has_case_access(user: User) -> bool:
+    # Who may read case data: the secretariat must not be able to redirect their mail.
+    return user.role == Role.NCP or user.is_superuser
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User, keep_session_key: str | None, by: User | None) -> int:
+    """End every session of `user` but the one given (adding or removing an authenticator
+    must not leave a session opened without it signed in elsewhere). `by` is who caused it."""
+    sessions = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    ended = 0
+    for session in sessions:
+        session.end()
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_email_address_ensure(*, user: User):
+    """The verified primary EmailAddress of the login email, which allauth's email change
+    needs (to tell the old address, and to know what a confirmation replaces)."""
+    # Imported here to keep this block of the shared module self-contained.
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        return EmailAddress.objects.create(user=user, email=user.email.lower(), verified=True, primary=True)
+    if not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+    return address
+
+
+@transaction.atomic
+def user_email_change_request(*, user: User, new_email: str, by: User) -> None:
+    """Ask to change the login email; it changes only when the new address confirms the
+    link allauth sends to it, and allauth then tells the old address.
+
+    The secretariat cannot change the email of someone with case access (they could
+    otherwise send that user's password reset to themselves): that user changes it.
+    """
+    # Imported here to keep this block of the shared module self-contained.
+    from allauth.account.models import EmailAddress
+    from allauth.core import context
+
+    if by.pk != user.pk and user_has_case_access(user):
+        raise ValidationError(
+            {
+                "email": f"{user.email} has access to case files, so the secretariat cannot change their email: "
+                "they change it themselves, from their profile."
+            }
+        )
+    new_email = _normalise_email(new_email)
+    validate_email(new_email)
+    if new_email == user.email.lower():
+        raise ValidationError({"email": f"{new_email} is already the login email."})
+    in_use = User.objects.filter(email__iexact=new_email).exists() or (
+        EmailAddress.objects.filter(email__iexact=new_email).exclude(user=user, verified=False).exists()
+    )
+    if in_use:
+        raise ValidationError({"email": f"The email address {new_email} is already in use."})
+    user_email_address_ensure(user=user)
+    # allauth builds the confirmation link from the current request (set by its middleware).
+    EmailAddress.objects.add_new_email(context.request, user, new_email)

@@ -94,6 +94,40 @@ def _clear_cache():
     yield
 
 
+def _force_login_as_a_real_login_would(force_login):
+    """Client.force_login, plus the session's authentication records a real login leaves.
+
+    The portal asks for MFA in the session, not only on the account (members.middleware):
+    allauth records "password" at login and "mfa" after the code step. force_login records
+    nothing, so it records here what a real login of this user would: the code step only
+    if the user has an authenticator. A test that enrols a user after signing them in gets
+    what a real session would: a password-only session.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.test import RequestFactory
+
+    def _force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        request = RequestFactory().get("/")
+        request.session = session
+        record_authentication(request, user, method="password", email=user.email)
+        authenticator = Authenticator.objects.filter(user_id=user.pk).exclude(type="recovery_codes").first()
+        if authenticator is not None:
+            record_authentication(request, user, method="mfa", id=authenticator.pk, type=authenticator.type)
+        session.save()
+
+    return _force_login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_records_authentication(monkeypatch):
+    from django.test import Client
+
+    monkeypatch.setattr(Client, "force_login", _force_login_as_a_real_login_would(Client.force_login))
+
+
 @pytest.fixture
 def demo_states(db):
     from members.demo import MEMBER_STATES
@@ -129,7 +163,8 @@ def users_by_role(make_user):
 
 @pytest.fixture
 def secretariat_client(client, make_user, mfa_user):
-    """The test client signed in as a secretariat user, enrolled in MFA; the user is client.user."""
+    """The test client signed in as a secretariat user, enrolled in MFA and with the code step
+    done in this session (as a real login); the user is client.user."""
     user = make_user(Role.SECRETARIAT)
     mfa_user(user)
     client.force_login(user)
@@ -139,7 +174,8 @@ def secretariat_client(client, make_user, mfa_user):
 
 @pytest.fixture
 def login(client, mfa_user):
-    """login(user) -> the test client signed in as `user` (enrolled in MFA where the role needs it)."""
+    """login(user) -> the test client signed in as `user` (enrolled in MFA where the role needs it,
+    and with the session's MFA record a real login with the code leaves)."""
     from allauth.mfa.utils import is_mfa_enabled
 
     def _login(user):

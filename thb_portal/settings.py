@@ -50,6 +50,13 @@ THB_MFA_REQUIRED_ROLES = ("ncp", "secretariat")
 # Roles that can reach case data get a short idle timeout.
 THB_IDLE_TIMEOUT_SECONDS = env.int("THB_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 THB_IDLE_TIMEOUT_ROLES = ("ncp", "secretariat")
+# ...and, busy or not, end THB_SESSION_MAX_AGE_SECONDS after signing in.
+THB_SESSION_MAX_AGE_SECONDS = env.int("THB_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
+
+# How many proxies of ours append to X-Forwarded-For (0: none, the header is ignored).
+# The login rate limits (allauth) and the audit log's IP both take the hop this names.
+THB_TRUSTED_PROXY_COUNT = env.int("THB_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = THB_TRUSTED_PROXY_COUNT
 
 THB_INVITATION_MAX_AGE_DAYS = env.int("THB_INVITATION_MAX_AGE_DAYS", default=7)
 THB_PUBLIC_BASE_URL = env.str("THB_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
@@ -90,6 +97,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Listed early so that it sees every response last: signed-in responses are never cached.
+    "thb_portal.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +111,7 @@ MIDDLEWARE = [
     "members.middleware.MFAEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "thb_portal.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "thb_portal.urls"
@@ -185,6 +194,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# A new login email takes effect only once the new address confirms it; the old one is told.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -201,6 +213,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "THB Portal"
+# allauth refuses an email change (an unverified address) on an account with MFA, against
+# sign-up squatting; sign-up is closed here, and NCPs (all with MFA) must be able to change it.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
 

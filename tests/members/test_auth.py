@@ -69,6 +69,12 @@ def test_demo_switch_turns_enforcement_off(client, make_user):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+# allauth announces a new authenticator on commit, inside the request (the session records
+# it then): a transactional test lets that happen as in production.
+REAL_COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@REAL_COMMITS
 def test_enrolling_totp_lets_the_ncp_in_and_stores_the_secret_encrypted(client, make_user):
     user = make_user(Role.NCP, "EE")
     login(client, user.email)
