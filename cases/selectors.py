@@ -1,3 +1,4 @@
+from auditlog.models import LogEntry
 from django.db.models import Count, QuerySet
 
 from cases.access import cases_for
@@ -26,10 +27,31 @@ def open_cases_per_stage(*, user) -> list[dict]:
 
 
 def case_audit_trail(*, case: Case):
-    from auditlog.models import LogEntry
-
     return (
         LogEntry.objects.filter(additional_data__case_id=case.pk)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
+    )
+
+
+# How many of the latest outside reads the case page lists; the audit trail has them all.
+SEEN_OUTSIDE_TEAM_LIMIT = 20
+
+
+def case_seen_outside_team(*, case: Case, limit: int = SEEN_OUTSIDE_TEAM_LIMIT) -> list[LogEntry]:
+    """Who outside the owning state's team read or revealed the case's data through a referral.
+
+    The referral services record each read with the referral's case and the acting side
+    (referrals.services._log_read); the sending side is always the case's own state, so
+    the receiving side's entries are exactly the outside ones. Newest first, bounded, in
+    one query whatever the number of entries.
+    """
+    return list(
+        LogEntry.objects.filter(
+            additional_data__case_id=case.pk,
+            additional_data__side="receiving",
+            action=LogEntry.Action.ACCESS,
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")[:limit]
     )

@@ -66,14 +66,18 @@ def _status_for(stage: str, closure_reason: str) -> str:
 
 
 def _log(case: Case, *, by: User | None, action: int, what: str, **extra) -> None:
-    """An audit entry that says what was read or done, never the identity's values."""
+    """An audit entry that says what was read or done, never the identity's values.
+
+    log_create goes through auditlog's request context, which fills in the client's
+    address; the role is the one the actor held at that moment (roles change).
+    """
     LogEntry.objects.log_create(
         case,
         force_log=True,
         action=action,
         actor=by,
         changes={},
-        additional_data={"case_id": case.pk, "what": what, **extra},
+        additional_data={"case_id": case.pk, "what": what, "role": by.role if by else None, **extra},
     )
 
 
@@ -208,6 +212,21 @@ def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> Ca
 
 def case_read_record(*, case: Case, by: User, what: str, **extra) -> None:
     _log(case, by=by, action=LogEntry.Action.ACCESS, what=what, **extra)
+
+
+def statistics_export_record(*, by: User, what: str, **extra) -> None:
+    """Audit an export of case statistics: it is a read of case data, though of no one case."""
+    LogEntry.objects.log_create(
+        # An unsaved Case stands for "case data": the entry's type is Case, its reference says what.
+        Case(),
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=by,
+        changes={},
+        object_pk="statistics",
+        object_repr="Case statistics",
+        additional_data={"what": what, "role": by.role, **extra},
+    )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cases import services
 from cases.statistics import CTDC_COLUMNS, DIMENSIONS, case_table, ctdc_rows
 from thb_portal.spreadsheets import csv_response
 
@@ -27,4 +28,5 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.view_case_statistics", raise_exception=True)
 def statistics_export(request: HttpRequest) -> HttpResponse:
     published, _ = ctdc_rows()
+    services.statistics_export_record(by=request.user, what="case statistics exported (CTDC)")
     return csv_response(f"thb-cases-ctdc-{timezone.localdate():%Y%m%d}.csv", CTDC_COLUMNS, published)

@@ -85,6 +85,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proceedings": case.proceedingss.all(),
         "follow_ups": case.followups.all(),
         "documents": case.casedocuments.all(),
+        "seen_outside_team": selectors.case_seen_outside_team(case=case),
         # exists(), not case.identity: the page must not decrypt what it does not show.
         "has_identity": CaseIdentity.objects.filter(case=case).exists(),
         "stage_form": forms.StageMoveForm(allowed=services.allowed_stage_moves(case)),
@@ -283,8 +284,11 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     )
 
 
+@never_cache
 @login_required
 def case_audit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk)
+    # The trail shows who did what to a victim's file: reading it is itself recorded.
+    services.case_read_record(case=case, by=request.user, what="audit trail viewed")
     page = paginate(request, selectors.case_audit_trail(case=case), per_page=50)
     return render(request, "cases/audit.html", {"case": case, "page": page})

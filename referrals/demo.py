@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Consent
+from cases import services as case_services
+from cases.demo import INFORMED_CHECKLIST
+from cases.models import Case, CaseIdentity, Consent
 from members.models import MemberState, Role, User
 from referrals import services
 from referrals.models import Referral
@@ -61,5 +63,51 @@ def seed_demo_referrals() -> int:
                 sent_at=timezone.now() - timedelta(days=4), ack_deadline=timezone.now() - timedelta(days=2)
             )
         created += 1
+    created += _seed_identity_sharing_referral()
     services.referrals_mark_overdue()
     return created
+
+
+# Invented, and marked as such: what the Latvian contact point sees after a reveal.
+DEMO_SHARED_IDENTITY = {
+    "document_numbers": "Passport EE0000001 (demo)",
+    "contact_details": "+372 5000 0001 (demo)",
+}
+
+
+def _seed_identity_sharing_referral() -> int:
+    """An EE→LV referral that shares the identity, sent: Latvia sees it only through a reveal."""
+    cases = Case.objects.filter(member_state__code="EE").exclude(stage="closed").order_by("pk")
+    # The second open case: the first one already went to Latvia above, without the identity.
+    case = cases[1:2].first()
+    sender, latvia = _ncps("EE")[0], MemberState.objects.get(code="LV")
+    if case is None or not CaseIdentity.objects.filter(case=case).exists():
+        return 0
+    case_services.identity_save(case=case, by=sender, data=DEMO_SHARED_IDENTITY)
+    consent = case_services.case_record_add(
+        case=case,
+        record=Consent(
+            given_by="person",
+            given_on=timezone.localdate(),
+            method="written",
+            purposes=["referral", "assistance"],
+            data_categories=["case_variables", "identity", "contact"],
+            **dict.fromkeys(INFORMED_CHECKLIST, True),
+        ),
+        by=sender,
+        m2m={"member_states": [latvia]},
+    )
+    referral = services.referral_create(
+        case=case,
+        by=sender,
+        data={
+            "receiving_state": latvia,
+            "purpose": "assistance",
+            "urgency": "normal",
+            "consent": consent,
+            "shared_categories": ["case_variables", "identity", "contact"],
+            "note": "The person agreed to share her identity with Latvia, to arrange her documents.",
+        },
+    )
+    services.referral_transition(referral=referral, action="send", by=sender)
+    return 1

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from cases.forms import RevealForm
 from cases.models import Consent, DataCategory
 from members.models import MemberState, Role, User
 from referrals.models import DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
@@ -95,6 +96,16 @@ def action_form(action: str, referral: Referral, data=None):
 class MessageForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Message")
     attachment = forms.FileField(required=False, help_text="PDF, PNG, JPEG, Word (.docx) or OpenDocument (.odt).")
+
+
+class SharedIdentityRevealForm(RevealForm):
+    """The reveal of a referral's shared identity: the case page's purposes, none chosen in advance."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No purpose is preselected: seeing a victim's identity is a deliberate choice.
+        self.fields["purpose"].choices = [("", "Choose a purpose"), *RevealForm.PURPOSES]
+        self.fields["purpose"].error_messages["required"] = "Choose why you need to see the identity."
 
 
 class ReferralFilter(django_filters.FilterSet):

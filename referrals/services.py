@@ -9,13 +9,14 @@ one transaction. Two people acting at once: the second finds the status changed.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.models import Case, CaseIdentity, Consent, DataCategory
+from cases.models import Case, CaseIdentity, Consent, DataCategory, RevealPurpose
 from members.models import MemberState, Role, User
 from members.roles import team_group
 from notifications.services import notify
@@ -418,6 +419,89 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
     other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
     _notify_side(referral, other_side, f"{EventKind(transition.event).label.lower()} by {by.full_name}", actor=by)
     return referral
+
+
+# Reads and reveals ------------------------------------------------------------------
+
+# The snapshot categories that stay hidden until someone states why they need them.
+REVEALED_CATEGORIES = ("identity", "contact")
+
+
+def _log_read(referral: Referral, *, by: User, what: str, **extra) -> None:
+    """An access entry on the referral, findable from its case (cases.selectors).
+
+    It names the acting side and state, so the owning state can tell its own team's
+    reads from the receiving state's; never a shared value. log_create runs inside
+    auditlog's request context, which records the client's address.
+    """
+    side = side_of(referral, by)
+    state = {Side.SENDING: referral.sending_state, Side.RECEIVING: referral.receiving_state}.get(side)
+    LogEntry.objects.log_create(
+        referral,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=by,
+        changes={},
+        additional_data={
+            "case_id": referral.case_id,
+            "referral_id": referral.pk,
+            "what": what,
+            "role": by.role,
+            "side": side,
+            "state": state.code if state else None,
+            "state_name": state.name if state else None,
+            **extra,
+        },
+    )
+
+
+def referral_read_record(*, referral: Referral, by: User, what: str, **extra) -> None:
+    """Record a read of a referral (viewed, printed, attachment downloaded)."""
+    _log_read(referral, by=by, what=what, **extra)
+
+
+def shared_identity(referral: Referral) -> dict:
+    """The hidden categories of the snapshot that this referral shares, empty when none."""
+    snapshot = referral.snapshot or {}
+    return {category: snapshot[category] for category in REVEALED_CATEGORIES if snapshot.get(category)}
+
+
+@transaction.atomic
+def referral_identity_reveal(
+    *, referral: Referral, by: User, purpose: str, note: str = "", printed: bool = False
+) -> dict:
+    """Return the shared identity and contact details, and record who saw them, when and why."""
+    shared = shared_identity(referral)
+    if not shared:
+        raise ValidationError("This referral shares no identity or contact details.")
+    if purpose not in RevealPurpose.values:
+        raise ValidationError({"purpose": "Choose why you need to see the identity."})
+    _log_read(
+        referral,
+        by=by,
+        what="shared identity revealed",
+        purpose=RevealPurpose(purpose).label,
+        note=note[:500],
+        categories=sorted(shared),
+        printed=printed,
+    )
+    return shared
+
+
+@transaction.atomic
+def referral_statistics_record(*, by: User) -> None:
+    """Audit a look at the referral statistics: a read of referral data, though of no one referral."""
+    LogEntry.objects.log_create(
+        # An unsaved Referral stands for "referral data": the entry's type is Referral.
+        Referral(),
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=by,
+        changes={},
+        object_pk="statistics",
+        object_repr="Referral statistics",
+        additional_data={"what": "referral statistics viewed", "role": by.role},
+    )
 
 
 # Messages ---------------------------------------------------------------------------

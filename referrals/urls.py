@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/edit/", views.referral_edit, name="edit"),
     path("<int:pk>/print/", views.referral_print, name="print"),
+    path("<int:pk>/identity/reveal/", views.identity_reveal, name="identity_reveal"),
     path("<int:pk>/actions/<slug:action>/", views.referral_action, name="action"),
     path("<int:pk>/messages/", views.message_post, name="message_post"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),

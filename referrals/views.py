@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import access_case
+from cases.models import DataCategory
 from members.models import Role
 from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
@@ -21,6 +22,11 @@ def _require_ncp(request: HttpRequest) -> None:
     # referrals answer 404 through referrals.access, whatever the role.
     if request.user.role != Role.NCP or request.user.member_state_id is None:
         raise PermissionDenied
+
+
+def _hidden_categories(referral) -> list[str]:
+    """Labels of what the referral shares behind the reveal step (identity, contact)."""
+    return [DataCategory(category).label for category in sorted(services.shared_identity(referral))]
 
 
 def _messages_of(error: ValidationError) -> str:
@@ -92,10 +98,13 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = access_referral(request.user, pk)
+    services.referral_read_record(referral=referral, by=request.user, what="referral viewed")
     side = services.side_of(referral, request.user)
     actions = services.actions_for(referral, request.user)
     context = {
         "referral": referral,
+        "hidden_categories": _hidden_categories(referral),
+        "reveal_form": forms.SharedIdentityRevealForm(),
         "side": side,
         "is_sender": side == Side.SENDING,
         "events": referral.events.select_related("actor"),
@@ -150,8 +159,31 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_POST
+def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the shared identity and contact details to someone who says why: audited, never on GET."""
+    referral = access_referral(request.user, pk)
+    form = forms.SharedIdentityRevealForm(request.POST)
+    context = {"referral": referral, "reveal_form": form, "hidden_categories": _hidden_categories(referral)}
+    template = "referrals/_shared_identity.html" if request.htmx else "referrals/identity_revealed.html"
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        shared = services.referral_identity_reveal(referral=referral, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, template, context, status=400)
+    return render(request, template, {**context, "shared": shared, "revealed": True})
+
+
+@never_cache
+@login_required
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    _, document = access_referral_document(request.user, pk, document_pk)
+    referral, document = access_referral_document(request.user, pk, document_pk)
+    # The file's name can identify the person: the entry keeps only the document's id.
+    services.referral_read_record(
+        referral=referral, by=request.user, what="attachment downloaded", document_id=document.pk
+    )
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -162,13 +194,35 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable summary; the shared identity is in it only when this request reveals it (a POST with a purpose)."""
     referral = access_referral(request.user, pk)
-    context = {"referral": referral, "events": referral.events.select_related("actor")}
-    return render(request, "referrals/print.html", context)
+    context = {
+        "referral": referral,
+        "events": referral.events.select_related("actor"),
+        "hidden_categories": _hidden_categories(referral),
+        "printing": True,
+    }
+    if request.method != "POST":
+        services.referral_read_record(referral=referral, by=request.user, what="referral printed")
+        return render(request, "referrals/print.html", context)
+    form = forms.SharedIdentityRevealForm(request.POST)
+    if not form.is_valid():
+        # Nothing of the referral is shown (or logged) to a reveal that gives no reason.
+        return render(request, "referrals/identity_revealed.html", {**context, "reveal_form": form}, status=400)
+    try:
+        shared = services.referral_identity_reveal(
+            referral=referral, by=request.user, printed=True, **form.cleaned_data
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "referrals/identity_revealed.html", {**context, "reveal_form": form}, status=400)
+    return render(request, "referrals/print.html", {**context, "shared": shared, "revealed": True})
 
 
 @login_required
 @permission_required("referrals.view_referral_statistics", raise_exception=True)
 def statistics(request: HttpRequest) -> HttpResponse:
+    services.referral_statistics_record(by=request.user)
     return render(request, "referrals/statistics.html", {"stats": referral_statistics()})

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import ExploitationForm, RiskAssessment
@@ -94,7 +95,11 @@ def test_identity_is_in_the_snapshot_only_when_it_is_shared(client, login, ee_nc
     login(lv_ncp)
     assert FAMILY_NAME not in client.get(without.get_absolute_url()).content.decode()
     page = client.get(with_identity.get_absolute_url()).content.decode()
-    assert FAMILY_NAME in page and "Tartu mnt 1" not in page and OLD_NEEDS not in page
+    assert FAMILY_NAME not in page, "a shared identity is shown only after a reveal with a purpose"
+    revealed = client.post(
+        reverse("referrals:identity_reveal", args=[with_identity.pk]), {"purpose": "referral"}
+    ).content.decode()
+    assert FAMILY_NAME in revealed and "Tartu mnt 1" not in revealed and OLD_NEEDS not in revealed
 
 
 def test_identity_is_never_snapshotted_when_the_consent_does_not_cover_it(ee_ncp, demo_states, case):
