@@ -2,19 +2,25 @@
 
 Each answers 404 both when the object does not exist and when the user may not
 see it, so ids cannot be probed. Grants are object permissions of the state's NCP
-team (guardian); model-level permissions never open a case.
+team (guardian); model-level permissions never open a case. The grant alone is not
+enough: the user's current role and state must match too, so a grant left behind by a
+role or state change (or added by hand) opens nothing.
 """
 
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from cases.models import Case, CaseDocument, CaseRecord
+from members.models import Role
 
 
 def cases_for(user, perm: str = "cases.view_case"):
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    return get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+    if user.role != Role.NCP or user.member_state_id is None:
+        return Case.objects.none()
+    granted = get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+    return granted.filter(member_state_id=user.member_state_id)
 
 
 def access_case(user, pk: int, perm: str = "cases.view_case") -> Case:

@@ -1,13 +1,26 @@
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from members import services
+from members import selectors, services
 from members.forms import InvitationCSVForm
-from members.models import ExpertiseArea, MemberState, Organisation, User
+from members.models import AccessRequest, ExpertiseArea, MemberState, Organisation, User
+
+# Saved straight from the change form; everything else on a user goes through a service
+# (role, state and organisation, activity, superuser status: four-eyes; email: verification).
+DIRECT_FIELDS = ["full_name", "position", "phone", "languages", "directory_verified_at"]
+ROLE_FIELDS = ["role", "member_state", "organisation"]
+# Nobody changes these on their own account (DESIGN §5); the services refuse it too.
+OWN_ACCOUNT_READONLY = [*ROLE_FIELDS, "is_active", "is_superuser"]
+OWN_ACCOUNT_NOTE = (
+    "You cannot change your own role, member state, organisation, activity or superuser status: "
+    "another member of the secretariat must do it."
+)
 
 
 @admin.register(MemberState)
@@ -71,6 +84,7 @@ class UserChangeForm(forms.ModelForm):
             "role",
             "member_state",
             "organisation",
+            "is_superuser",
             "position",
             "phone",
             "languages",
@@ -79,13 +93,26 @@ class UserChangeForm(forms.ModelForm):
             "is_active",
         ]
 
+    def _value(self, name: str):
+        # A field that is read-only here (one's own role, say) keeps the stored value.
+        return self.cleaned_data.get(name) if name in self.fields else getattr(self.instance, name)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        taken = EmailAddress.objects.filter(email__iexact=email).exclude(user=self.instance).exists()
+        if "email" in self.changed_data and taken:
+            raise ValidationError(f"The email address {email} is already in use.")
+        return email
+
     def clean(self):
         cleaned = super().clean()
+        if not any(name in self.fields for name in ROLE_FIELDS):
+            return cleaned
         try:
             services.validate_role_assignment(
-                role=cleaned.get("role") or "",
-                member_state=cleaned.get("member_state"),
-                organisation=cleaned.get("organisation"),
+                role=self._value("role") or "",
+                member_state=self._value("member_state"),
+                organisation=self._value("organisation"),
             )
         except ValidationError as error:
             self.add_error(None, error)
@@ -99,7 +126,7 @@ class UserAdmin(admin.ModelAdmin):
     list_select_related = ["member_state", "organisation"]
     search_fields = ["email", "full_name", "organisation__name"]
     autocomplete_fields = ["member_state", "organisation", "expertise"]
-    readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by"]
+    readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by", "pending_requests"]
     ordering = ["full_name"]
     actions = ["send_invitation", "deactivate_users", "mark_directory_verified"]
     change_list_template = "admin/members/user/change_list.html"
@@ -121,16 +148,57 @@ class UserAdmin(admin.ModelAdmin):
             ]
         return [
             (None, {"fields": ["email", "full_name", "is_active"]}),
-            ("Role", {"fields": ["role", "member_state", "organisation"]}),
+            (
+                "Role",
+                {
+                    "fields": [*ROLE_FIELDS, "is_superuser", "pending_requests"],
+                    "description": OWN_ACCOUNT_NOTE
+                    if obj.pk == request.user.pk
+                    else "A change that would open case data (national contact point, another state, "
+                    "reactivation, superuser) waits for a second person to confirm it.",
+                },
+            ),
             ("Directory", {"fields": ["position", "phone", "languages", "expertise", "directory_verified_at"]}),
             ("History", {"fields": ["last_login", "date_joined", "invited_at", "invited_by"]}),
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        if obj.pk == request.user.pk:
+            fields += OWN_ACCOUNT_READONLY
+        elif services.user_has_case_access(obj):
+            # Their password reset would go to the new address: they change it themselves.
+            fields.append("email")
+        return fields
 
     @admin.display(description="Invitation")
     def invitation_state(self, user: User) -> str:
         if user.invitation_pending:
             return "pending"
         return "accepted" if user.invited_at else "—"
+
+    @admin.display(description="Waiting for confirmation")
+    def pending_requests(self, user: User) -> str:
+        requests = list(selectors.pending_access_requests(subject=user))
+        if not requests:
+            return "—"
+        return format_html(
+            "<br>".join(["{}"] * len(requests)),
+            *[f"#{item.pk} {item.change_text}, until {item.expires_at:%d %b %Y %H:%M}" for item in requests],
+        )
+
+    def _say_waiting(self, request, access_request: AccessRequest | None) -> None:
+        if access_request is None:
+            return
+        self.message_user(
+            request,
+            f"{access_request.subject.full_name} does not have {access_request.change_text} yet: the change waits "
+            f"for confirmation by {services.access_request_deciders_text(access_request)} "
+            f"(request #{access_request.pk}, {access_request.get_absolute_url()}).",
+            messages.WARNING,
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -147,19 +215,50 @@ class UserAdmin(admin.ModelAdmin):
             # The admin's later steps (log entry, redirect) need the saved row.
             obj.pk = created.pk
             obj.refresh_from_db()
+            for access_request in selectors.pending_access_requests(subject=created):
+                self._say_waiting(request, access_request)
             return
-        role_changed = {"role", "member_state", "organisation"} & set(form.changed_data)
-        deactivated = "is_active" in form.changed_data and not data["is_active"]
-        super().save_model(request, obj, form, change)
-        if role_changed:
-            services.user_set_role(
-                user=obj,
-                role=data["role"],
-                member_state=data.get("member_state"),
-                organisation=data.get("organisation"),
+        changed = set(form.changed_data)
+        # The form has already copied every field onto obj; only the direct ones are saved
+        # from it, the rest through the services, which decide what happens at once.
+        direct = [name for name in DIRECT_FIELDS if name in changed]
+        if direct:
+            obj.save(update_fields=direct)
+        stored = User.objects.get(pk=obj.pk)
+        if changed & set(ROLE_FIELDS):
+            self._say_waiting(
+                request,
+                services.user_reassign(
+                    user=stored,
+                    role=data["role"],
+                    member_state=data.get("member_state"),
+                    organisation=data.get("organisation"),
+                    by=request.user,
+                ),
             )
-        if deactivated:
-            services.user_deactivate(user=obj)
+            stored.refresh_from_db()
+        if "is_active" in changed:
+            if data["is_active"]:
+                self._say_waiting(request, services.user_reactivate(user=stored, by=request.user))
+            else:
+                services.user_deactivate(user=stored, by=request.user)
+            stored.refresh_from_db()
+        if "is_superuser" in changed:
+            self._say_waiting(
+                request, services.user_set_superuser(user=stored, is_superuser=data["is_superuser"], by=request.user)
+            )
+        if "email" in changed:
+            try:
+                services.user_email_change_request(user=stored, new_email=data["email"], by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"The email was not changed: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"A confirmation was sent to {data['email']}; the address changes once it is confirmed.",
+                    messages.INFO,
+                )
+        obj.refresh_from_db()
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted, so the audit trail keeps its actors.
@@ -183,7 +282,7 @@ class UserAdmin(admin.ModelAdmin):
     def deactivate_users(self, request, queryset):
         users = list(queryset.exclude(pk=request.user.pk).filter(is_active=True))
         for user in users:
-            services.user_deactivate(user=user)
+            services.user_deactivate(user=user, by=request.user)
         self.message_user(request, f"Deactivated {len(users)} user(s).", messages.SUCCESS)
 
     @admin.action(description="Mark directory entry as verified today", permissions=["change"])
@@ -216,6 +315,9 @@ class UserAdmin(admin.ModelAdmin):
                 )
             else:
                 self.message_user(request, f"Invited {len(invited)} user(s).", messages.SUCCESS)
+                for user in invited:
+                    for access_request in selectors.pending_access_requests(subject=user):
+                        self._say_waiting(request, access_request)
                 return redirect(reverse("admin:members_user_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -226,3 +328,46 @@ class UserAdmin(admin.ModelAdmin):
             "columns": services.INVITATION_CSV_COLUMNS,
         }
         return render(request, "admin/members/user/invite_csv.html", context)
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are made through the user form and decided in the portal."""
+
+    list_display = [
+        "pk",
+        "subject",
+        "change_text",
+        "requested_by",
+        "created_at",
+        "expires_at",
+        "shown_status",
+        "decided_by",
+        "decide_link",
+    ]
+    list_filter = ["status", "kind", "member_state"]
+    list_select_related = ["subject", "member_state", "requested_by", "decided_by"]
+    search_fields = ["subject__email", "subject__full_name", "requested_by__email"]
+    ordering = ["-created_at", "-pk"]
+    show_full_result_count = False
+
+    @admin.display(description="Change")
+    def change_text(self, access_request: AccessRequest) -> str:
+        return access_request.change_text
+
+    @admin.display(description="Status")
+    def shown_status(self, access_request: AccessRequest) -> str:
+        return access_request.shown_status
+
+    @admin.display(description="In the portal")
+    def decide_link(self, access_request: AccessRequest) -> str:
+        return format_html('<a href="{}">open</a>', access_request.get_absolute_url())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -53,3 +53,12 @@ class InvitationCSVForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError("The file is larger than 1 MB; split it into several files.")
         return upload
+
+
+class AccessRequestDeclineForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why do you decline?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The requester and the person concerned are told this reason.",
+    )

@@ -1,6 +1,9 @@
+import unicodedata
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -111,6 +114,21 @@ STATE_ROLES = (Role.NCP, Role.NATIONAL_REPRESENTATIVE)
 STATELESS_ROLES = (Role.SECRETARIAT, Role.OBSERVER)
 
 
+# Zero-width (non-)joiners are format characters some scripts need in names; every other
+# control, format or separator character could break an email header or disguise a name.
+_ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+
+def validate_one_line(value: str) -> None:
+    """A name is one line of visible text: it goes into email subjects and headers."""
+    for character in value:
+        category = unicodedata.category(character)
+        if category in ("Zl", "Zp") or (category.startswith("C") and character not in _ALLOWED_FORMAT_CHARACTERS):
+            raise ValidationError(
+                "Use one line of text, without line breaks, tabs or other control characters.", code="not_one_line"
+            )
+
+
 class UserQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -149,7 +167,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_one_line])
     role = models.CharField(max_length=30, choices=Role.choices, blank=True, db_index=True)
     member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     organisation = models.ForeignKey(
@@ -216,3 +234,93 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def invitation_pending(self) -> bool:
         return self.invited_at is not None and not self.has_usable_password()
+
+
+class AccessRequestKind(models.TextChoices):
+    ROLE = "role", "Role or member state"
+    REACTIVATION = "reactivation", "Reactivation"
+    SUPERUSER = "superuser", "Superuser"
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def pending(self):
+        # An open request past its expiry is expired, whether or not a job has marked it yet.
+        return self.filter(status=AccessRequestStatus.PENDING, expires_at__gt=timezone.now())
+
+
+class AccessRequest(models.Model):
+    """A change that would open case data to someone, waiting for a second person (four-eyes).
+
+    For a role change, role/member_state/organisation are the requested assignment; for a
+    reactivation, member_state is the state whose data reopens. The change is applied only
+    by services.access_request_confirm.
+    """
+
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_requests")
+    kind = models.CharField(max_length=20, choices=AccessRequestKind.choices)
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="access_requests"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_requests_made")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=AccessRequestStatus.choices, default=AccessRequestStatus.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "member_state", "-created_at"], name="accessrequest_open_state_idx"),
+            models.Index(fields=["subject", "status"], name="accessrequest_subject_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="role") | ~models.Q(role=""), name="accessrequest_role_names_a_role"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="pending") | models.Q(decided_at__isnull=True),
+                name="accessrequest_pending_is_undecided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Access request #{self.pk}: {self.change_text} for {self.subject.full_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:access_request_detail", args=[self.pk])
+
+    @property
+    def change_text(self) -> str:
+        if self.kind == AccessRequestKind.SUPERUSER:
+            return "superuser"
+        if self.kind == AccessRequestKind.REACTIVATION:
+            where = f" ({self.member_state.name})" if self.member_state_id else ""
+            return f"reactivation{where}"
+        where = f" of {self.member_state.name}" if self.member_state_id else ""
+        return f"{Role(self.role).label}{where}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == AccessRequestStatus.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AccessRequestStatus.PENDING and not self.is_expired
+
+    @property
+    def shown_status(self) -> str:
+        return AccessRequestStatus.EXPIRED.label if self.is_expired else self.get_status_display()

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from members.models import Role, User
+from members.access import access_requests_for
+from members.models import AccessRequest, Role, User
 
 
 def directory_user_list(*, user: User) -> QuerySet[User]:
@@ -21,3 +22,17 @@ def ncp_directory_list(*, user: User) -> QuerySet[User]:
         .select_related("member_state", "organisation")
         .order_by("member_state__name", "full_name", "pk")
     )
+
+
+def access_request_list(*, user: User, open_only: bool = False) -> QuerySet[AccessRequest]:
+    """The requests the user may see, newest first; with open_only, those still to decide."""
+    requests = access_requests_for(user)
+    if open_only:
+        requests = requests.pending()
+    return requests.select_related("subject", "member_state", "requested_by", "decided_by").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def pending_access_requests(*, subject: User) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.pending().filter(subject=subject).select_related("member_state")

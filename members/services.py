@@ -1,7 +1,11 @@
-"""Writes on users, roles and invitations.
+"""Writes on users, roles, invitations and access requests.
 
-Every change of role or state goes through user_set_role, which keeps the role group,
-the state team group and is_staff in step with the user's declared role.
+Every change of role or state made by a person goes through user_reassign (and an
+invitation through user_invite): a change that would open case data to someone becomes
+a pending AccessRequest that only a different person can confirm (four-eyes, DESIGN §5).
+user_set_role is the low-level step underneath, which keeps the role group, the state
+team group and is_staff in step with the user's role; only system actions with no
+second person (the demo seeder, test factories) call it directly.
 """
 
 import csv
@@ -10,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.usersessions.models import UserSession
+from auditlog.models import LogEntry
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -18,8 +24,19 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from guardian.models import UserObjectPermissionBase
 
-from members.models import STATE_ROLES, STATELESS_ROLES, MemberState, Organisation, Role, User
+from members.models import (
+    STATE_ROLES,
+    STATELESS_ROLES,
+    AccessRequest,
+    AccessRequestKind,
+    AccessRequestStatus,
+    MemberState,
+    Organisation,
+    Role,
+    User,
+)
 from members.roles import ALL_ROLES, role_group_name, team_group
 from notifications.services import notify
 
@@ -83,12 +100,17 @@ def user_set_role(
     user.save(update_fields=["role", "member_state", "organisation", "is_staff"])
 
     role_groups = Group.objects.filter(name__in=[role_group_name(r) for r in ALL_ROLES])
-    team_groups = Group.objects.filter(name__contains=" · ")
-    user.groups.remove(*role_groups, *team_groups)
+    user.groups.remove(*role_groups, *_team_groups())
     user.groups.add(Group.objects.get(name=role_group_name(role)))
-    if member_state is not None and role in STATE_ROLES:
+    # A deactivated user keeps no team membership (the team's grants open case data);
+    # reactivation puts it back.
+    if member_state is not None and role in STATE_ROLES and user.is_active:
         user.groups.add(team_group(member_state, role))
     return user
+
+
+def _team_groups():
+    return Group.objects.filter(name__contains=" · ")
 
 
 def _normalise_email(email: str) -> str:
@@ -123,11 +145,26 @@ def user_invite(
         invited_at=timezone.now(),
         invited_by=invited_by,
     )
+    needs_confirmation = role_change_needs_confirmation(user=user, role=role, member_state=member_state)
+    if needs_confirmation and invited_by is None:
+        raise ValidationError({"role": "Inviting a national contact point needs a person who asks for it."})
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     user_email_address_ensure(user=user)
-    user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
+    if needs_confirmation:
+        # The account exists without a role: the NCP role opens case data, so it waits
+        # for a second person (the invitee can set a password meanwhile, and sees nothing).
+        _access_request_create(
+            subject=user,
+            kind=AccessRequestKind.ROLE,
+            role=role,
+            member_state=member_state,
+            organisation=organisation,
+            by=invited_by,
+        )
+    else:
+        user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
     _notify_invitation(user)
     return user
 
@@ -308,12 +345,60 @@ def invitation_accept(*, token: str, password: str) -> User:
     return user
 
 
-@transaction.atomic
-def user_reassign(
-    *, user: User, role: str, member_state: MemberState | None, organisation: Organisation | None, by: User
+def role_change_needs_confirmation(*, user: User, role: str, member_state: MemberState | None) -> bool:
+    """Whether giving `user` this role and state would open case data they cannot read now."""
+    if role != Role.NCP:
+        return False
+    state_pk = member_state.pk if member_state is not None else None
+    return not (user.pk is not None and user.role == Role.NCP and user.member_state_id == state_pk)
+
+
+def _refuse_own_change(*, user: User, by: User | None) -> None:
+    # Nobody raises their own access: another person makes the change (DESIGN §5).
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(
+            "You cannot change your own role, member state, activity or superuser status; "
+            "another member of the secretariat must do it."
+        )
+
+
+def _log(instance, *, by: User | None, what: str, changes: dict | None = None) -> None:
+    """An explicit audit entry with the person who acted, also outside a request."""
+    LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=by,
+        changes=changes or {},
+        additional_data={"what": what},
+    )
+
+
+def user_grants_revoke(*, user: User) -> int:
+    """Remove every per-object permission given to the user personally; returns how many.
+
+    Each app keeps its grants in its own direct-foreign-key model, so they are found by
+    their base class: members needs to know no app.
+    """
+    revoked = 0
+    for model in apps.get_models():
+        if issubclass(model, UserObjectPermissionBase):
+            revoked += model.objects.filter(user=user).delete()[0]
+    return revoked
+
+
+def _apply_role(
+    *, user: User, role: str, member_state: MemberState | None, organisation: Organisation | None, by: User | None
 ) -> User:
-    """The secretariat changes a user's role, state or organisation; the user is told."""
+    before = {"role": user.role, "member_state": user.member_state_id, "organisation": user.organisation_id}
     user_set_role(user=user, role=role, member_state=member_state, organisation=organisation)
+    after = {"role": user.role, "member_state": user.member_state_id, "organisation": user.organisation_id}
+    revoked = 0
+    if (before["role"], before["member_state"]) != (after["role"], after["member_state"]):
+        # The grants came with the old role or state; they do not carry over.
+        revoked = user_grants_revoke(user=user)
+    changes = {name: [str(before[name]), str(after[name])] for name in before if before[name] != after[name]}
+    _log(user, by=by, what=f"role changed; {revoked} personal grant(s) revoked", changes=changes)
     where = f" for {member_state.name}" if member_state else ""
     notify(
         recipients=[user],
@@ -326,13 +411,288 @@ def user_reassign(
 
 
 @transaction.atomic
-def user_deactivate(*, user: User) -> User:
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    # Their open sessions end at once, not when they next expire.
+def user_reassign(
+    *, user: User, role: str, member_state: MemberState | None, organisation: Organisation | None, by: User
+) -> AccessRequest | None:
+    """A person changes a user's role, state or organisation; the user is told.
+
+    A change that would open case data (making someone an NCP, moving an NCP to another
+    state) is not made: it becomes a pending access request, which is returned. Any other
+    change is made at once (None is returned), and the grants of the old role go.
+    """
+    _refuse_own_change(user=user, by=by)
+    validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if role_change_needs_confirmation(user=user, role=role, member_state=member_state):
+        return _access_request_create(
+            subject=user,
+            kind=AccessRequestKind.ROLE,
+            role=role,
+            member_state=member_state,
+            organisation=organisation,
+            by=by,
+        )
+    _apply_role(user=user, role=role, member_state=member_state, organisation=organisation, by=by)
+    return None
+
+
+def _end_sessions(user: User) -> None:
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    _refuse_own_change(user=user, by=by)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    # The team's grants open case data: a deactivated user leaves the team at once.
+    user.groups.remove(*_team_groups())
+    # Their open sessions end at once, not when they next expire.
+    _end_sessions(user)
+    _log(user, by=by, what="deactivated")
     return user
+
+
+def _case_access_on_reactivation(user: User) -> bool:
+    return user.role == Role.NCP or user.is_superuser
+
+
+def _apply_reactivation(*, user: User, by: User | None) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    if user.role:
+        # Puts the team membership that deactivation removed back.
+        user_set_role(user=user, role=user.role, member_state=user.member_state, organisation=user.organisation)
+    _log(user, by=by, what="reactivated")
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User) -> AccessRequest | None:
+    """Reactivate a deactivated user; for an NCP or a superuser, a pending access request."""
+    _refuse_own_change(user=user, by=by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        return None
+    if _case_access_on_reactivation(user):
+        return _access_request_create(
+            subject=user,
+            kind=AccessRequestKind.REACTIVATION,
+            role=user.role,
+            member_state=user.member_state if user.role == Role.NCP else None,
+            organisation=None,
+            by=by,
+        )
+    _apply_reactivation(user=user, by=by)
+    return None
+
+
+@transaction.atomic
+def user_set_superuser(*, user: User, is_superuser: bool, by: User) -> AccessRequest | None:
+    """Removing superuser status is immediate; granting it is a request for a second secretariat member."""
+    _refuse_own_change(user=user, by=by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_superuser == is_superuser:
+        return None
+    if is_superuser:
+        return _access_request_create(
+            subject=user, kind=AccessRequestKind.SUPERUSER, role="", member_state=None, organisation=None, by=by
+        )
+    user.is_superuser = False
+    user.save(update_fields=["is_superuser"])
+    _log(user, by=by, what="superuser status removed", changes={"is_superuser": ["True", "False"]})
+    return None
+
+
+# Access requests (four-eyes on case access) -----------------------------------------
+
+
+def access_request_deciders_text(access_request: AccessRequest) -> str:
+    """Who may confirm the request, in words (for the admin's message and the pages)."""
+    if access_request.member_state_id is None:
+        return "another member of the secretariat"
+    return f"a national contact point of {access_request.member_state.name} or another member of the secretariat"
+
+
+def may_decide_access_request(user: User, access_request: AccessRequest) -> bool:
+    """Whether the user's role lets them decide it (the requester and the subject never may)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk in (access_request.requested_by_id, access_request.subject_id):
+        return False
+    if user.role == Role.SECRETARIAT:
+        return True
+    return (
+        user.role == Role.NCP
+        and access_request.member_state_id is not None
+        and user.member_state_id == access_request.member_state_id
+    )
+
+
+def _request_notice_recipients(access_request: AccessRequest) -> list[User]:
+    others = User.objects.active().exclude(pk__in=[access_request.requested_by_id, access_request.subject_id])
+    if access_request.member_state_id is not None:
+        team = list(others.with_role(Role.NCP).filter(member_state_id=access_request.member_state_id))
+        if team:
+            return team
+    # No NCP team to ask (a superuser, or a state's first NCP): the rest of the secretariat decides.
+    return list(others.with_role(Role.SECRETARIAT))
+
+
+def _access_request_create(
+    *,
+    subject: User,
+    kind: str,
+    role: str,
+    member_state: MemberState | None,
+    organisation: Organisation | None,
+    by: User,
+) -> AccessRequest:
+    now = timezone.now()
+    # Only the newest request of a kind counts for a user: older open ones are withdrawn.
+    for earlier in AccessRequest.objects.pending().select_for_update().filter(subject=subject, kind=kind):
+        _access_request_close(
+            earlier, status=AccessRequestStatus.CANCELLED, by=by, reason="superseded by a newer request"
+        )
+    access_request = AccessRequest(
+        subject=subject,
+        kind=kind,
+        role=role,
+        member_state=member_state,
+        organisation=organisation,
+        requested_by=by,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.THB_ACCESS_REQUEST_MAX_AGE_HOURS),
+    )
+    access_request.full_clean()
+    access_request.save()
+    LogEntry.objects.log_create(
+        access_request,
+        force_log=True,
+        action=LogEntry.Action.CREATE,
+        actor=by,
+        changes={"change": ["", access_request.change_text], "subject": ["", subject.email]},
+        additional_data={"what": "access request made", "subject_id": subject.pk},
+    )
+    link = access_request.get_absolute_url()
+    notify(
+        recipients=[by, *_request_notice_recipients(access_request)],
+        kind="access_request_made",
+        text=f"{by.full_name} asks that {subject.full_name} get {access_request.change_text}; "
+        f"it waits for confirmation by {access_request_deciders_text(access_request)}",
+        link=link,
+        target=access_request,
+        actor=by,
+    )
+    return access_request
+
+
+def _access_request_close(access_request: AccessRequest, *, status: str, by: User, reason: str = "") -> None:
+    access_request.status = status
+    access_request.decided_by = by
+    access_request.decided_at = timezone.now()
+    access_request.reason = reason
+    access_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    LogEntry.objects.log_create(
+        access_request,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=by,
+        changes={"status": [AccessRequestStatus.PENDING.value, status]},
+        additional_data={"what": f"access request {status}", "subject_id": access_request.subject_id},
+    )
+
+
+def _locked_open_request(access_request: AccessRequest) -> AccessRequest:
+    # Locked, so that two people deciding at once cannot both win.
+    locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if locked.status != AccessRequestStatus.PENDING:
+        raise ValidationError(f"This request is already {locked.get_status_display().lower()}; nothing was changed.")
+    if locked.is_expired:
+        raise ValidationError(
+            f"This request expired on {timezone.localtime(locked.expires_at):%d %b %Y %H:%M}; nothing was changed. "
+            "The secretariat can make a new one."
+        )
+    return locked
+
+
+def _check_decider(access_request: AccessRequest, by: User) -> None:
+    if by.pk == access_request.requested_by_id:
+        raise ValidationError("You made this request; a different person must confirm or decline it.")
+    if by.pk == access_request.subject_id:
+        raise ValidationError("This request concerns you; a different person must confirm or decline it.")
+    if not may_decide_access_request(by, access_request):
+        raise ValidationError(
+            f"You may not decide this request; it waits for {access_request_deciders_text(access_request)}."
+        )
+
+
+def _notify_decision(access_request: AccessRequest, *, by: User) -> None:
+    status = access_request.get_status_display().lower()
+    reason = f" ({access_request.reason})" if access_request.reason else ""
+    notify(
+        recipients=[access_request.requested_by, access_request.subject],
+        kind="access_request_decided",
+        text=f"{by.full_name} {status} the request that {access_request.subject.full_name} get "
+        f"{access_request.change_text}{reason}",
+        link=access_request.get_absolute_url(),
+        target=access_request,
+        actor=by,
+    )
+
+
+@transaction.atomic
+def access_request_confirm(*, access_request: AccessRequest, by: User) -> AccessRequest:
+    """A second person confirms: only now does the change take effect."""
+    access_request = _locked_open_request(access_request)
+    _check_decider(access_request, by)
+    subject = User.objects.select_for_update().get(pk=access_request.subject_id)
+    if access_request.kind == AccessRequestKind.ROLE:
+        validate_role_assignment(
+            role=access_request.role,
+            member_state=access_request.member_state,
+            organisation=access_request.organisation,
+        )
+        _apply_role(
+            user=subject,
+            role=access_request.role,
+            member_state=access_request.member_state,
+            organisation=access_request.organisation,
+            by=by,
+        )
+    elif access_request.kind == AccessRequestKind.REACTIVATION:
+        _apply_reactivation(user=subject, by=by)
+    else:
+        subject.is_superuser = True
+        subject.save(update_fields=["is_superuser"])
+        _log(subject, by=by, what="superuser status granted", changes={"is_superuser": ["False", "True"]})
+    _access_request_close(access_request, status=AccessRequestStatus.CONFIRMED, by=by)
+    _notify_decision(access_request, by=by)
+    return access_request
+
+
+@transaction.atomic
+def access_request_decline(*, access_request: AccessRequest, by: User, reason: str) -> AccessRequest:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why you decline the request."})
+    access_request = _locked_open_request(access_request)
+    _check_decider(access_request, by)
+    _access_request_close(access_request, status=AccessRequestStatus.DECLINED, by=by, reason=reason[:500])
+    _notify_decision(access_request, by=by)
+    return access_request
+
+
+@transaction.atomic
+def access_request_cancel(*, access_request: AccessRequest, by: User) -> AccessRequest:
+    """The requester withdraws their own open request."""
+    access_request = _locked_open_request(access_request)
+    if by.pk != access_request.requested_by_id:
+        raise ValidationError("Only the person who made the request can withdraw it.")
+    _access_request_close(access_request, status=AccessRequestStatus.CANCELLED, by=by)
+    _notify_decision(access_request, by=by)
+    return access_request
 
 
 @transaction.atomic

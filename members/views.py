@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from members import selectors, services
+from members.access import DECIDING_ROLES, access_access_request
 from members.filters import DirectoryFilter
-from members.forms import ProfileForm, SetPasswordForm
+from members.forms import AccessRequestDeclineForm, ProfileForm, SetPasswordForm
+from members.models import AccessRequest
 from thb_portal.pagination import paginate, querystring_without_page
 
 
@@ -59,3 +63,94 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def _invitation_unusable(request: HttpRequest, error: "services.InvitationError") -> HttpResponse:
     status = 404 if error.reason == services.InvitationError.INVALID else 410
     return render(request, "members/invitation_unusable.html", {"reason": error.reason}, status=status)
+
+
+# Access requests (four-eyes on case access) -----------------------------------------
+
+
+def _require_deciding_role(request: HttpRequest) -> None:
+    # The pages are the NCPs' and the secretariat's (403 for others); a single request
+    # they may not see answers 404 through members.access.
+    if request.user.role not in DECIDING_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def access_request_list(request: HttpRequest) -> HttpResponse:
+    _require_deciding_role(request)
+    page = paginate(request, selectors.access_request_list(user=request.user))
+    rows = [(item, item.is_open and services.may_decide_access_request(request.user, item)) for item in page]
+    return render(request, "members/access_request_list.html", {"page": page, "rows": rows})
+
+
+def _render_detail(
+    request: HttpRequest, access_request: AccessRequest, *, decline_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "access_request": access_request,
+        "may_decide": access_request.is_open and services.may_decide_access_request(request.user, access_request),
+        "is_requester": access_request.requested_by_id == request.user.pk,
+        "is_subject": access_request.subject_id == request.user.pk,
+        "deciders": services.access_request_deciders_text(access_request),
+        "decline_form": decline_form or AccessRequestDeclineForm(),
+    }
+    return render(request, "members/access_request_detail.html", context, status=status)
+
+
+@login_required
+def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_deciding_role(request)
+    return _render_detail(request, access_access_request(request.user, pk))
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_deciding_role(request)
+    access_request = access_access_request(request.user, pk)
+    try:
+        services.access_request_confirm(access_request=access_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, f"Nothing was changed. {_error_text(error)}")
+    else:
+        messages.success(
+            request, f"Confirmed: {access_request.subject.full_name} now has {access_request.change_text}."
+        )
+    return redirect(access_request)
+
+
+@login_required
+@require_POST
+def access_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_deciding_role(request)
+    access_request = access_access_request(request.user, pk)
+    form = AccessRequestDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.access_request_decline(
+                access_request=access_request, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Declined; nothing was changed, and the requester is told why.")
+            return redirect(access_request)
+    return _render_detail(request, access_request, decline_form=form, status=400)
+
+
+@login_required
+@require_POST
+def access_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_deciding_role(request)
+    access_request = access_access_request(request.user, pk)
+    try:
+        services.access_request_cancel(access_request=access_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, f"Nothing was changed. {_error_text(error)}")
+    else:
+        messages.success(request, "The request is withdrawn.")
+    return redirect(access_request)

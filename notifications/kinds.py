@@ -71,6 +71,21 @@ KINDS: dict[str, NotificationKind] = {
             label="Your role changed",
             description="The secretariat changed your role, member state or organisation.",
         ),
+        # Four-eyes on case access (members.services): not configurable away, since a
+        # request expires unless someone decides it, and a decision changes who reads case data.
+        NotificationKind(
+            key="access_request_made",
+            label="Access requests to decide",
+            description="A change that would open case data to someone waits for a second person's confirmation.",
+            roles=("ncp", "secretariat"),
+            email_configurable=False,
+        ),
+        NotificationKind(
+            key="access_request_decided",
+            label="Access requests decided",
+            description="A request that concerns you, or that you made, was confirmed, declined or withdrawn.",
+            email_configurable=False,
+        ),
         NotificationKind(
             key="referral_update",
             label="Referral updates",

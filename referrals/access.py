@@ -1,19 +1,27 @@
 """From a URL id to a referral: 404 for missing and for not-yours alike.
 
 Access is the object permission of a state's NCP team: the sending team from the
-draft on, the receiving team from sending until it is revoked.
+draft on, the receiving team from sending until it is revoked. The grant alone is not
+enough: only an active NCP of the sending or receiving state opens a referral, so a
+stale grant opens nothing.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from members.models import Role
 from referrals.models import Referral, ReferralDocument
 
 
 def referrals_for(user, perm: str = "referrals.view_referral"):
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
-    return get_objects_for_user(user, perm, klass=Referral, accept_global_perms=False, with_superuser=False)
+    if user.role != Role.NCP or user.member_state_id is None:
+        return Referral.objects.none()
+    granted = get_objects_for_user(user, perm, klass=Referral, accept_global_perms=False, with_superuser=False)
+    own_state = Q(sending_state_id=user.member_state_id) | Q(receiving_state_id=user.member_state_id)
+    return granted.filter(own_state)
 
 
 def access_referral(user, pk: int, perm: str = "referrals.view_referral") -> Referral:

@@ -59,6 +59,8 @@ THB_TRUSTED_PROXY_COUNT = env.int("THB_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = THB_TRUSTED_PROXY_COUNT
 
 THB_INVITATION_MAX_AGE_DAYS = env.int("THB_INVITATION_MAX_AGE_DAYS", default=7)
+# A change that would open case data waits this long for a second person to confirm it.
+THB_ACCESS_REQUEST_MAX_AGE_HOURS = env.int("THB_ACCESS_REQUEST_MAX_AGE_HOURS", default=72)
 THB_PUBLIC_BASE_URL = env.str("THB_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

@@ -2,12 +2,14 @@
 
 Each answers 404 both when the object does not exist and when the user may not see
 it. Trainers reach the trainings they run through guardian grants (given by
-services.training_set_trainers); the secretariat's role carries view_all_trainings.
+services.training_set_trainers), and only while their role is trainer: a grant left
+behind by a role change opens nothing. The secretariat's role carries view_all_trainings.
 """
 
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from members.models import Role
 from trainings.models import Registration, Training, TrainingSession
 
 
@@ -20,6 +22,8 @@ def trainings_for(user, perm: str = "trainings.view_training"):
         return Training.objects.none()
     if sees_all_trainings(user):
         return Training.objects.all()
+    if user.role != Role.TRAINER:
+        return Training.objects.none()
     return get_objects_for_user(user, perm, klass=Training, accept_global_perms=False, with_superuser=False)
 
 

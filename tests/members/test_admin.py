@@ -13,6 +13,28 @@ def test_adding_a_user_in_the_admin_invites_them(secretariat_client, demo_states
             {
                 "email": "Liis.Lepp@example.org",
                 "full_name": "Liis Lepp",
+                "role": Role.NATIONAL_REPRESENTATIVE,
+                "member_state": demo_states["EE"].pk,
+                "position": "Expert",
+            },
+        )
+    assert response.status_code == 302, response.content
+    user = User.objects.get(email="liis.lepp@example.org")
+    assert user.invitation_pending
+    assert user.invited_by == secretariat_client.user
+    assert user.groups.filter(name="EE · national_representative").exists()
+    assert mail.outbox[-1].to == ["liis.lepp@example.org"]
+
+
+def test_adding_an_ncp_in_the_admin_invites_them_but_the_role_waits_for_confirmation(
+    secretariat_client, demo_states, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            reverse("admin:members_user_add"),
+            {
+                "email": "Liis.Lepp@example.org",
+                "full_name": "Liis Lepp",
                 "role": Role.NCP,
                 "member_state": demo_states["EE"].pk,
                 "position": "Case worker",
@@ -21,9 +43,9 @@ def test_adding_a_user_in_the_admin_invites_them(secretariat_client, demo_states
     assert response.status_code == 302, response.content
     user = User.objects.get(email="liis.lepp@example.org")
     assert user.invitation_pending
-    assert user.invited_by == secretariat_client.user
-    assert user.groups.filter(name="EE · ncp").exists()
-    assert mail.outbox[-1].to == ["liis.lepp@example.org"]
+    assert not user.groups.filter(name="EE · ncp").exists()
+    assert user.access_requests.get().member_state == demo_states["EE"]
+    assert ["liis.lepp@example.org"] in [message.to for message in mail.outbox]
 
 
 def test_admin_add_form_refuses_duplicate_email_and_missing_state(secretariat_client, make_user, demo_states):
@@ -41,15 +63,17 @@ def test_admin_add_form_refuses_duplicate_email_and_missing_state(secretariat_cl
 
 
 def test_changing_role_and_state_in_the_admin_moves_the_groups(secretariat_client, make_user, demo_states):
+    # A national representative moving state opens no case data, so it applies at once.
     user = make_user(Role.NATIONAL_REPRESENTATIVE, "EE")
     url = reverse("admin:members_user_change", args=[user.pk])
     form = secretariat_client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
-    data.update({"role": Role.NCP, "member_state": demo_states["LV"].pk, "is_active": "on", "expertise": []})
+    data.update({"member_state": demo_states["LV"].pk, "is_active": "on", "expertise": []})
+    data.pop("is_superuser")
     response = secretariat_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     names = set(user.groups.values_list("name", flat=True))
-    assert names == {"ncp", "LV · ncp"}
+    assert names == {"national_representative", "LV · national_representative"}
 
 
 def test_admin_change_refuses_a_stateless_role_with_a_state(secretariat_client, make_user, demo_states):
@@ -58,6 +82,7 @@ def test_admin_change_refuses_a_stateless_role_with_a_state(secretariat_client, 
     form = secretariat_client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data.update({"role": Role.OBSERVER, "is_active": "on", "expertise": []})
+    data.pop("is_superuser")
     response = secretariat_client.post(url, data)
     assert response.status_code == 200
     assert b"belongs to no member state" in response.content
@@ -126,7 +151,8 @@ def test_csv_invite_page_invites_everyone(secretariat_client, demo_states, djang
         response = secretariat_client.post(reverse("admin:members_user_invite_csv"), {"file": upload})
     assert response.status_code == 302
     assert User.objects.filter(email__in=["ok@example.org", "rep@example.org"]).count() == 2
-    assert len(mail.outbox) == 2
+    invited = [message.to for message in mail.outbox if message.to != [secretariat_client.user.email]]
+    assert sorted(invited) == [["ok@example.org"], ["rep@example.org"]]
 
 
 def test_csv_invite_page_is_secretariat_only(client, make_user, mfa_user):

@@ -1,0 +1,33 @@
+"""From a URL id to an access request: 404 for missing and for not-yours alike."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from members.models import AccessRequest, AccessRequestKind, Role, User
+
+# Only these roles have the access-request pages at all (others get 403 for the list).
+DECIDING_ROLES = (Role.NCP, Role.SECRETARIAT)
+
+
+def access_requests_for(user: User) -> QuerySet[AccessRequest]:
+    """The requests a user may see: those they may decide, made, or that concern them."""
+    if not user.is_authenticated or not user.is_active or user.role not in DECIDING_ROLES:
+        return AccessRequest.objects.none()
+    mine = Q(requested_by=user) | Q(subject=user)
+    if user.role == Role.SECRETARIAT:
+        return AccessRequest.objects.all()
+    # An NCP sees their own state's requests; superuser requests are the secretariat's alone.
+    state = Q(member_state_id=user.member_state_id) & ~Q(kind=AccessRequestKind.SUPERUSER)
+    return AccessRequest.objects.filter(mine | state)
+
+
+def access_access_request(user: User, pk: int) -> AccessRequest:
+    access_request = (
+        access_requests_for(user)
+        .select_related("subject", "member_state", "organisation", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if access_request is None:
+        raise Http404("No such access request.")
+    return access_request
