@@ -1,18 +1,25 @@
 """Anonymised case statistics for the secretariat.
 
-Counts come from SQL aggregates over pseudonymous variables only. Any cell counting
-fewer than THB_STATISTICS_MIN_CELL cases (k; CTDC publishes with k = 11) is shown as
-suppressed, and so is any total below k or beside a suppressed cell. Row totals are
-computed in SQL from all cases, not from the visible cells.
+Counts come from SQL aggregates over pseudonymous variables only, and are shown
+through core.disclosure: counts of 1 to k-1 (THB_STATISTICS_MIN_CELL; CTDC publishes
+with k = 11) are hidden, and so are enough other cells and totals that no hidden one
+can be worked out by differencing.
+
+The page shows one table at a time, rows by columns, but any reader can ask for every
+pair of dimensions, and the tables share their totals (a state's total is the same in
+its table by gender and by year). So the whole family of tables is protected as one
+publication, and each table is cut from it: a cell hidden in one view is hidden in all.
 """
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.conf import settings
 from django.db.models import Count
 
 from cases.models import AgeBand, Case, ExploitationForm, Gender
+from core.disclosure import HIDDEN, Equation, Key, Protected, hidden_note, is_small, protect
 
 DIMENSIONS = {
     "member_state": ("Member state", "member_state__code"),
@@ -21,6 +28,9 @@ DIMENSIONS = {
     "gender": ("Gender", "gender"),
     "age_band": ("Age band", "age_band"),
 }
+# A case can have several forms of exploitation, so counts by form come from a join
+# (one row per case and form); every other count from the cases alone.
+MULTI_VALUED = "form"
 
 
 @dataclass
@@ -28,8 +38,15 @@ class Table:
     row_label: str
     column_label: str
     columns: list[str]
-    rows: list[tuple[str, list[int | None], int | None]]  # (row, cells, total); None = suppressed
+    rows: list[tuple[str, list[int | None], int | None]]  # (row, cells, total); None = hidden
     k: int
+
+    # How the page and any export show a hidden count, and the note beside the table.
+    marker = HIDDEN
+
+    @property
+    def note(self) -> str:
+        return hidden_note(self.k)
 
 
 def _labels(dimension: str) -> dict:
@@ -42,33 +59,83 @@ def _labels(dimension: str) -> dict:
     return {}
 
 
-def _suppress(count: int, k: int) -> int | None:
-    return count if count >= k else None
+def margin_key(dimension: str, value) -> Key:
+    return ("margin", dimension, value)
+
+
+def cell_key(first: str, first_value, second: str, second_value) -> Key:
+    """One key for a cell whichever way round its table is shown."""
+    if list(DIMENSIONS).index(first) > list(DIMENSIONS).index(second):
+        first, first_value, second, second_value = second, second_value, first, first_value
+    return ("cell", first, first_value, second, second_value)
+
+
+def _cubes() -> tuple[Counter, Counter]:
+    """Case counts by every single-valued dimension together, and the same with the form
+    (two queries, whatever the number of cases)."""
+    single = [field for dimension, (_, field) in DIMENSIONS.items() if dimension != MULTI_VALUED]
+    with_form = [*single, DIMENSIONS[MULTI_VALUED][1]]
+    cases = Case.objects.order_by()
+    plain = Counter({tuple(row[:-1]): row[-1] for row in cases.values_list(*single).annotate(n=Count("pk"))})
+    joined = Counter(
+        {tuple(row[:-1]): row[-1] for row in cases.values_list(*with_form).annotate(n=Count("pk", distinct=True))}
+    )
+    return plain, joined
+
+
+def case_publication(*, k: int) -> tuple[Protected, dict[str, list]]:
+    """Every count the statistics page can show, protected together, and each
+    dimension's values that occur (in display order)."""
+    plain, joined = _cubes()
+    single = [dimension for dimension in DIMENSIONS if dimension != MULTI_VALUED]
+    counts: Counter = Counter()
+    values: dict[str, set] = {dimension: set() for dimension in DIMENSIONS}
+
+    def add(cube: Counter, dimensions: list[str]) -> None:
+        for combination, n in cube.items():
+            point = dict(zip(dimensions, combination, strict=True))
+            for dimension, value in point.items():
+                values[dimension].add(value)
+            for dimension in dimensions if cube is plain else [MULTI_VALUED]:
+                counts[margin_key(dimension, point[dimension])] += n
+            for first, second in combinations(dimensions, 2):
+                if cube is plain or MULTI_VALUED in (first, second):
+                    counts[cell_key(first, point[first], second, point[second])] += n
+
+    add(plain, single)
+    add(joined, [*single, MULTI_VALUED])
+    ordered = {dimension: sorted(found, key=lambda v: (v is None, str(v))) for dimension, found in values.items()}
+    equations = []
+    for first, second in combinations(DIMENSIONS, 2):
+        # Every cell is listed, zeros included, so that each equation is the whole row or column.
+        for a in ordered[first]:
+            parts = tuple(cell_key(first, a, second, b) for b in ordered[second])
+            equations.append(Equation(margin_key(first, a), parts))
+        for b in ordered[second]:
+            parts = tuple(cell_key(first, a, second, b) for a in ordered[first])
+            equations.append(Equation(margin_key(second, b), parts))
+    # A sum over a case's forms counts a case once per form, so equations with a form
+    # row are declared although they may not hold: that only ever hides more.
+    full = {key: 0 for equation in equations for key in equation.terms} | dict(counts)
+    return protect(full, equations, k=k), ordered
 
 
 def case_table(*, rows: str, columns: str, k: int | None = None) -> Table:
     k = k or settings.THB_STATISTICS_MIN_CELL
-    row_field, column_field = DIMENSIONS[rows][1], DIMENSIONS[columns][1]
-    cells = Counter()
-    for row in Case.objects.order_by().values(row_field, column_field).annotate(n=Count("pk", distinct=True)):
-        cells[(row[row_field], row[column_field])] = row["n"]
-    totals = dict(
-        Case.objects.order_by().values(row_field).annotate(n=Count("pk", distinct=True)).values_list(row_field, "n")
-    )
-    row_keys = sorted({key[0] for key in cells}, key=lambda v: (v is None, str(v)))
-    column_keys = sorted({key[1] for key in cells}, key=lambda v: (v is None, str(v)))
+    protected, ordered = case_publication(k=k)
     row_labels, column_labels = _labels(rows), _labels(columns)
-    table_rows = []
-    for r in row_keys:
-        row_cells = [_suppress(cells.get((r, c), 0), k) if cells.get((r, c), 0) else 0 for c in column_keys]
-        # A total shown beside a hidden cell would give the hidden cell away (total minus the
-        # visible cells), so a row with any hidden cell hides its total too.
-        total = None if None in row_cells else _suppress(totals.get(r, 0), k)
-        table_rows.append((str(row_labels.get(r, r if r is not None else "Not recorded")), row_cells, total))
+    table_rows = [
+        (
+            str(row_labels.get(r, r if r is not None else "Not recorded")),
+            [protected.value(cell_key(rows, r, columns, c)) for c in ordered[columns]],
+            protected.value(margin_key(rows, r)),
+        )
+        for r in ordered[rows]
+    ]
     return Table(
         row_label=DIMENSIONS[rows][0],
         column_label=DIMENSIONS[columns][0],
-        columns=[str(column_labels.get(c, c if c is not None else "Not recorded")) for c in column_keys],
+        columns=[str(column_labels.get(c, c if c is not None else "Not recorded")) for c in ordered[columns]],
         rows=table_rows,
         k=k,
     )
@@ -118,6 +185,8 @@ def ctdc_rows(*, k: int | None = None) -> tuple[list[list], int]:
                 ";".join(names.get(code) or code for code in codes),
             )
         ] += 1
-    published = [[*key, count] for key, count in sorted(groups.items(), key=lambda item: str(item[0])) if count >= k]
-    left_out = sum(count for count in groups.values() if count < k)
+    published = [
+        [*key, count] for key, count in sorted(groups.items(), key=lambda item: str(item[0])) if not is_small(count, k)
+    ]
+    left_out = sum(count for count in groups.values() if is_small(count, k))
     return published, left_out

@@ -1,5 +1,7 @@
-"""Referral statistics for the secretariat: metadata only, small cells and small medians suppressed."""
+"""Referral statistics for the secretariat: metadata only, small cells and small medians hidden,
+and no hidden cell recoverable from the total and the other tables shown with it."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +12,8 @@ from members.models import Role
 from referrals.models import Referral
 from referrals.statistics import referral_statistics
 from tests.cases.factories import make_case
-from tests.referrals.factories import make_consent
+from tests.core.audit import determined, subtractions
+from tests.referrals.factories import make_consent, make_referral
 
 K = 3
 SEPTEMBER = timezone.make_aware(datetime(2026, 9, 10, 9, 0))
@@ -58,14 +61,20 @@ def referrals(settings, ee_ncp, demo_states):
     return Referral.objects.all()
 
 
-def test_small_cells_are_suppressed_and_cells_at_k_are_shown(referrals):
+def test_small_cells_and_the_cells_that_would_give_them_away_are_hidden(referrals):
     stats = referral_statistics()
     assert stats["k"] == K
     assert stats["total"] == 5
-    assert stats["by_route"] == [("EE → LT", None), ("EE → LV", 3)]
-    assert stats["by_purpose"] == [("Assistance in the receiving state", 3), ("Return to the country of origin", None)]
+    # Each table adds up to the 5 shown, so one hidden cell would be 5 minus the other:
+    # the smallest visible cell goes with it.
+    assert stats["by_route"] == [("EE → LT", None), ("EE → LV", None)]
+    assert stats["by_purpose"] == [
+        ("Assistance in the receiving state", None),
+        ("Return to the country of origin", None),
+    ]
     assert stats["by_status"] == [("Accepted", None), ("Acknowledged", None), ("Sent", None)]
-    assert stats["by_month"] == [("2026-09", 3), ("2026-10", None)]
+    assert stats["by_month"] == [("2026-09", None), ("2026-10", None)]
+    assert stats["overdue_now"] is None  # the two sent in October: fewer than k
 
 
 def test_drafts_are_never_counted(referrals):
@@ -90,12 +99,55 @@ def test_the_page_shows_counts_and_no_shared_data(client, login, make_user, refe
     assert response.status_code == 200
     page = response.content.decode()
     assert "5 referrals sent" in page
-    assert '<th scope="row">EE → LV</th><td>3</td>' in page
-    assert '<th scope="row">EE → LT</th><td>&lt;3</td>' in page
+    assert '<th scope="row">EE → LV</th><td>c</td>' in page
+    assert '<th scope="row">EE → LT</th><td>c</td>' in page
+    assert page.count("“c”: hidden. Counts from 1 to 2 are hidden, and so are some larger counts") == 4
     assert "Median time to acknowledge: 4.0 h" in page and "to accept: &lt;3 referrals" in page
     assert "EE → FI" not in page
     for private in ["STAT-0", SECRET_NOTE, "Woman", referrals.first().case.reference]:
         assert private not in page, private
+
+
+def _page_tables(page: str) -> tuple[dict, list]:
+    """The page read as an attacker would: its total and each table's cells, and the
+    equations between them (every table adds up to the total)."""
+    match = re.search(r"<p>(\d+) referrals? sent|<p>The number of referrals sent is hidden", page)
+    values: dict = {"total": int(match.group(1)) if match.group(1) else None}
+    equations = []
+    for caption, body in re.findall(r"<caption>(.*?)\.[^<]*</caption>.*?<tbody>(.*?)</tbody>", page):
+        parts = []
+        for label, value in re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', body):
+            values[(caption, label)] = None if value == "c" else int(value)
+            parts.append((caption, label))
+        equations.append(("total", parts))
+    assert len(equations) == 4
+    return values, equations
+
+
+@pytest.fixture
+def sent_through_the_services(settings, ee_ncp, lv_ncp, demo_states):
+    """EE->LV: 3 (one for return), EE->LT: 3, LV->EE: 1, all sent this month; k = 3."""
+    settings.THB_STATISTICS_MIN_CELL = K
+    for sender, receiving, purpose in [
+        *[(ee_ncp, "LV", "assistance")] * 2,
+        (ee_ncp, "LV", "return"),
+        *[(ee_ncp, "LT", "assistance")] * 3,
+        (lv_ncp, "EE", "assistance"),
+    ]:
+        make_referral(sender, demo_states[receiving], purpose=purpose, send=True)
+
+
+def test_no_subtraction_across_the_tables_of_the_page_gives_a_hidden_count(
+    client, login, make_user, sent_through_the_services
+):
+    login(make_user(Role.SECRETARIAT))
+    values, equations = _page_tables(client.get(reverse("referrals:statistics")).content.decode())
+    assert values["total"] == 7
+    assert values[("By sending and receiving state", "LV → EE")] is None
+    assert values[("By sending and receiving state", "EE → LV")] == 3  # what is safe is still shown
+    assert not [value for value in values.values() if value is not None and 0 < value < K]
+    assert subtractions(values, equations) == []
+    assert determined(values, equations) == []
 
 
 def test_an_ncp_cannot_open_the_statistics(client, login, ee_ncp, referrals):
