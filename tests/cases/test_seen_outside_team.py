@@ -126,3 +126,12 @@ def test_exporting_case_statistics_is_recorded_with_actor_role_and_address(secre
     assert entry.additional_data["role"] == Role.SECRETARIAT
     assert entry.remote_addr == "192.0.2.11"
     assert entry.content_type.model == "case" and entry.object_repr == "Case statistics"
+
+
+@pytest.mark.postgres
+def test_a_cases_audit_entries_are_found_through_an_index(ee_ncp, referral):
+    queryset = LogEntry.objects.filter(additional_data__case_id=referral.case_id).order_by("-timestamp", "-pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "thb_audit_entries_by_case" in plan
