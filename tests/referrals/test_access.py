@@ -49,6 +49,9 @@ ROWS = [
     Row("create (post)", "post", "referrals:create", lambda w: [w.case.pk], CREATE, 200, {"purpose": "assistance"}),
     Row("detail", "get", "referrals:detail", lambda w: [w.referral.pk], ONE, 200),
     Row("print", "get", "referrals:print", lambda w: [w.referral.pk], ONE, 200),
+    # A reveal posted without a purpose: a party is refused (400) and nothing is shown or logged.
+    Row("print (reveal)", "post", "referrals:print", lambda w: [w.referral.pk], ONE, 400, {}),
+    Row("identity reveal", "post", "referrals:identity_reveal", lambda w: [w.referral.pk], ONE, 400, {}),
     *[
         # Posted empty: a party's request is refused with a message (302) and changes nothing.
         Row(f"action {action}", "post", "referrals:action", lambda w, a=action: [w.referral.pk, a], ONE, 302, {})
