@@ -78,6 +78,7 @@ def test_the_referral_reads_are_in_the_cases_audit_trail(client, login, ee_ncp, 
     response = client.get(reverse("cases:audit", args=[referral.case_id]))
     rows = [(entry.actor, entry.additional_data.get("what")) for entry in response.context["page"].object_list]
     assert (lv_ncp, "referral viewed") in rows
+    assert "Liga Receiver (Latvia)" in response.content.decode(), "the trail says which state read it"
 
 
 def test_viewing_the_referral_statistics_writes_an_access_entry(client, login, make_user, referral):
