@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -201,6 +201,12 @@ def _absolute(link: str) -> str:
     return settings.THB_PUBLIC_BASE_URL.rstrip("/") + link
 
 
+def _subject(text: str) -> str:
+    # One line: a header cannot carry a line break (a name typed with one must not make
+    # the email unsendable, nor add a header of its own).
+    return " ".join(f"[THB Portal] {text}".split())[:200]
+
+
 def _render_pair(template_base: str, fallback_base: str, context: dict) -> tuple[str, str]:
     try:
         text = render_to_string(f"{template_base}.txt", context)
@@ -230,7 +236,7 @@ def _notification_email(delivery: Delivery) -> EmailMultiAlternatives:
         context.update(kind.email_context(notification))
     text, html = _render_pair(f"notifications/email/{kind.key}", "notifications/email/default", context)
     message = EmailMultiAlternatives(
-        subject=f"[THB Portal] {notification.text}"[:200],
+        subject=_subject(notification.text),
         body=text,
         to=[delivery.recipient.email],
         headers={"Message-ID": _message_id(delivery)},
@@ -241,7 +247,7 @@ def _notification_email(delivery: Delivery) -> EmailMultiAlternatives:
 
 def _address_email(delivery: Delivery) -> EmailMultiAlternatives:
     return EmailMultiAlternatives(
-        subject=f"[THB Portal] {delivery.subject}"[:200],
+        subject=_subject(delivery.subject),
         body=delivery.body,
         to=[delivery.address],
         headers={"Message-ID": _message_id(delivery)},
@@ -272,7 +278,7 @@ def _digest_email(digest: Delivery, items: list[Delivery]) -> EmailMultiAlternat
     text, html = _render_pair("notifications/email/digest", "notifications/email/digest", context)
     count = len(items)
     message = EmailMultiAlternatives(
-        subject=f"[THB Portal] Your daily digest: {count} notice{'s' if count != 1 else ''}",
+        subject=_subject(f"Your daily digest: {count} notice{'s' if count != 1 else ''}"),
         body=text,
         to=[digest.recipient.email],
         headers={"Message-ID": _message_id(digest)},
@@ -285,8 +291,25 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** (attempts - 1), 3600))
 
 
+def _delivery_fail_now(delivery: Delivery, error: Exception) -> str:
+    """A delivery that can never be sent as it is (a bad header, a template error) is
+    failed at once, for the secretariat to see, instead of being retried for ever and
+    holding up the rest of its batch."""
+    delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+    delivery.enqueued_at = None
+    delivery.status = DeliveryStatus.FAILED
+    delivery.save(update_fields=["attempts", "last_error", "enqueued_at", "status"])
+    logger.error("Delivery %s cannot be sent: %s", delivery.key, delivery.last_error)
+    return "failed"
+
+
 def delivery_send(*, delivery_id: int) -> str:
-    """Send one delivery at most once; returns what happened, for logs and tests."""
+    """Send one delivery at most once; returns what happened, for logs and tests.
+
+    It never raises for the email itself: a transient failure (the SMTP server, the
+    network) is retried with backoff, anything else fails the delivery at once. Only a
+    database error propagates, for the task to retry.
+    """
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -309,14 +332,17 @@ def delivery_send(*, delivery_id: int) -> str:
                 delivery.save(update_fields=["status"])
                 return "skipped"
             Delivery.objects.filter(pk__in=[item.pk for item in items]).update(digest=delivery)
-            message = _digest_email(delivery, items)
-        elif delivery.channel == DeliveryChannel.ADDRESS:
-            message = _address_email(delivery)
-        else:
-            message = _notification_email(delivery)
         delivery.attempts += 1
         try:
+            if delivery.channel == DeliveryChannel.DIGEST:
+                message = _digest_email(delivery, items)
+            elif delivery.channel == DeliveryChannel.ADDRESS:
+                message = _address_email(delivery)
+            else:
+                message = _notification_email(delivery)
             message.send()
+        except DatabaseError:
+            raise
         except (SMTPException, OSError) as error:
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
             delivery.enqueued_at = None
@@ -327,6 +353,8 @@ def delivery_send(*, delivery_id: int) -> str:
             delivery.save(update_fields=["attempts", "last_error", "enqueued_at", "status", "next_attempt_at"])
             logger.warning("Delivery %s failed (attempt %d): %s", delivery.key, delivery.attempts, error)
             return "failed" if delivery.status == DeliveryStatus.FAILED else "retry"
+        except Exception as error:  # BadHeaderError, ValueError, a template error: nothing a retry mends
+            return _delivery_fail_now(delivery, error)
         delivery.status = DeliveryStatus.SENT
         delivery.sent_at = now
         delivery.save(update_fields=["attempts", "status", "sent_at"])

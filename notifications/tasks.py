@@ -1,7 +1,11 @@
+import logging
+
 from celery import shared_task
 from django.db import DatabaseError
 
 from notifications import services
+
+logger = logging.getLogger(__name__)
 
 # Deliveries are idempotent (row lock + status), so a redelivered task is harmless;
 # acks_late and reject_on_worker_lost (settings) make a killed worker's task run again.
@@ -17,7 +21,15 @@ RETRY_OPTIONS = {
 def send_deliveries_task(delivery_ids: list[int]) -> dict:
     outcomes: dict[str, int] = {}
     for delivery_id in delivery_ids:
-        outcome = services.delivery_send(delivery_id=delivery_id)
+        try:
+            outcome = services.delivery_send(delivery_id=delivery_id)
+        except DatabaseError:
+            raise  # the whole batch is retried; deliveries already sent are skipped then
+        except Exception:
+            # delivery_send fails a bad email itself; whatever still escapes must not hold
+            # up the rest of the batch (nor, with eager Celery, the request that sent it).
+            logger.exception("Delivery %s raised; the relay will hand it over again.", delivery_id)
+            outcome = "error"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 
