@@ -194,8 +194,8 @@ class UserAdmin(admin.ModelAdmin):
             return
         self.message_user(
             request,
-            f"{access_request.subject.full_name} does not have {access_request.change_text} yet: the change waits "
-            f"for confirmation by {services.access_request_deciders_text(access_request)} "
+            f"{access_request.subject.full_name}: {access_request.change_text} is not given yet, since it opens "
+            f"case data; the change waits for confirmation by {services.access_request_deciders_text(access_request)} "
             f"(request #{access_request.pk}, {access_request.get_absolute_url()}).",
             messages.WARNING,
         )

@@ -8,11 +8,14 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from members.models import MemberState, Organisation, User
+        from members.models import AccessRequest, MemberState, Organisation, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups", "expertise"})
         auditlog.register(MemberState)
         auditlog.register(Organisation)
+        # Its entries are written by members.services with the deciding person as actor
+        # (also outside a request); registered so that the audit log lists the type.
+        auditlog.register(AccessRequest)
 
         from members import receivers
 

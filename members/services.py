@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.usersessions.models import UserSession
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.conf import settings
@@ -566,7 +567,8 @@ def _access_request_create(
         expires_at=now + timedelta(hours=settings.THB_ACCESS_REQUEST_MAX_AGE_HOURS),
     )
     access_request.full_clean()
-    access_request.save()
+    with disable_auditlog():  # logged explicitly below, with `by` as the actor
+        access_request.save()
     LogEntry.objects.log_create(
         access_request,
         force_log=True,
@@ -593,7 +595,8 @@ def _access_request_close(access_request: AccessRequest, *, status: str, by: Use
     access_request.decided_by = by
     access_request.decided_at = timezone.now()
     access_request.reason = reason
-    access_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    with disable_auditlog():  # logged explicitly below, with `by` as the actor
+        access_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     LogEntry.objects.log_create(
         access_request,
         force_log=True,
