@@ -208,3 +208,11 @@ def test_badge_polling_does_not_keep_an_idle_session_alive(client, make_user, mf
     monkeypatch.setattr(time, "time", lambda: real_time() + 80)
     response = client.get(reverse("notifications:badge"), headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == reverse("account_login")
+
+
+def test_the_login_page_offers_no_sign_up(client, db):
+    page = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in page
+    assert "sign up" not in page.lower()
+    assert 'name="login"' in page and 'name="password"' in page
+    assert reverse("account_reset_password") in page  # a forgotten password still has its way back
