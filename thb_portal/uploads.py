@@ -6,11 +6,13 @@ name must be a plain file name. Stored names are generated elsewhere, never take
 from the upload.
 """
 
+import copy
 import hashlib
 import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -86,18 +88,108 @@ def store_checked_upload(record, upload, checked: CheckedUpload) -> None:
         raise
 
 
+# Office documents are zip archives, and a zip can be a bomb: a 1 MB file whose member
+# inflates to gigabytes. No member is ever inflated beyond its declared size (and then
+# only in bounded steps), and archives are refused when they declare more than these.
+ZIP_MAX_MEMBERS = 5_000
+ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 2 * 1024 * 1024
+ZIP_MAX_MEMBER_BYTES = 100 * 1024 * 1024
+ZIP_MAX_TOTAL_BYTES = 250 * 1024 * 1024
+# Text parts of office files deflate 5 to 30 times; 100 leaves room for repetitive ones.
+# Small members may exceed it harmlessly, so it applies from this size on.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
+ZIP_READ_CHUNK = 64 * 1024
+ZIP_ENCRYPTED_FLAG = 0x1
+
+
+def _too_large(what: str) -> ValidationError:
+    return ValidationError(
+        f"This file was not accepted: {what}. It may be damaged or built to exhaust the server; "
+        "save it again from your office program, or send it as a PDF."
+    )
+
+
+def _inflates_within(raw, limit: int) -> bool:
+    """Whether the raw deflate stream read from `raw` inflates to at most `limit` bytes.
+    Never holds more than one chunk, and stops one byte past the limit."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    pending = raw.read(ZIP_READ_CHUNK)
+    while pending:
+        produced += len(inflater.decompress(pending, limit + 1 - produced))
+        if produced > limit:
+            return False
+        if inflater.eof:
+            return True
+        pending = inflater.unconsumed_tail or raw.read(ZIP_READ_CHUNK)
+    # The input has run out: drain what the inflater may still hold, within the limit.
+    produced += len(inflater.decompress(b"", limit + 1 - produced))
+    return produced <= limit
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an archive whose members declare, or actually inflate to, too much."""
+    members = archive.infolist()
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
+    total = 0
+    for member in members:
+        packing_known = member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        if member.flag_bits & ZIP_ENCRYPTED_FLAG or not packing_known:
+            # Office programs only store or deflate; other methods (bzip2, LZMA) inflate
+            # without an output bound in Python's zipfile, and encryption hides the content.
+            raise ValidationError("This kind of file is not accepted: it is packed in an unusual way.")
+        total += member.file_size
+        if member.file_size > ZIP_MAX_MEMBER_BYTES or total > ZIP_MAX_TOTAL_BYTES:
+            raise _too_large(f"it would unpack to more than {ZIP_MAX_TOTAL_BYTES // 1_048_576} MB")
+        if member.file_size > ZIP_RATIO_FROM_BYTES and member.file_size > ZIP_MAX_RATIO * member.compress_size:
+            raise _too_large(f"a part of it is compressed more than {ZIP_MAX_RATIO} times")
+    for member in members:
+        if member.compress_type == zipfile.ZIP_STORED:
+            if member.compress_size != member.file_size:
+                raise _too_large("a part of it is larger than its header declares")
+            continue
+        # The sizes above are what the archive says; a lying header can say a few bytes
+        # for gigabytes. Open the member's raw bytes (as if stored, so without the CRC of
+        # the inflated data) and inflate them against the declared size.
+        raw_member = copy.copy(member)
+        raw_member.compress_type = zipfile.ZIP_STORED
+        raw_member.file_size = member.compress_size
+        raw_member.CRC = None
+        with archive.open(raw_member) as raw:
+            if not _inflates_within(raw, member.file_size):
+                raise _too_large("a part of it unpacks to more than its header declares")
+
+
 def _zip_office_type(upload) -> FileType | None:
     upload.seek(0)
     try:
+        # zipfile reads the whole central directory into memory at once; its size comes
+        # from the end record, so that is checked before the archive is opened.
+        end = zipfile._EndRecData(upload)  # the standard library's own reader of that record
+        if end is None:
+            return None
+        if (
+            end[zipfile._ECD_SIZE] > ZIP_MAX_CENTRAL_DIRECTORY_BYTES
+            or end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_MEMBERS
+        ):
+            raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
+        upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            _check_archive(archive)
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:
                 return XLSX
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.mime_type.encode():
-                return ODT
-    except (zipfile.BadZipFile, OSError, KeyError):
+            if "mimetype" in names:
+                # ODF's mimetype member holds the type and nothing else: read one byte more
+                # than that, never the whole member.
+                with archive.open("mimetype") as member:
+                    if member.read(len(ODT.mime_type) + 2).strip() == ODT.mime_type.encode():
+                        return ODT
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError):
         return None
     finally:
         upload.seek(0)
