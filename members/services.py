@@ -698,6 +698,45 @@ def access_request_cancel(*, access_request: AccessRequest, by: User) -> AccessR
     return access_request
 
 
+def access_requests_expire(*, now=None) -> dict:
+    """The periodic job: open requests past their expiry become expired (they could not be
+    confirmed anyway; this records it and tells the requester)."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in AccessRequest.objects.filter(status=AccessRequestStatus.PENDING, expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            access_request = (
+                AccessRequest.objects.select_for_update(of=("self",))
+                .select_related("subject", "member_state", "requested_by")
+                .get(pk=pk)
+            )
+            if access_request.status != AccessRequestStatus.PENDING:
+                continue
+            access_request.status = AccessRequestStatus.EXPIRED
+            with disable_auditlog():  # logged explicitly below
+                access_request.save(update_fields=["status"])
+            LogEntry.objects.log_create(
+                access_request,
+                force_log=True,
+                action=LogEntry.Action.UPDATE,
+                actor=None,
+                changes={"status": [AccessRequestStatus.PENDING.value, AccessRequestStatus.EXPIRED.value]},
+                additional_data={"what": "access request expired", "subject_id": access_request.subject_id},
+            )
+            notify(
+                recipients=[access_request.requested_by],
+                kind="access_request_decided",
+                text=f"The request that {access_request.subject.full_name} get {access_request.change_text} "
+                "expired unconfirmed; nothing was changed",
+                link=access_request.get_absolute_url(),
+                target=access_request,
+            )
+            expired += 1
+    return {"expired": expired}
+
+
 @transaction.atomic
 def user_update_profile(*, user: User, data: dict) -> User:
     editable = ["full_name", "position", "phone", "languages"]
@@ -742,16 +781,25 @@ def user_sessions_end_others(*, user: User, keep_session_key: str | None, by: Us
 @transaction.atomic
 def user_email_address_ensure(*, user: User):
     """The verified primary EmailAddress of the login email, which allauth's email change
-    needs (to tell the old address, and to know what a confirmation replaces)."""
+    needs (to tell the old address, and to know what a confirmation replaces). Called
+    where users are created and at each sign-in (members.adapters), so that accounts
+    made without one (the demo, createsuperuser) get it too. Returns None when the
+    address is another user's row (nothing sensible to make then)."""
     # Imported here to keep this block of the shared module self-contained.
     from allauth.account.models import EmailAddress
 
-    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    address = EmailAddress.objects.filter(email__iexact=user.email).first()
+    if address is not None and address.user_id != user.pk:
+        return None
+    if address is not None and address.verified and address.primary:
+        return address
+    # The login email is the primary address; another one marked primary is stale (an
+    # email changed outside allauth).
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(primary=False)
     if address is None:
         return EmailAddress.objects.create(user=user, email=user.email.lower(), verified=True, primary=True)
-    if not (address.verified and address.primary):
-        address.verified = address.primary = True
-        address.save(update_fields=["verified", "primary"])
+    address.verified = address.primary = True
+    address.save(update_fields=["verified", "primary"])
     return address
 
 

@@ -71,6 +71,12 @@ PERIODIC_JOBS = {
             description="Delete participants' personal data after their training's retention date (counts kept).",
         ),
         PeriodicJob(
+            name="members.access_requests_expire",
+            function="members.services.access_requests_expire",
+            schedule=15 * 60.0,
+            description="Mark access requests past THB_ACCESS_REQUEST_MAX_AGE_HOURS as expired and tell the requester.",
+        ),
+        PeriodicJob(
             name="notifications.prune",
             function="notifications.services.notifications_prune",
             schedule=crontab(hour=3, minute=15),

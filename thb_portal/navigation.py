@@ -57,6 +57,11 @@ def _training_runner(user) -> bool:
     return user.is_authenticated and (user.role == "trainer" or user.has_perm("trainings.view_all_trainings"))
 
 
+def _access_decider(user) -> bool:
+    # Who may confirm a change that opens case data (members.access.DECIDING_ROLES).
+    return user.is_authenticated and user.role in ("ncp", "secretariat")
+
+
 def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
@@ -82,6 +87,7 @@ ACCOUNT_NAVIGATION = [
     NavItem("Notifications", "notifications:list", _signed_in),
     NavItem("Notification preferences", "notifications:preferences", _signed_in),
     NavItem("Profile", "members:profile", _signed_in),
+    NavItem("Access requests", "members:access_requests", _access_decider),
     NavItem("Two-factor authentication", "mfa_index", _signed_in),
     NavItem("Sessions", "usersessions_list", _signed_in),
 ]

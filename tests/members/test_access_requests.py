@@ -389,3 +389,44 @@ def test_a_name_with_a_line_break_or_control_character_is_refused(client, make_u
 def test_a_name_with_letters_of_the_region_is_accepted(make_user):
     user = make_user(Role.OBSERVER, full_name="Žydrūnė Ąžuolaitė-Łukasz Олена")
     user.full_clean(exclude=["password"])
+
+
+def test_the_expiry_job_marks_open_requests_expired_and_tells_the_requester(make_user, demo_states, rep):
+    from django.core.management import call_command
+
+    secretariat = make_user(Role.SECRETARIAT)
+    old = make_ncp_request(subject=rep, by=secretariat, demo_states=demo_states)
+    fresh = make_ncp_request(subject=make_user(Role.OBSERVER), by=secretariat, demo_states=demo_states)
+    AccessRequest.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    call_command("run_job", "members.access_requests_expire")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status) == (AccessRequestStatus.EXPIRED, AccessRequestStatus.PENDING)
+    notice = Notification.objects.get(kind="access_request_decided", target_id=old.pk)
+    assert notice.recipient == secretariat and "expired unconfirmed" in notice.text
+    rep.refresh_from_db()
+    assert rep.role == Role.NATIONAL_REPRESENTATIVE
+
+
+# The login email in the admin ---------------------------------------------------------------
+
+
+def test_the_admin_cannot_change_the_email_of_a_user_with_case_access(secretariat_client, ee_ncp):
+    form = secretariat_client.get(reverse("admin:members_user_change", args=[ee_ncp.pk])).context["adminform"].form
+    assert "email" not in form.fields
+    admin_change(secretariat_client, ee_ncp, email="mine@example.org")
+    ee_ncp.refresh_from_db()
+    assert ee_ncp.email != "mine@example.org"
+
+
+def test_an_email_change_in_the_admin_waits_for_the_new_address_to_confirm(
+    secretariat_client, make_user, django_capture_on_commit_callbacks
+):
+    user = make_user(Role.OBSERVER, email="old@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_change(secretariat_client, user, email="new@example.org")
+    assert "A confirmation was sent to new@example.org; the address changes once it is confirmed" in (
+        response.content.decode()
+    )
+    user.refresh_from_db()
+    assert user.email == "old@example.org"
