@@ -11,7 +11,7 @@ from cases.models import DataCategory
 from members.models import Role
 from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
-from referrals.models import ReferralStatus, Side
+from referrals.models import Referral, ReferralStatus, Side
 from referrals.statistics import referral_statistics
 from thb_portal.forms import errors_as_text
 from thb_portal.pagination import paginate, querystring_without_page
@@ -24,7 +24,7 @@ def _require_ncp(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _hidden_categories(referral) -> list[str]:
+def _hidden_categories(referral: Referral) -> list[str]:
     """Labels of what the referral shares behind the reveal step (identity, contact)."""
     return [DataCategory(category).label for category in sorted(services.shared_identity(referral))]
 
