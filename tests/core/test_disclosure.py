@@ -154,3 +154,12 @@ def test_no_hidden_count_is_determined_by_the_margin_equations(tables):
             known = values[equation.total] - sum(values[p] for p in equation.parts if values[p] is not None)
             assert known > len(hidden_parts)
     assert protect(counts, equations, k=k) == protected  # deterministic
+
+
+@settings(max_examples=100, deadline=None)
+@given(linked_tables(), st.randoms(use_true_random=False))
+def test_the_exact_test_agrees_with_plain_elimination_on_any_hidden_set(tables, random):
+    counts, equations, _ = tables
+    hidden = {key for key in counts if random.random() < 0.4}
+    values = {key: None if key in hidden else count for key, count in counts.items()}
+    assert determined_terms(hidden, equations) == set(determined(values, as_pairs(equations)))
