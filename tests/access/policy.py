@@ -1,0 +1,392 @@
+"""The declared access policy: for every URL pattern, what each role gets (DESIGN §5).
+
+tests/access/test_every_url.py walks the resolver, requests every pattern as every role
+below (GET, and POST with empty data as each role that must not reach the view) and
+compares with this table. **A new URL needs an entry here**, or that test fails naming it.
+
+An entry maps a URL name (namespaced: "cases:detail"; an unnamed pattern by its route)
+to a Rule, or to {variant: Rule} when one pattern is checked against several objects
+(the public, members-only and draft publication). Outcomes are strings:
+
+- "200", "403", "404", "405", ... the status code;
+- LOGIN: a redirect to the sign-in page; ADMIN_LOGIN: to the admin's sign-in page;
+- to("cases:detail"): a redirect to that page (a page that forwards on success).
+
+Deny by default: a page a role cannot use answers 403, an object 404 (so ids cannot be
+probed), an anonymous visitor is sent to sign in.
+"""
+
+from dataclasses import dataclass, field
+
+ANON = "anonymous"
+OBSERVER = "observer"
+REP = "representative EE"
+NCP_EE = "NCP EE (owner)"
+NCP_LV = "NCP LV (receiver)"
+NCP_LT = "NCP LT (other state)"
+TRAINER = "trainer (assigned)"
+OTHER_TRAINER = "trainer (not assigned)"
+SECRETARIAT = "secretariat"
+ROLES = (ANON, OBSERVER, REP, NCP_EE, NCP_LV, NCP_LT, TRAINER, OTHER_TRAINER, SECRETARIAT)
+SIGNED_IN = ROLES[1:]
+
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+# What a role that must not reach a view gets; only these are expected of a POST.
+REFUSALS = {"403", "404", "405", LOGIN, ADMIN_LOGIN}
+
+_SHORT = {
+    "anon": (ANON,),
+    "observer": (OBSERVER,),
+    "rep": (REP,),
+    "ncp_ee": (NCP_EE,),
+    "ncp_lv": (NCP_LV,),
+    "ncp_lt": (NCP_LT,),
+    "trainer": (TRAINER,),
+    "other_trainer": (OTHER_TRAINER,),
+    "secretariat": (SECRETARIAT,),
+    "ncps": (NCP_EE, NCP_LV, NCP_LT),
+    "trainers": (TRAINER, OTHER_TRAINER),
+    "signed_in": SIGNED_IN,
+}
+
+
+def to(url_name: str) -> str:
+    """A redirect to the page of that URL name."""
+    return f"→ {url_name}"
+
+
+def roles(default: str, **given: str) -> dict:
+    """Every role gets `default` except those named (anon=..., ncp_ee=..., ncps=..., trainers=...).
+    Groups are applied first, single roles after, so ncps="200", ncp_lt="404" means what it says."""
+    result = dict.fromkeys(ROLES, default)
+    for short in sorted(given, key=lambda name: -len(_SHORT[name])):
+        for role in _SHORT[short]:
+            result[role] = given[short]
+    return result
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: dict
+    # The roles to POST as (with empty data), and what each must get: always a refusal.
+    post: dict = field(default_factory=dict)
+
+
+def rule(get: dict, post: dict | None = None) -> Rule:
+    """By default every role refused on GET is refused the same way on POST."""
+    if post is None:
+        post = {role: outcome for role, outcome in get.items() if outcome in REFUSALS}
+    return Rule(get=get, post=post)
+
+
+def page(**given: str) -> Rule:
+    """A signed-in page (login_required): anonymous visitors sign in first."""
+    return rule(roles("200", anon=LOGIN, **given))
+
+
+def only(**allowed: str) -> Rule:
+    """A page of one object: the named roles get their outcome, every other role 404."""
+    return rule(roles("404", anon=LOGIN, **allowed))
+
+
+def post_only(refused: str = "404", **allowed: str) -> Rule:
+    """A view that takes only POST (require_POST under login_required): a GET is 405 for
+    every signed-in role; a POST is refused for every role not named in `allowed`
+    (whose values are what an empty POST gets them; they are not posted)."""
+    allowed_roles = {role for short in allowed for role in _SHORT[short]}
+    post = {role: (LOGIN if role == ANON else refused) for role in ROLES if role not in allowed_roles}
+    return Rule(get=roles("405", anon=LOGIN), post=post)
+
+
+def public(ok: str = "200", post: str | None = "405") -> Rule:
+    """Open to everyone. GET-only views (require_safe) answer 405 to a POST from anyone."""
+    return Rule(get=roles(ok), post=roles(post) if post else {})
+
+
+def variants(rules):
+    if isinstance(rules, Rule):
+        return [(None, rules)]
+    return list(rules.items())
+
+
+# The site ------------------------------------------------------------------------------
+
+POLICY: dict = {
+    "home": Rule(get=roles("200")),  # renders on any method; nothing to refuse
+    "dashboard": page(),
+    "health": public(),
+    "sitemap": Rule(get=roles("200")),
+}
+
+# allauth: accounts, MFA and sessions. Sign-up is closed (the adapter), so its page says so.
+# A signed-in user sent from a page for visitors goes to the dashboard; MFA pages a role
+# does not use (recovery codes before any exist, TOTP removal without TOTP) answer 404.
+POLICY |= {
+    "account_login": Rule(get=roles(to("dashboard"), anon="200")),
+    "account_logout": Rule(get=roles("200", anon=to("home"))),
+    "account_inactive": public(),
+    "account_signup": Rule(get=roles(to("dashboard"), anon="200")),
+    "account_reauthenticate": page(),
+    "account_request_reauthentication_code": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "account_confirm_reauthentication_code": rule(roles(to("account_request_reauthentication_code"), anon=LOGIN)),
+    "account_email": page(),
+    "account_email_verification_sent": public(),
+    "account_change_password": page(),
+    "account_set_password": rule(roles(to("account_change_password"), anon=LOGIN)),
+    "account_reset_password": Rule(get=roles("200")),
+    "account_confirm_login_code": rule(roles(to("dashboard"), anon=LOGIN)),
+    "account_confirm_email": Rule(get=roles("200"), post=roles("404")),  # an unknown key
+    "account_reset_password_from_key_done": public(),
+    "account_reset_password_from_key": Rule(get=roles("200")),  # an unknown key: the page says so
+    "account_reset_password_done": public(),
+    "mfa_index": rule(roles("200", anon=LOGIN), post=roles("405", anon=LOGIN)),
+    "mfa_authenticate": rule(roles(to("dashboard"), anon=LOGIN)),
+    # Reauthenticating with a second factor needs one: NCPs and the secretariat have TOTP.
+    "mfa_reauthenticate": rule(roles(to("account_reauthenticate"), anon=LOGIN, ncps="200", secretariat="200")),
+    # Changing a second factor asks for the password again first (allauth's reauthentication).
+    "mfa_activate_totp": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "mfa_deactivate_totp": rule(
+        roles("404", anon=LOGIN, ncps=to("account_reauthenticate"), secretariat=to("account_reauthenticate"))
+    ),
+    "mfa_view_recovery_codes": rule(roles("404", anon=LOGIN), post=roles("405", anon=LOGIN)),
+    "mfa_generate_recovery_codes": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "mfa_download_recovery_codes": rule(roles("404", anon=LOGIN)),
+    "mfa_list_webauthn": rule(roles("200", anon=LOGIN), post=roles("405", anon=LOGIN)),
+    "mfa_add_webauthn": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "mfa_reauthenticate_webauthn": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "mfa_remove_webauthn": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "mfa_edit_webauthn": rule(roles(to("account_reauthenticate"), anon=LOGIN)),
+    "usersessions_list": page(),
+}
+
+# Members: directories for every role (members.view_directory); the invitation link is the
+# invitee's key, whoever opens it.
+POLICY |= {
+    "members:directory": page(),
+    "members:ncp_directory": page(),
+    "members:profile": page(),
+    "members:accept_invitation": Rule(get=roles("200")),
+    # Four-eyes on case access: the pages are the deciding roles' (NCPs, secretariat; 403 for
+    # others). The probe request (make someone an Estonian NCP, asked by the secretariat) is
+    # Estonia's to decide: other states' NCPs get 404.
+    "members:access_requests": page(observer="403", rep="403", trainers="403"),
+    "members:access_request_detail": page(observer="403", rep="403", trainers="403", ncp_lv="404", ncp_lt="404"),
+    "members:access_request_confirm": post_only(
+        "403", ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
+    ),
+    "members:access_request_decline": post_only("403", ncp_ee="400", secretariat="400"),
+    "members:access_request_cancel": post_only(
+        "403", ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
+    ),
+}
+for _name in ("members:access_request_confirm", "members:access_request_decline", "members:access_request_cancel"):
+    POLICY[_name].post.update({NCP_LV: "404", NCP_LT: "404"})
+
+# Notifications: each user's own; the announcement is addressed to everyone.
+POLICY |= {
+    "notifications:list": page(),
+    "notifications:open": only(ncp_ee=to("dashboard")),  # the EE NCP's notification
+    "notifications:mark_read": post_only(ncp_ee=to("notifications:list")),
+    "notifications:mark_all_read": Rule(get=roles("405", anon=LOGIN), post={ANON: LOGIN}),
+    "notifications:badge": page(),
+    "notifications:preferences": page(),
+    "notifications:announcement": page(),
+}
+
+# Cases: the NCPs' list and form are pages of contact points (403 for other roles); one
+# case is its state's NCP team's only (404 for everyone else, the secretariat included).
+_CASE_PAGE = only(ncp_ee="200")
+POLICY |= {
+    "cases:list": page(observer="403", rep="403", trainers="403", secretariat="403"),
+    "cases:create": page(observer="403", rep="403", trainers="403", secretariat="403"),
+    "cases:statistics": page(signed_in="403", secretariat="200"),
+    "cases:statistics_export": page(signed_in="403", secretariat="200"),
+    "cases:detail": _CASE_PAGE,
+    "cases:edit": _CASE_PAGE,
+    "cases:move_stage": post_only(ncp_ee=to("cases:detail")),
+    "cases:reopen": post_only(ncp_ee=to("cases:detail")),
+    "cases:identity_edit": _CASE_PAGE,
+    "cases:identity_reveal": post_only(ncp_ee="400"),  # no purpose given: refused, nothing shown
+    "cases:record_add": _CASE_PAGE,
+    "cases:consent_withdraw": _CASE_PAGE,
+    "cases:follow_up_done": _CASE_PAGE,
+    "cases:document_upload": _CASE_PAGE,
+    "cases:document_download": _CASE_PAGE,
+    "cases:audit": _CASE_PAGE,
+}
+
+# Referrals: both states' NCP teams reach a sent referral (the receiver only its snapshot,
+# its thread and documents); the case stays the sender's. Drafting is the sender's.
+_BOTH_SIDES = only(ncp_ee="200", ncp_lv="200")
+POLICY |= {
+    "referrals:inbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
+    "referrals:outbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
+    "referrals:statistics": page(signed_in="403", secretariat="200"),
+    "referrals:create": only(ncp_ee="200"),
+    "referrals:detail": _BOTH_SIDES,
+    # A sent referral cannot be edited: its sender is sent back to it; the receiver gets 404.
+    "referrals:edit": only(ncp_ee=to("referrals:detail")),
+    "referrals:print": rule(roles("404", anon=LOGIN, ncp_ee="200", ncp_lv="200")),
+    "referrals:identity_reveal": post_only(ncp_ee="400", ncp_lv="400"),
+    "referrals:action": post_only(ncp_ee=to("referrals:detail"), ncp_lv=to("referrals:detail")),
+    "referrals:message_post": post_only(ncp_ee=to("referrals:detail"), ncp_lv=to("referrals:detail")),
+    "referrals:document_download": _BOTH_SIDES,
+}
+
+# Publications and projects: public for all, members-only for every signed-in role (a
+# visitor is asked to sign in), drafts for the secretariat only (404 for everyone else).
+# The views take GET and HEAD only.
+_BY_VISIBILITY = {
+    "public": public(),
+    "members": Rule(get=roles("200", anon=LOGIN), post=roles("405")),
+    "draft": Rule(get=roles("404", secretariat="200"), post=roles("405")),
+}
+POLICY |= {
+    "publications:library": public(),
+    "publications:feed_rss": Rule(get=roles("200")),
+    "publications:feed_atom": Rule(get=roles("200")),
+    "publications:detail": _BY_VISIBILITY,
+    # None of the probe publications has a cover: 404 for everyone who may see the item.
+    "publications:cover": {
+        "public": public("404"),
+        "members": Rule(get=roles("404", anon=LOGIN), post=roles("405")),
+        "draft": Rule(get=roles("404"), post=roles("405")),
+    },
+    "publications:download": _BY_VISIBILITY,
+    "publications:mandates": public(),
+    "projects:ongoing": public(),
+    "projects:psf": public(),
+    "projects:all": public(),
+    "projects:detail": _BY_VISIBILITY,
+}
+
+# Trainings: a trainer reaches the trainings they run (a grant per training), the
+# secretariat every training; the list is their page (403 for other roles).
+_TRAINING_PAGE = only(trainer="200", secretariat="200")
+_TRAINING_POST = {"trainer": to("trainings:detail"), "secretariat": to("trainings:detail")}
+POLICY |= {
+    "trainings:list": page(signed_in="403", trainers="200", secretariat="200"),
+    "trainings:detail": _TRAINING_PAGE,
+    "trainings:settings": _TRAINING_PAGE,
+    "trainings:session_add": post_only(trainer="400", secretariat="400"),
+    "trainings:session_remove": post_only(trainer=to("trainings:settings"), secretariat=to("trainings:settings")),
+    "trainings:register": _TRAINING_PAGE,
+    "trainings:import": _TRAINING_PAGE,
+    "trainings:import_confirm": post_only(trainer=to("trainings:import"), secretariat=to("trainings:import")),
+    "trainings:attendance": _TRAINING_PAGE,
+    "trainings:attendance_toggle": post_only(
+        trainer=to("trainings:attendance"), secretariat=to("trainings:attendance")
+    ),
+    "trainings:move": post_only(**_TRAINING_POST),
+    "trainings:certificate": _TRAINING_PAGE,
+    "trainings:certificates": _TRAINING_PAGE,
+    "trainings:export_csv": _TRAINING_PAGE,
+    "trainings:export_xlsx": _TRAINING_PAGE,
+    "trainings:complete": post_only(**_TRAINING_POST),
+    "trainings:facts": Rule(get=roles("200")),
+}
+
+
+# The admin -----------------------------------------------------------------------------
+# Only the secretariat is staff: every other role, signed in or not, is sent to the
+# admin's sign-in page. What the secretariat may do per model is its role's model
+# permissions; each registered model is declared here with one of these kinds.
+
+_VIEW_KINDS = ("changelist", "add", "history", "delete", "change")
+NO_ACCESS = dict.fromkeys(_VIEW_KINDS, "403")
+READ_ONLY = {
+    "changelist": "200",
+    "add": "403",
+    "history": "200",
+    "delete": "403",
+    "change": "200",
+    "change POST": "403",
+}
+CHANGE_ONLY = {"changelist": "200", "add": "403", "history": "200", "delete": "403", "change": "200"}
+NO_DELETE = {"changelist": "200", "add": "200", "history": "200", "delete": "403", "change": "200"}
+FULL = dict.fromkeys(_VIEW_KINDS, "200")
+
+ADMIN_MODELS = {
+    # Groups, email addresses, authenticators and sessions change only through services.
+    "auth.group": NO_ACCESS,
+    "account.emailaddress": NO_ACCESS,
+    "mfa.authenticator": NO_ACCESS,
+    "usersessions.usersession": NO_ACCESS,
+    "thb_portal.jobrun": READ_ONLY,
+    # The audit trail's metadata only; no history page (it would title itself with values).
+    "auditlog.logentry": {**READ_ONLY, "history": None},
+    "members.memberstate": NO_DELETE,
+    "members.organisation": FULL,
+    "members.expertisearea": FULL,
+    "members.user": NO_DELETE,  # deactivated, never deleted: the audit trail keeps its actors
+    "members.accessrequest": READ_ONLY,  # decided on the portal's pages, by a second person
+    # Case data: metadata only, read-only; the lookups are data migrations.
+    "cases.case": READ_ONLY,
+    "cases.exploitationform": NO_ACCESS,
+    "cases.controlmeans": NO_ACCESS,
+    "referrals.referral": READ_ONLY,
+    "projects.project": FULL,
+    "publications.publication": FULL,
+    "publications.audience": FULL,
+    "publications.topic": FULL,
+    "trainings.training": FULL,
+    "trainings.registration": FULL,
+    "trainings.historicaltotal": FULL,
+    "notifications.notification": READ_ONLY,
+    "notifications.delivery": CHANGE_ONLY,  # "change" is the retry action; every field is read-only
+    "notifications.announcement": NO_DELETE,
+}
+# Views of a model admin beyond the five generated ones, by URL name.
+ADMIN_EXTRA_VIEWS = {
+    "members_user_invite_csv": "200",
+    "publications_publication_import": "200",
+    "publications_publication_process_import": "405",  # the import's second step takes POST only
+    "publications_publication_export": "200",
+    "trainings_registration_import": "200",
+    "trainings_registration_process_import": "405",
+    "trainings_registration_export": "200",
+}
+
+
+_SAME = "same as GET"
+
+
+def _admin(secretariat_get: str, secretariat_post: str | None = _SAME) -> Rule:
+    """Every role but the secretariat goes to the admin's sign-in, on GET and POST. The
+    secretariat is POSTed as only where refused (by default: where its GET is refused)."""
+    post = roles(ADMIN_LOGIN)
+    del post[SECRETARIAT]
+    if secretariat_post == _SAME:
+        secretariat_post = secretariat_get if secretariat_get in REFUSALS else None
+    if secretariat_post:
+        post[SECRETARIAT] = secretariat_post
+    return Rule(get=roles(ADMIN_LOGIN, secretariat=secretariat_get), post=post)
+
+
+POLICY |= {
+    "admin:index": _admin("200"),
+    # allauth's admin login: a visitor signs in through allauth; a signed-in non-staff user is refused.
+    "admin:login": rule(roles("403", anon=LOGIN, secretariat=to("admin:index"))),
+    # Django's admin sends everyone but staff from logout to the index (and so to sign-in).
+    "admin:logout": Rule(get=roles(to("admin:index"), secretariat="405")),
+    "admin:password_change": _admin("200"),
+    "admin:password_change_done": _admin("200"),
+    "admin:autocomplete": _admin("403", "405"),  # GET without a field to complete; GET only
+    "admin:jsi18n": _admin("200"),
+    "admin:view_on_site": _admin(to("publications:detail")),
+    "admin:app_list": _admin("200"),
+    "admin/(?P<url>.*)$": _admin("404"),  # the admin's catch-all: an unknown admin page
+}
+for _label, _kinds in ADMIN_MODELS.items():
+    _app, _model = _label.split(".")
+    for _kind in _VIEW_KINDS:
+        if _kinds[_kind] is None:
+            continue  # a view this model's admin does not have
+        _post = _kinds.get(f"{_kind} POST")
+        POLICY[f"admin:{_app}_{_model}_{_kind}"] = _admin(_kinds[_kind], _post)
+    # /admin/<app>/<model>/<id>/ forwards to the change page, for staff only.
+    POLICY[f"admin/{_app}/{_model}/<path:object_id>/"] = _admin(to(f"admin:{_app}_{_model}_change"))
+for _name, _outcome in ADMIN_EXTRA_VIEWS.items():
+    # The import's second step takes only POST, which the secretariat may make.
+    POLICY[f"admin:{_name}"] = _admin(_outcome, None if _name.endswith("process_import") else _SAME)

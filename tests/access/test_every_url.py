@@ -1,0 +1,356 @@
+"""Every URL pattern, requested as every role, against the declared policy (tests/access/policy.py).
+
+The resolver is walked recursively (the admin and allauth included), so a new URL
+pattern without a policy entry fails here by name, and an entry whose pattern is gone
+fails too. Each pattern is requested with real ids from one world (tests/access/world.py)
+as each role; every response body is searched for the case's reference and identity
+values, which only the roles allowed to see them may receive. Each request runs in a
+savepoint that is rolled back, so no request changes the world for the next one, and
+a request a role must not reach is checked to have changed nothing.
+
+To see what a new page answers to every role, run this module with THB_ACCESS_DISCOVER=1
+(every expectation becomes "?") and THB_ACCESS_DUMP=/tmp/outcomes.json; then write the
+entry from the design (DESIGN §5), not from the dump.
+"""
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib import admin
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from tests.access import policy as p
+from tests.access.world import IDENTITY_VALUES, World, build_world
+
+DUMP_TO = os.environ.get("THB_ACCESS_DUMP")
+DISCOVER = os.environ.get("THB_ACCESS_DISCOVER") == "1"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str  # the namespaced URL name, or for an unnamed pattern its route
+    route: str  # the whole route, for messages
+    patterns: tuple  # the pattern of each level, outermost first
+    callback: object
+
+    @property
+    def namespace(self) -> str:
+        return self.key.split(":")[0] if ":" in self.key else ""
+
+    @property
+    def kwarg_names(self) -> list[str]:
+        names = []
+        for pattern in self.patterns:
+            names += list(pattern.pattern.regex.groupindex)
+        return names
+
+
+def endpoints() -> list[Endpoint]:
+    found: list[Endpoint] = []
+
+    def walk(resolver, levels, namespace):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+                walk(entry, (*levels, entry), inner or namespace)
+            elif isinstance(entry, URLPattern):
+                chain = (*levels, entry)
+                route = "".join(str(level.pattern) for level in chain)
+                # An unnamed pattern (the admin's /<id>/ forwards) is known by its route.
+                named = f"{namespace}:{entry.name}" if namespace else entry.name
+                key = named if entry.name else route
+                found.append(Endpoint(key=key, route=route, patterns=chain, callback=entry.callback))
+
+    walk(get_resolver(), (), "")
+    return found
+
+
+# Building a path from a pattern --------------------------------------------------------
+
+_ROUTE_PARAMETER = re.compile(r"<(?:[^>:]+:)?(\w+)>")
+
+
+def _fill_regex(regex: str, values: dict) -> str:
+    """Replace each named group of a regex by its value; the groups may nest parentheses."""
+    regex = regex.removeprefix("^").removesuffix("$")
+    out, i = "", 0
+    while i < len(regex):
+        if regex.startswith("(?P<", i):
+            name = regex[i + 4 : regex.index(">", i)]
+            depth, j = 0, i
+            while True:
+                if regex[j] == "\\":
+                    j += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(regex[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            out += str(values[name])
+            i = j
+        elif regex[i] == "\\":
+            out += regex[i + 1]
+            i += 2
+        else:
+            out += regex[i]
+            i += 1
+    return out
+
+
+def build_path(endpoint: Endpoint, values: dict) -> str:
+    path = "/"
+    for level in endpoint.patterns:
+        pattern = level.pattern
+        if isinstance(pattern, RoutePattern):
+            path += _ROUTE_PARAMETER.sub(lambda match: str(values[match.group(1)]), str(pattern))
+        elif isinstance(pattern, RegexPattern):
+            path += _fill_regex(str(pattern), values)
+        else:  # pragma: no cover - no other kind of pattern is used
+            raise AssertionError(f"Unknown pattern kind {type(pattern)} in {endpoint.route}")
+    return path
+
+
+def _admin_model_label(endpoint: Endpoint) -> str | None:
+    """The "app.model" an admin URL is about, from its name or (unnamed) its route."""
+    if endpoint.key.startswith("admin:"):
+        name = endpoint.key.removeprefix("admin:")
+        for model in admin.site._registry:
+            prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+            if name.startswith(prefix):
+                return model._meta.label_lower
+        return None
+    match = re.match(r"admin/(\w+)/(\w+)/", endpoint.route)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
+    """Real ids for every parameter of the pattern."""
+    namespace, name = endpoint.namespace, endpoint.key
+    pk_of = {
+        "members": world.access_request.pk,
+        "cases": world.case.pk,
+        "referrals": world.referral.pk,
+        "trainings": world.training.pk,
+        "notifications": world.announcement.pk if name == "notifications:announcement" else world.notification.pk,
+    }
+    content_type_id, object_id = world.admin_rows["view_on_site"]
+    label = _admin_model_label(endpoint)
+    values = {
+        "pk": pk_of.get(namespace, 999_999),  # allauth's WebAuthn keys: there are none
+        "case_pk": world.case.pk,
+        "consent_pk": world.consent.pk,
+        "follow_up_pk": world.follow_up.pk,
+        "document_pk": world.referral_document.pk if namespace == "referrals" else world.case_document.pk,
+        "session_pk": world.session.pk,
+        "registration_pk": world.registration.pk,
+        "kind": "consent",
+        "action": "acknowledge",
+        "slug": (world.projects if namespace == "projects" else world.publications)[variant or "public"].slug,
+        "language": "en",
+        "token": world.invitation_token,
+        "content_type_id": content_type_id,
+        "object_id": object_id if name == "admin:view_on_site" else world.admin_rows.get(label),
+        "app_label": "cases",
+        "url": "no-such-page/",
+        "key": "probe-key",
+        "uidb36": "probe",
+    }
+    return {key: values[key] for key in endpoint.kwarg_names}
+
+
+# Outcomes ------------------------------------------------------------------------------
+
+
+def outcome_of(response) -> str:
+    if 300 <= response.status_code < 400:
+        target = urlsplit(response["Location"]).path
+        if target == reverse("account_login"):
+            return p.LOGIN
+        if target == reverse("admin:login"):
+            return p.ADMIN_LOGIN
+        try:
+            match = resolve(target)
+        except Resolver404:
+            return f"{response.status_code} → {target}"
+        return p.to(match.view_name or match.route)
+    return str(response.status_code)
+
+
+def body_of(response) -> str:
+    # Reading a file response to the end closes it, as a WSGI server would (the test client's wrapper).
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    headers = "\n".join(f"{name}: {value}" for name, value in response.items())
+    return headers + "\n" + content.decode("utf-8", errors="replace")
+
+
+def leaks(world: World, role: str, body: str) -> list[str]:
+    """What in `body` this role must not receive: the case's identity values, and its
+    reference unless the role may see case metadata."""
+    if role == p.NCP_EE:
+        return []
+    found = [value for value in IDENTITY_VALUES if value in body]
+    if role != p.SECRETARIAT:
+        if role == p.NCP_LV:
+            # The receiving state sees the referral's reference, which names the case.
+            body = body.replace(world.referral.reference, "")
+        if world.case.reference in body:
+            found.append(world.case.reference)
+    return found
+
+
+# What a request that is refused must leave untouched: every table of the portal and of the
+# libraries that hold its data. Sessions and allauth's session list change on every request.
+UNTOUCHED_TABLE_PREFIXES = (
+    "members_",
+    "cases_",
+    "referrals_",
+    "trainings_",
+    "notifications_",
+    "publications_",
+    "projects_",
+    "thb_portal_",
+    "auditlog_",
+    "guardian_",
+    "auth_",
+    "account_",
+    "mfa_",
+)
+# PostgreSQL counts, per table, the rows this transaction has inserted, updated and deleted
+# so far (savepoints included): equal counts before and after a request mean it wrote nothing.
+WRITES_SQL = (
+    "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+    " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+)
+
+
+def writes_so_far() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(WRITES_SQL)
+        return {table: count for table, count in cursor.fetchall() if table.startswith(UNTOUCHED_TABLE_PREFIXES)}
+
+
+# The test -----------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_a_policy_entry():
+    missing = sorted({endpoint.key for endpoint in endpoints()} - set(p.POLICY))
+    assert not missing, "URL patterns without a policy entry in tests/access/policy.py:\n  " + "\n  ".join(missing)
+
+
+def test_every_policy_entry_has_a_url_pattern():
+    stale = sorted(set(p.POLICY) - {endpoint.key for endpoint in endpoints()})
+    assert not stale, "Policy entries whose URL pattern is gone:\n  " + "\n  ".join(stale)
+
+
+def test_every_policy_entry_declares_every_role_and_posts_only_where_refused():
+    problems = []
+    for key, rules in p.POLICY.items():
+        for variant, rule in p.variants(rules):
+            if set(rule.get) != set(p.ROLES):
+                problems.append(f"{key} [{variant}]: GET declares {sorted(rule.get)}")
+            for role, expected in rule.post.items():
+                if expected not in p.REFUSALS:
+                    problems.append(f"{key} [{variant}]: POST as {role} expects {expected}, not a refusal")
+    assert not problems, "\n".join(problems)
+
+
+def _client_for(user, login, client) -> Client:
+    # The shared `login` fixture signs in the way the portal expects (MFA where the role
+    # needs it); each role keeps its own client, so each signs in once.
+    login(user)
+    own = Client()
+    own.cookies = client.cookies
+    # login() logs the shared client out first: with no cookie left, that ends nobody's session.
+    client.cookies = SimpleCookie()
+    return own
+
+
+@pytest.mark.postgres
+def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, demo_states, login, client, mfa_user):
+    world = build_world(make_user, demo_states, mfa_user)
+    clients = {p.ANON: Client()}
+    for role, user in world.users.items():
+        clients[role] = _client_for(user, login, client)
+    # The check for writes must see one, or it proves nothing.
+    with transaction.atomic():
+        before = writes_so_far()
+        world.announcement.save(update_fields=["title"])
+        assert writes_so_far() != before
+        transaction.set_rollback(True)
+
+    mismatches: list[str] = []
+    leaked: list[str] = []
+    changed: list[str] = []
+    seen: dict = {}
+    # The owner's own pages must show what the leak check looks for, or it looks for nothing.
+    canaries = {"an identity value": False, "the case reference": False}
+
+    def call(role: str, method: str, key: str, path: str, expected: str) -> None:
+        client_ = clients[role]
+        cookies = {name: morsel.value for name, morsel in client_.cookies.items()}
+        refused = expected in p.REFUSALS
+        try:
+            with transaction.atomic():
+                before = writes_so_far() if refused else None
+                response = client_.get(path) if method == "GET" else client_.post(path, {})
+                got, body = outcome_of(response), body_of(response)
+                if refused and got in p.REFUSALS:
+                    after = writes_so_far()
+                    diff = sorted(table for table in after if after[table] != before.get(table))
+                    if diff:
+                        changed.append(f"{method} {key} {path} as {role}: changed {', '.join(diff)}")
+                transaction.set_rollback(True)
+        except Exception as error:
+            got, body = f"500 {type(error).__name__}: {error}"[:300], ""
+        finally:
+            client_.cookies = SimpleCookie()
+            for name, value in cookies.items():
+                client_.cookies[name] = value
+        seen.setdefault(key, {}).setdefault(method, {})[role] = got
+        if got != expected:
+            mismatches.append(f"{method} {key} {path} as {role}: expected {expected}, got {got}")
+        if role == p.NCP_EE:
+            canaries["an identity value"] |= any(value in body for value in IDENTITY_VALUES)
+            canaries["the case reference"] |= world.case.reference in body
+        for value in leaks(world, role, body):
+            leaked.append(f"{method} {key} {path} as {role}: contains {value!r}")
+
+    for endpoint in endpoints():
+        rules = p.POLICY.get(endpoint.key)
+        if DISCOVER:
+            rules = p.Rule(get=dict.fromkeys(p.ROLES, "?"), post=dict.fromkeys(p.ROLES, "?"))
+        if rules is None:
+            continue  # reported by test_every_url_pattern_has_a_policy_entry
+        for variant, rule in p.variants(rules):
+            path = build_path(endpoint, url_values(world, endpoint, variant))
+            if resolve(path).func is not endpoint.callback:
+                mismatches.append(f"{endpoint.key}: the path built for it, {path}, resolves to another view")
+            label = endpoint.key if variant is None else f"{endpoint.key}[{variant}]"
+            for role in p.ROLES:
+                call(role, "GET", label, path, rule.get[role])
+            for role, expected in rule.post.items():
+                call(role, "POST", label, path, expected)
+
+    if DUMP_TO:
+        with open(DUMP_TO, "w") as dump:
+            json.dump({"seen": seen, "in_order": mismatches + leaked + changed}, dump, indent=1)
+    report = [
+        f"No page of the owning NCP showed {what}: the leak check finds nothing"
+        for what, shown in canaries.items()
+        if not shown
+    ]
+    if mismatches:
+        report += [f"{len(mismatches)} outcomes differ from tests/access/policy.py:", *mismatches]
+    if leaked:
+        report += [f"{len(leaked)} responses carry data the role must not see:", *leaked]
+    if changed:
+        report += [f"{len(changed)} refused requests changed data:", *changed]
+    assert not report, "\n".join(report)

@@ -1,0 +1,224 @@
+"""The world the every-URL test walks: one object of each kind, made through the services.
+
+Every object a URL pattern can point at exists once (or once per visibility level), so
+that each pattern is requested with a real id, and the probe values below are
+distinctive enough that finding one in a response body can only mean a leak.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import ControlMeans, ExploitationForm, FollowUp
+from members.models import ExpertiseArea, Organisation, Role
+from members.services import invitation_token, user_invite, user_reassign
+from notifications.models import Announcement, Delivery, Notification
+from notifications.services import notify
+from publications.models import Audience, Topic
+from referrals import services as referral_services
+from tests.access import policy as p
+from tests.cases.factories import make_case, pdf_upload
+from tests.projects.factories import ProjectFactory
+from tests.publications.factories import PublicationFactory, attach_pdf
+from tests.referrals.factories import make_consent, make_referral
+from tests.trainings.factories import make_training, participant_data
+from thb_portal.models import JobRun
+from thb_portal.visibility import Visibility
+from trainings import services as training_services
+from trainings.models import Audience as TrainingAudience
+from trainings.models import HistoricalTotal
+
+# The identity of the Estonian case. Each value is unlike anything else the portal prints.
+GIVEN_NAMES = "Zuzanna-Probe"
+FAMILY_NAME = "Kowalczyk-Probe"
+DOCUMENT_NUMBER = "PROBE-DOC-4711"
+CONTACT = "probe-contact-4711@example.net"
+ADDRESS = "Probe-Street 4711, Narva"
+IDENTITY_VALUES = (GIVEN_NAMES, FAMILY_NAME, DOCUMENT_NUMBER, CONTACT, ADDRESS)
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    case: object
+    consent: object
+    follow_up: object
+    case_document: object
+    referral: object
+    referral_document: object
+    training: object
+    session: object
+    registration: object
+    announcement: object
+    notification: object
+    invitation_token: str
+    access_request: object
+    publications: dict[str, object]
+    projects: dict[str, object]
+    # Admin model label ("cases.case") -> the primary key of one row of it.
+    admin_rows: dict[str, object] = field(default_factory=dict)
+
+
+def build_world(make_user, demo_states, mfa_user) -> World:
+    users = {
+        p.OBSERVER: make_user(Role.OBSERVER, full_name="Olga Observer"),
+        p.REP: make_user(Role.NATIONAL_REPRESENTATIVE, "EE", full_name="Rein Representative"),
+        p.NCP_EE: make_user(Role.NCP, "EE", full_name="Eeva Owner"),
+        p.NCP_LV: make_user(Role.NCP, "LV", full_name="Liga Receiver"),
+        p.NCP_LT: make_user(Role.NCP, "LT", full_name="Lina Outsider"),
+        p.TRAINER: make_user(Role.TRAINER, full_name="Tiina Trainer"),
+        p.OTHER_TRAINER: make_user(Role.TRAINER, full_name="Otto Othertrainer"),
+        p.SECRETARIAT: make_user(Role.SECRETARIAT, full_name="Sanna Secretariat"),
+    }
+    for role in (p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT):
+        mfa_user(users[role])
+    ee = users[p.NCP_EE]
+
+    # The Estonian case, with everything a case page can point at.
+    case = make_case(ee, gender="woman", age_band="21-23")
+    case_services.identity_save(
+        case=case,
+        by=ee,
+        data={
+            "given_names": GIVEN_NAMES,
+            "family_name": FAMILY_NAME,
+            "date_of_birth": "1999-04-07",
+            "document_numbers": DOCUMENT_NUMBER,
+            "contact_details": CONTACT,
+            "address": ADDRESS,
+        },
+    )
+    consent = make_consent(case, ee, states=[demo_states["LV"]], categories=("case_variables", "identity", "contact"))
+    follow_up = case_services.case_record_add(
+        case=case, record=FollowUp(due_on=date(2027, 1, 15), method="phone"), by=ee
+    )
+    case_document = case_services.document_upload(
+        case=case, upload=pdf_upload("statement.pdf"), title="Statement", by=ee
+    )
+
+    # Sent to Latvia, sharing the identity and the contact details, with a message and its attachment.
+    referral = make_referral(
+        ee,
+        demo_states["LV"],
+        case=case,
+        consent=consent,
+        shared_categories=["case_variables", "identity", "contact"],
+        send=True,
+    )
+    message = referral_services.referral_message_post(
+        referral=referral, by=ee, body="The shelter report is attached.", upload=pdf_upload("shelter.pdf")
+    )
+
+    # The trainer's training (with a participant who attended), and another trainer's.
+    training = make_training(trainers=[users[p.TRAINER]], start_in_days=-1, sessions=2)
+    make_training(trainers=[users[p.OTHER_TRAINER]], title="Another trainer's course")
+    session = training.sessions.order_by("starts_at").first()
+    registration = training_services.registration_register(
+        training=training, data=participant_data(1, full_name="Paula Participant"), by=users[p.TRAINER]
+    )
+    registration = training_services.attendance_set(
+        registration=registration, session=session, present=True, by=users[p.TRAINER]
+    )
+
+    announcement = Announcement.objects.create(
+        title="Coordinated response", body="Read the alert.", audience_all=True, published_at=timezone.now()
+    )
+    for user in users.values():
+        notify(recipients=[user], kind="announcement", text=f"Note for {user.full_name}", link="/dashboard/")
+    notification = Notification.objects.filter(recipient=ee).latest("pk")
+
+    invited = user_invite(
+        email="invited@example.org",
+        full_name="Ivo Invited",
+        role=Role.OBSERVER,
+        member_state=None,
+        invited_by=users[p.SECRETARIAT],
+    )
+
+    # The secretariat asks that someone become an Estonian NCP: pending until Estonia confirms.
+    applicant = make_user(Role.OBSERVER, full_name="Ada Applicant")
+    access_request = user_reassign(
+        user=applicant, role=Role.NCP, member_state=demo_states["EE"], organisation=None, by=users[p.SECRETARIAT]
+    )
+
+    publications = {
+        level: PublicationFactory(title=f"{level} publication", slug=f"probe-{level}", visibility=level)
+        for level in (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.DRAFT)
+    }
+    for publication in publications.values():
+        attach_pdf(publication)
+    projects = {
+        level: ProjectFactory(title=f"{level} project", slug=f"probe-project-{level}", visibility=level)
+        for level in (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.DRAFT)
+    }
+
+    HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
+    JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
+    organisation = Organisation.objects.create(name="Probe NGO", member_state=demo_states["EE"])
+    expertise = ExpertiseArea.objects.create(name="Probe expertise")
+    audience = Audience.objects.first() or Audience.objects.create(code="probe", name="Probe audience")
+    topic = Topic.objects.first() or Topic.objects.create(code="probe", name="Probe topic")
+    UserSession.objects.create(
+        user=ee, ip="192.0.2.1", session_key="probe-session-key", user_agent="probe", created_at=timezone.now()
+    )
+    from auditlog.models import LogEntry
+
+    admin_rows = {
+        "auth.group": Group.objects.get(name=Role.NCP).pk,
+        "account.emailaddress": EmailAddress.objects.get_or_create(user=ee, email=ee.email)[0].pk,
+        "mfa.authenticator": Authenticator.objects.filter(user=ee).first().pk,
+        "usersessions.usersession": UserSession.objects.get(session_key="probe-session-key").pk,
+        # A change record of the case: the one whose values the secretariat must not read.
+        "auditlog.logentry": LogEntry.objects.get_for_object(case).order_by("pk").first().pk,
+        "thb_portal.jobrun": JobRun.objects.first().pk,
+        "members.memberstate": demo_states["EE"].pk,
+        "members.organisation": organisation.pk,
+        "members.expertisearea": expertise.pk,
+        "members.user": ee.pk,
+        "members.accessrequest": access_request.pk,
+        "cases.case": case.pk,
+        "cases.exploitationform": ExploitationForm.objects.first().pk,
+        "cases.controlmeans": ControlMeans.objects.first().pk,
+        "referrals.referral": referral.pk,
+        "projects.project": projects[Visibility.PUBLIC].pk,
+        "publications.publication": publications[Visibility.PUBLIC].pk,
+        "publications.audience": audience.pk,
+        "publications.topic": topic.pk,
+        "trainings.training": training.pk,
+        "trainings.registration": registration.pk,
+        "trainings.historicaltotal": HistoricalTotal.objects.first().pk,
+        "notifications.notification": notification.pk,
+        "notifications.delivery": Delivery.objects.first().pk,
+        "notifications.announcement": announcement.pk,
+        # For admin:view_on_site: the public publication has a page of its own.
+        "view_on_site": (
+            ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,
+            publications[Visibility.PUBLIC].pk,
+        ),
+    }
+    return World(
+        users=users,
+        case=case,
+        consent=consent,
+        follow_up=follow_up,
+        case_document=case_document,
+        referral=referral,
+        referral_document=message.attachment,
+        training=training,
+        session=session,
+        registration=registration,
+        announcement=announcement,
+        notification=notification,
+        invitation_token=invitation_token(invited),
+        access_request=access_request,
+        publications=publications,
+        projects=projects,
+        admin_rows=admin_rows,
+    )
