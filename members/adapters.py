@@ -5,6 +5,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import ImproperlyConfigured
 
 from members.middleware import SESSION_STARTED_KEY
+from members.services import user_email_address_ensure
 from thb_portal.encryption import decrypt_text, encrypt_text
 
 
@@ -22,6 +23,9 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         # The absolute session lifetime counts from here (members.middleware).
         request.session[SESSION_STARTED_KEY] = int(time.time())
+        # An account made without its EmailAddress row (the demo, createsuperuser) gets
+        # it now, so that a later email change can tell the old address.
+        user_email_address_ensure(user=user)
 
     def get_client_ip(self, request) -> str:
         """The client's address as THB_TRUSTED_PROXY_COUNT says: the hop our own proxy

@@ -19,7 +19,7 @@ from tests.members.factories import UserFactory
 
 SERVICE_FOR_MARKER = {"postgres": "postgres", "redis": "redis", "e2e": "chromium", "worker": "broker"}
 
-pytest_plugins = ["tests.service_fixtures"]
+pytest_plugins = ["tests.service_fixtures", "tests.truncate_guard"]
 
 
 def available_services() -> set[str]:

@@ -173,7 +173,8 @@ CSRF_COOKIE_HTTPONLY = True
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, refusing an address that is still being changed to (unconfirmed).
+    "members.backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -199,6 +200,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 # A new login email takes effect only once the new address confirms it; the old one is told.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Changing the email or the password asks for the password (or the code) again.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_FORMS = {"add_email": "members.account_forms.AddEmailForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
