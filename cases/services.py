@@ -259,19 +259,12 @@ def consent_withdraw(*, consent: Consent, by: User, reason: str) -> Consent:
 
 
 def _end_referrals_relying_on(consent: Consent, *, by: User) -> None:
-    """Referrals that rest on a withdrawn consent end at once, and the receiving state loses access."""
+    """Every referral resting on a withdrawn consent, whatever its status, is closed to the
+    receiving state at once: active ones end, ended ones lose the receiver's grants."""
     # Imported here: referrals builds on cases, not the other way round.
-    from referrals.models import Referral
-    from referrals.services import TRANSITIONS, referral_transition
+    from referrals.services import referrals_end_for_withdrawn_consent
 
-    sources = TRANSITIONS["consent_withdrawn"].sources
-    for referral in Referral.objects.filter(consent=consent, status__in=sources):
-        referral_transition(
-            referral=referral,
-            action="consent_withdrawn",
-            by=by,
-            data={"reason": "The person withdrew the consent this referral relied on."},
-        )
+    referrals_end_for_withdrawn_consent(consent=consent, by=by)
 
 
 @transaction.atomic
@@ -324,8 +317,13 @@ def _anonymise(case: Case) -> None:
     case.organisation = None
     case.anonymised_at = timezone.now()
     case.save(update_fields=[*ANONYMISED_TEXT_FIELDS, "case_worker", "organisation", "anonymised_at"])
+    # After the case is marked: the referral events' trigger lets their data be blanked only then.
+    # Imported here: referrals builds on cases, not the other way round.
+    from referrals.services import referrals_anonymise_for_case
+
+    shared = referrals_anonymise_for_case(case=case)
     # The bulk updates above bypass the audit signals, so the run is logged here.
-    _log(case, by=None, action=LogEntry.Action.UPDATE, what="anonymised after the retention period")
+    _log(case, by=None, action=LogEntry.Action.UPDATE, what="anonymised after the retention period", **shared)
 
 
 def cases_anonymise_closed(*, now=None, dry_run: bool = False) -> dict:
