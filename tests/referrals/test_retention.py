@@ -101,7 +101,9 @@ def test_anonymising_a_case_anonymises_its_referrals_on_both_sides(
     for user in (ee_ncp, lv_ncp):
         client = login(user)
         for url in [referral.get_absolute_url(), reverse("referrals:print", args=[referral.pk])]:
-            content = client.get(url).content.decode()
+            response = client.get(url)
+            assert response.status_code == 200, (user, url)
+            content = response.content.decode()
             for value in [*IDENTITY.values(), *WRITTEN]:
                 assert value not in content, (user, url, value)
     # The run is on the case's audit trail, with what it erased.
