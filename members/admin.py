@@ -225,29 +225,35 @@ class UserAdmin(admin.ModelAdmin):
         if direct:
             obj.save(update_fields=direct)
         stored = User.objects.get(pk=obj.pk)
+        held: set[str] = set()  # changed in the form, but not (yet) on the user
         if changed & set(ROLE_FIELDS):
-            self._say_waiting(
-                request,
-                services.user_reassign(
-                    user=stored,
-                    role=data["role"],
-                    member_state=data.get("member_state"),
-                    organisation=data.get("organisation"),
-                    by=request.user,
-                ),
+            waiting = services.user_reassign(
+                user=stored,
+                role=data["role"],
+                member_state=data.get("member_state"),
+                organisation=data.get("organisation"),
+                by=request.user,
             )
+            if waiting is not None:
+                held.update(ROLE_FIELDS)
+            self._say_waiting(request, waiting)
             stored.refresh_from_db()
         if "is_active" in changed:
             if data["is_active"]:
-                self._say_waiting(request, services.user_reactivate(user=stored, by=request.user))
+                waiting = services.user_reactivate(user=stored, by=request.user)
+                if waiting is not None:
+                    held.add("is_active")
+                self._say_waiting(request, waiting)
             else:
                 services.user_deactivate(user=stored, by=request.user)
             stored.refresh_from_db()
         if "is_superuser" in changed:
-            self._say_waiting(
-                request, services.user_set_superuser(user=stored, is_superuser=data["is_superuser"], by=request.user)
-            )
+            waiting = services.user_set_superuser(user=stored, is_superuser=data["is_superuser"], by=request.user)
+            if waiting is not None:
+                held.add("is_superuser")
+            self._say_waiting(request, waiting)
         if "email" in changed:
+            held.add("email")
             try:
                 services.user_email_change_request(user=stored, new_email=data["email"], by=request.user)
             except ValidationError as error:
@@ -258,6 +264,8 @@ class UserAdmin(admin.ModelAdmin):
                     f"A confirmation was sent to {data['email']}; the address changes once it is confirmed.",
                     messages.INFO,
                 )
+        # The admin's own history entry (built from changed_data next) names only what changed.
+        form.changed_data[:] = [name for name in form.changed_data if name not in held]
         obj.refresh_from_db()
 
     def has_delete_permission(self, request, obj=None):

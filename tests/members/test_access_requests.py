@@ -430,3 +430,34 @@ def test_an_email_change_in_the_admin_waits_for_the_new_address_to_confirm(
     )
     user.refresh_from_db()
     assert user.email == "old@example.org"
+
+
+def test_the_admin_history_does_not_claim_a_change_that_waits(secretariat_client, rep):
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    admin_change(secretariat_client, rep, role=Role.NCP, position="Case worker")
+    entry = AdminLogEntry.objects.filter(object_id=str(rep.pk)).latest("action_time")
+    assert "Position" in entry.get_change_message()
+    assert "Role" not in entry.get_change_message()
+
+
+def test_the_access_request_changelist_runs_the_same_queries_for_many_requests(
+    secretariat_client, make_user, demo_states
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secretariat = make_user(Role.SECRETARIAT)
+    url = reverse("admin:members_accessrequest_changelist")
+    make_ncp_request(subject=make_user(Role.OBSERVER), by=secretariat, demo_states=demo_states)
+    secretariat_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        secretariat_client.get(url)
+    for _ in range(15):
+        make_ncp_request(subject=make_user(Role.OBSERVER), by=secretariat, demo_states=demo_states)
+    with CaptureQueriesContext(connection) as many:
+        assert secretariat_client.get(url).status_code == 200
+    # Savepoints are the test client's session handling, not the page's work.
+    statements = [q["sql"] for q in many.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(many) == len(few)
+    assert len(statements) <= 15
