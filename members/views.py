@@ -69,8 +69,8 @@ def _invitation_unusable(request: HttpRequest, error: "services.InvitationError"
 
 
 def _require_deciding_role(request: HttpRequest) -> None:
-    # The pages are the NCPs' and the secretariat's (403 for others); a single request
-    # they may not see answers 404 through members.access.
+    # The list is the NCPs' and the secretariat's page (403 for others); a single request
+    # answers 404 to anyone who may not see it, whatever the role, through members.access.
     if request.user.role not in DECIDING_ROLES:
         raise PermissionDenied
 
@@ -99,7 +99,6 @@ def _render_detail(
 
 @login_required
 def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_deciding_role(request)
     return _render_detail(request, access_access_request(request.user, pk))
 
 
@@ -110,7 +109,6 @@ def _error_text(error: ValidationError) -> str:
 @login_required
 @require_POST
 def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_deciding_role(request)
     access_request = access_access_request(request.user, pk)
     try:
         services.access_request_confirm(access_request=access_request, by=request.user)
@@ -126,7 +124,6 @@ def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def access_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_deciding_role(request)
     access_request = access_access_request(request.user, pk)
     form = AccessRequestDeclineForm(request.POST)
     if form.is_valid():
@@ -145,7 +142,6 @@ def access_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def access_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_deciding_role(request)
     access_request = access_access_request(request.user, pk)
     try:
         services.access_request_cancel(access_request=access_request, by=request.user)

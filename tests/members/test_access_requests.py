@@ -250,7 +250,9 @@ def test_access_request_pages_are_for_ncps_and_the_secretariat(client, make_user
     for role in (Role.OBSERVER, Role.TRAINER):
         other = login(make_user(role))
         assert other.get(list_url).status_code == 403
-        assert other.get(access_request.get_absolute_url()).status_code == 403
+        assert other.get(access_request.get_absolute_url()).status_code == 404
+        confirm = reverse("members:access_request_confirm", args=[access_request.pk])
+        assert other.post(confirm).status_code == 404
     assert login(make_user(Role.NCP, "EE")).get(list_url).status_code == 200
     assert login(make_user(Role.SECRETARIAT)).get(list_url).status_code == 200
 
