@@ -148,14 +148,14 @@ def user_invite(
     )
     needs_confirmation = role_change_needs_confirmation(user=user, role=role, member_state=member_state)
     if needs_confirmation and invited_by is None:
-        raise ValidationError({"role": "Inviting a national contact point needs a person who asks for it."})
+        raise ValidationError({"role": f"Inviting a {Role(role).label.lower()} needs a person who asks for it."})
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     user_email_address_ensure(user=user)
     if needs_confirmation:
-        # The account exists without a role: the NCP role opens case data, so it waits
-        # for a second person (the invitee can set a password meanwhile, and sees nothing).
+        # The account exists without a role: the role opens case data (or its confirmation),
+        # so it waits for a second person (the invitee can set a password meanwhile, and sees nothing).
         _access_request_create(
             subject=user,
             kind=AccessRequestKind.ROLE,
@@ -346,12 +346,17 @@ def invitation_accept(*, token: str, password: str) -> User:
     return user
 
 
+# Roles that read case data (NCP), or that confirm who may (the secretariat: were it given
+# at once, one secretariat member could make a second account that confirms for them).
+CONFIRMED_ROLES = (Role.NCP, Role.SECRETARIAT)
+
+
 def role_change_needs_confirmation(*, user: User, role: str, member_state: MemberState | None) -> bool:
-    """Whether giving `user` this role and state would open case data they cannot read now."""
-    if role != Role.NCP:
+    """Whether giving `user` this role and state opens case data (or its confirmation) to them."""
+    if role not in CONFIRMED_ROLES:
         return False
     state_pk = member_state.pk if member_state is not None else None
-    return not (user.pk is not None and user.role == Role.NCP and user.member_state_id == state_pk)
+    return not (user.pk is not None and user.role == role and user.member_state_id == state_pk)
 
 
 def _refuse_own_change(*, user: User, by: User | None) -> None:
@@ -456,7 +461,7 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
 
 
 def _case_access_on_reactivation(user: User) -> bool:
-    return user.role == Role.NCP or user.is_superuser
+    return user.role in CONFIRMED_ROLES or user.is_superuser
 
 
 def _apply_reactivation(*, user: User, by: User | None) -> User:

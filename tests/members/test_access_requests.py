@@ -463,3 +463,19 @@ def test_the_access_request_changelist_runs_the_same_queries_for_many_requests(
     statements = [q["sql"] for q in many.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(many) == len(few)
     assert len(statements) <= 15
+
+
+def test_making_someone_secretariat_waits_for_another_secretariat_member(make_user, login, demo_states):
+    """Were it immediate, one secretariat member could make a second account of their own that
+    then confirms their requests."""
+    requester = make_user(Role.SECRETARIAT)
+    applicant = make_user(Role.OBSERVER)
+    access_request = services.user_reassign(
+        user=applicant, role=Role.SECRETARIAT, member_state=None, organisation=None, by=requester
+    )
+    applicant.refresh_from_db()
+    assert (applicant.role, applicant.is_staff) == (Role.OBSERVER, False)
+    assert login(make_user(Role.NCP, "EE")).get(access_request.get_absolute_url()).status_code == 404
+    services.access_request_confirm(access_request=access_request, by=make_user(Role.SECRETARIAT))
+    applicant.refresh_from_db()
+    assert (applicant.role, applicant.is_staff) == (Role.SECRETARIAT, True)
