@@ -168,8 +168,9 @@ class UserAdmin(admin.ModelAdmin):
             return fields
         if obj.pk == request.user.pk:
             fields += OWN_ACCOUNT_READONLY
-        elif services.user_has_case_access(obj):
-            # Their password reset would go to the new address: they change it themselves.
+        elif services.user_has_case_access(obj) or selectors.pending_access_requests(subject=obj).exists():
+            # Their password reset would go to the new address: they change it themselves. The
+            # same while a request to give them access waits, or its confirmer would be misled.
             fields.append("email")
         return fields
 

@@ -479,3 +479,9 @@ def test_making_someone_secretariat_waits_for_another_secretariat_member(make_us
     services.access_request_confirm(access_request=access_request, by=make_user(Role.SECRETARIAT))
     applicant.refresh_from_db()
     assert (applicant.role, applicant.is_staff) == (Role.SECRETARIAT, True)
+
+
+def test_the_admin_cannot_change_the_email_of_a_user_waiting_for_case_access(secretariat_client, demo_states, rep):
+    make_ncp_request(subject=rep, by=secretariat_client.user, demo_states=demo_states)
+    form = secretariat_client.get(reverse("admin:members_user_change", args=[rep.pk])).context["adminform"].form
+    assert "email" not in form.fields
