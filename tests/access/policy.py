@@ -167,21 +167,19 @@ POLICY |= {
     "members:ncp_directory": page(),
     "members:profile": page(),
     "members:accept_invitation": Rule(get=roles("200")),
-    # Four-eyes on case access: the pages are the deciding roles' (NCPs, secretariat; 403 for
-    # others). The probe request (make someone an Estonian NCP, asked by the secretariat) is
-    # Estonia's to decide: other states' NCPs get 404.
+    # Four-eyes on case access: the list is the deciding roles' page (NCPs, secretariat; 403
+    # for others). The probe request (make someone an Estonian NCP, asked by the secretariat)
+    # is Estonia's to decide and the secretariat's to see: 404 for everyone else.
     "members:access_requests": page(observer="403", rep="403", trainers="403"),
-    "members:access_request_detail": page(observer="403", rep="403", trainers="403", ncp_lv="404", ncp_lt="404"),
+    "members:access_request_detail": only(ncp_ee="200", secretariat="200"),
     "members:access_request_confirm": post_only(
-        "403", ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
+        ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
     ),
-    "members:access_request_decline": post_only("403", ncp_ee="400", secretariat="400"),
+    "members:access_request_decline": post_only(ncp_ee="400", secretariat="400"),
     "members:access_request_cancel": post_only(
-        "403", ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
+        ncp_ee=to("members:access_request_detail"), secretariat=to("members:access_request_detail")
     ),
 }
-for _name in ("members:access_request_confirm", "members:access_request_decline", "members:access_request_cancel"):
-    POLICY[_name].post.update({NCP_LV: "404", NCP_LT: "404"})
 
 # Notifications: each user's own; the announcement is addressed to everyone.
 POLICY |= {
