@@ -27,7 +27,8 @@ The rules
    which rule 3 accounts for.
 2. An equation with exactly one hidden term gives it away (the total minus the visible
    parts), so a second term is hidden: the smallest visible non-zero part, otherwise the
-   total. Repeated until no equation has exactly one hidden term.
+   total (otherwise, when the total is known elsewhere, a 0). Repeated until no equation
+   has exactly one hidden term.
 3. As hidden counts are at least 1, hidden parts whose known sum equals their number are
    all 1: such an equation gets one more term hidden, as in rule 2.
 4. Combinations of equations (a row plus a row minus a column) can isolate a term that no
@@ -35,6 +36,10 @@ The rules
    determined exactly when its unit vector lies in the row space of the equations
    restricted to the hidden terms (Gauss-Jordan elimination over fractions). Each term so
    determined gets one more visible term of its equations hidden; then back to rule 2.
+
+Counts the reader can learn elsewhere (the secretariat can count the cases of a state and
+year in its admin list) are passed as `known`: they are shown hidden when small, like any
+count, but the analysis treats them as visible, and never hides them to protect another.
 
 Everything is deterministic: ties go to the count given first. What this does not
 audit: bounds from several equations together (beyond rule 3), and differences between
@@ -91,8 +96,11 @@ def is_small(count: int, k: int) -> bool:
     return 0 < count < k
 
 
-def protect(counts: Mapping[Key, int], equations: Iterable[Equation], *, k: int) -> Protected:
-    """Hide the small counts and enough others that no hidden count can be worked out."""
+def protect(
+    counts: Mapping[Key, int], equations: Iterable[Equation], *, k: int, known: Iterable[Key] = ()
+) -> Protected:
+    """Hide the small counts and enough others that no hidden count can be worked out,
+    even by a reader who knows the `known` counts from elsewhere."""
     if k < 1:
         raise ValueError("k must be at least 1")
     system = list(equations)
@@ -106,22 +114,25 @@ def protect(counts: Mapping[Key, int], equations: Iterable[Equation], *, k: int)
     for index, equation in enumerate(system):
         for term in set(equation.terms):
             containing[term].append(index)
-    search = _Search(counts=counts, order=order, system=system, containing=containing)
+    known = frozenset(known)
+    search = _Search(counts=counts, order=order, system=system, containing=containing, known=known)
 
-    hidden = {key for key, count in counts.items() if is_small(count, k)}
+    small = {key for key, count in counts.items() if is_small(count, k)}
+    hidden = small - known  # what the reader cannot see, nor learn elsewhere
     while True:
         search.close(hidden)
         determined = determined_terms(hidden, system)
         if not determined:
             break
-        extra = {search.cover(term, hidden) for term in sorted(determined, key=order.__getitem__)}
-        extra.discard(None)
+        covers = (search.cover(term, hidden) for term in sorted(determined, key=order.__getitem__))
+        extra = {cover for cover in covers if cover is not None}
         if not extra:
-            # Only reachable through equations declared although they do not hold: every
-            # non-zero count of the component is already hidden, so nothing more can help.
+            # Every count linked to the determined ones is hidden or known elsewhere:
+            # nothing more on this page can help (only equations declared although they do
+            # not hold, or known counts that determine a cell by themselves, lead here).
             break
         hidden |= extra
-    return Protected(k=k, counts=dict(counts), hidden=frozenset(hidden))
+    return Protected(k=k, counts=dict(counts), hidden=frozenset(hidden | small))
 
 
 @dataclass
@@ -130,18 +141,25 @@ class _Search:
     order: Mapping[Key, int]
     system: list[Equation]
     containing: Mapping[Key, list[int]]
+    known: frozenset[Key]
 
     def _rank(self, key: Key) -> tuple[int, int]:
         return (self.counts[key], self.order[key])
 
-    def second(self, equation: Equation, hidden: set[Key]) -> Key | None:
-        """The term to hide next in an equation: its smallest visible non-zero part, else its total."""
-        parts = [part for part in equation.parts if part not in hidden and self.counts[part] > 0]
+    def second(self, equation: Equation, hidden: set[Key], *, zeros: bool = True) -> Key | None:
+        """The term to hide next in an equation: its smallest visible non-zero part, else its
+        total, else (if `zeros`) a zero part, else a zero total."""
+        # Hiding a count the reader knows anyway would protect nothing.
+        parts = [p for p in equation.parts if p not in hidden and p not in self.known and self.counts[p] > 0]
         if parts:
             return min(parts, key=self._rank)
-        if equation.total not in hidden and self.counts[equation.total] > 0:
-            return equation.total
-        return None
+        total = equation.total
+        if total not in hidden and total not in self.known and self.counts[total] > 0:
+            return total
+        # Last resort, when the total is known elsewhere: a 0, so that the reader cannot
+        # tell which of the hidden cells hold the total (a state whose cases are all women).
+        empty = [t for t in equation.terms if t not in hidden and t not in self.known] if zeros else []
+        return min(empty, key=lambda t: (t == total, *self._rank(t))) if empty else None
 
     def exposed(self, equation: Equation, hidden: set[Key]) -> bool:
         """Rules 2 and 3: does this equation alone give a hidden term away?"""
@@ -181,13 +199,18 @@ class _Search:
 
     def cover(self, term: Key, hidden: set[Key]) -> Key | None:
         """Rule 4: one more term to hide for a determined one, from its own equations first,
-        then from the equations of the hidden terms linked to it, outwards."""
+        then from the equations of the hidden terms linked to it, outwards; a 0 only if no
+        other count is left to hide."""
+        found = self._nearest(term, hidden, zeros=False)
+        return found if found is not None else self._nearest(term, hidden, zeros=True)
+
+    def _nearest(self, term: Key, hidden: set[Key], *, zeros: bool) -> Key | None:
         seen_terms, seen_equations = {term}, set()
         frontier = [term]
         while frontier:
             equations = sorted({i for t in frontier for i in self.containing[t]} - seen_equations)
             seen_equations.update(equations)
-            candidates = [c for i in equations if (c := self.second(self.system[i], hidden)) is not None]
+            candidates = [c for i in equations if (c := self.second(self.system[i], hidden, zeros=zeros)) is not None]
             if candidates:
                 # Parts before totals: a total is usually shared by more tables.
                 return min(candidates, key=lambda c: (c in {self.system[i].total for i in equations}, *self._rank(c)))

@@ -23,13 +23,21 @@ def _coefficients(total: Key, parts: Sequence[Key]) -> dict[Key, int]:
 def subtractions(values: Mapping[Key, int | None], equations: Equations) -> list[str]:
     """Every single equation, and every sum and difference of two, that leaves exactly one
     hidden term with the others visible: each such is a hidden count worked out."""
+    return [f"{how} gives {key!r}" for how, key in _subtractions(values, equations)]
+
+
+def recovered_by_subtraction(values: Mapping[Key, int | None], equations: Equations) -> set[Key]:
+    return {key for _, key in _subtractions(values, equations)}
+
+
+def _subtractions(values: Mapping[Key, int | None], equations: Equations) -> list[tuple[str, Key]]:
     rows = [_coefficients(total, parts) for total, parts in equations]
     found = []
 
     def check(row: dict[Key, int], how: str) -> None:
         hidden = [key for key, c in row.items() if c and values[key] is None]
         if len(hidden) == 1:
-            found.append(f"{how} gives {hidden[0]!r}")
+            found.append((how, hidden[0]))
 
     for index, row in enumerate(rows):
         check(row, f"equation {equations[index][0]!r}")

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.disclosure import Equation, determined_terms, hidden_note, protect
-from tests.core.audit import determined, subtractions
+from tests.core.audit import determined, recovered_by_subtraction, subtractions
 
 
 def crosstab(name: str, cells: list[list[int]], *, row_totals: str = "", grand_total: str = ""):
@@ -83,6 +83,26 @@ def test_the_total_is_hidden_when_no_visible_cell_is_left_to_hide():
     # 'a' hidden; its row has no other non-zero cell, so the row's total goes (it is small
     # anyway); its column hides the smallest other cell.
     assert protected.hidden == {"a", "total", "other"}
+
+
+def test_a_total_known_elsewhere_is_never_what_hides_a_cell():
+    # Estonia's one case is trans/other. Hiding Estonia's total would do, but the reader
+    # can count Estonia's cases elsewhere (the admin list): its zeros are hidden instead.
+    counts = {"EE": 1, "EE man": 0, "EE woman": 0, "EE trans/other": 1, "LV": 30, "LV man": 10, "LV woman": 20}
+    equations = [
+        Equation("EE", ("EE man", "EE woman", "EE trans/other")),
+        Equation("LV", ("LV man", "LV woman", "LV trans/other")),
+    ]
+    counts["LV trans/other"] = 0
+    without = protect(counts, equations, k=3)
+    assert "EE" in without.hidden and "EE man" not in without.hidden
+    protected = protect(counts, equations, k=3, known={"EE", "LV"})
+    assert {"EE man", "EE woman", "EE trans/other"} <= protected.hidden
+    assert "EE" in protected.hidden  # still shown hidden, as every small count
+    what_the_reader_knows = shown(protected) | {"EE": 1, "LV": 30}
+    assert determined(what_the_reader_knows, as_pairs(equations)) == []
+    assert subtractions(what_the_reader_knows, as_pairs(equations)) == []
+    assert protected.value("LV man") == 10
 
 
 def test_equations_naming_unknown_counts_or_a_bad_k_are_refused():
@@ -163,3 +183,20 @@ def test_the_exact_test_agrees_with_plain_elimination_on_any_hidden_set(tables, 
     hidden = {key for key in counts if random.random() < 0.4}
     values = {key: None if key in hidden else count for key, count in counts.items()}
     assert determined_terms(hidden, equations) == set(determined(values, as_pairs(equations)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(linked_tables(), st.randoms(use_true_random=False))
+def test_counts_known_elsewhere_give_away_nothing_they_do_not_give_alone(tables, random):
+    # As the case admin tells the secretariat each state's number of cases: some shared
+    # row totals are known to the reader whatever the page shows.
+    counts, equations, k = tables
+    known = {key for key in counts if key[0] == "state" and random.random() < 0.7}
+    protected = protect(counts, equations, k=k, known=known)
+    assert all(protected.value(key) is None for key, count in counts.items() if 0 < count < k)
+    reader = shown(protected) | {key: counts[key] for key in known}
+    # Only what the known counts fix by themselves (a one-column table's cells are its
+    # known row totals) may be determined.
+    alone = {key: counts[key] if key in known else None for key in counts}
+    assert set(determined(reader, as_pairs(equations))) <= set(determined(alone, as_pairs(equations)))
+    assert recovered_by_subtraction(reader, as_pairs(equations)) <= set(determined(alone, as_pairs(equations)))
