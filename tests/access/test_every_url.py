@@ -29,7 +29,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.access import policy as p
-from tests.access.world import IDENTITY_VALUES, World, build_world
+from tests.access.world import CASE_VALUES, IDENTITY_VALUES, REFERRAL_VALUES, World, build_world
 
 DUMP_TO = os.environ.get("THB_ACCESS_DUMP")
 # A POST by a role the view is for: whatever it answers (a form with errors, a redirect), not a 5xx.
@@ -205,14 +205,19 @@ def body_of(response) -> str:
 
 
 def leaks(world: World, role: str, body: str) -> list[str]:
-    """What in `body` this role must not receive: the case's identity values, and its
-    reference unless the role may see case metadata."""
+    """What in `body` this role must not receive (DESIGN §5, §7). The owning state's NCPs
+    see their case. The receiving state's see the referral (its reference names the case)
+    and its note and thread, never the rest of the case file, nor the shared identity
+    before a reveal (no request here reveals). The secretariat sees metadata (references)
+    and no values. Every other role sees none of it."""
     if role == p.NCP_EE:
         return []
-    found = [value for value in IDENTITY_VALUES if value in body]
+    forbidden = [*IDENTITY_VALUES, *CASE_VALUES]
+    if role != p.NCP_LV:
+        forbidden += REFERRAL_VALUES
+    found = [value for value in forbidden if value in body]
     if role != p.SECRETARIAT:
         if role == p.NCP_LV:
-            # The receiving state sees the referral's reference, which names the case.
             body = body.replace(world.referral.reference, "")
         if world.case.reference in body:
             found.append(world.case.reference)
@@ -305,7 +310,7 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
     seen: dict = {}
     timings: dict = {}
     # The owner's own pages must show what the leak check looks for, or it looks for nothing.
-    canaries = {"an identity value": False, "the case reference": False}
+    canaries = dict.fromkeys(["an identity value", "a case value", "a referral value", "the case reference"], False)
 
     def call(role: str, method: str, key: str, path: str, expected) -> None:
         started = time.perf_counter()
@@ -338,6 +343,8 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
             mismatches.append(f"{method} {key} {path} as {role}: expected {expected}, got {got}")
         if role == p.NCP_EE:
             canaries["an identity value"] |= any(value in body for value in IDENTITY_VALUES)
+            canaries["a case value"] |= any(value in body for value in CASE_VALUES)
+            canaries["a referral value"] |= any(value in body for value in REFERRAL_VALUES)
             canaries["the case reference"] |= world.case.reference in body
         for value in leaks(world, role, body):
             leaked.append(f"{method} {key} {path} as {role}: contains {value!r}")

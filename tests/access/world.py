@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import ControlMeans, ExploitationForm, FollowUp
+from cases.models import ControlMeans, ExploitationForm, FollowUp, RiskAssessment
 from members.models import ExpertiseArea, Organisation, Role
 from members.services import invitation_token, user_invite, user_reassign
 from notifications.models import Announcement, Delivery, Notification
@@ -42,6 +42,11 @@ DOCUMENT_NUMBER = "PROBE-DOC-4711"
 CONTACT = "probe-contact-4711@example.net"
 ADDRESS = "Probe-Street 4711, Narva"
 IDENTITY_VALUES = (GIVEN_NAMES, FAMILY_NAME, DOCUMENT_NUMBER, CONTACT, ADDRESS)
+# Values of the case file that the referral does not share: the owning state's alone.
+CASE_VALUES = ("Probe-best-interests-note", "Probe-risk-needs", "Probe-safety-plan")
+# What the referral itself says to the receiving state: the two states' NCPs', nobody else's
+# (the secretariat sees a referral's metadata, never its note or its messages).
+REFERRAL_VALUES = ("Probe-referral-note", "Probe-message-body")
 
 
 @dataclass
@@ -82,7 +87,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     ee = users[p.NCP_EE]
 
     # The Estonian case, with everything a case page can point at.
-    case = make_case(ee, gender="woman", age_band="21-23")
+    case = make_case(ee, gender="woman", age_band="21-23", best_interests_note=CASE_VALUES[0])
     case_services.identity_save(
         case=case,
         by=ee,
@@ -99,6 +104,17 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     follow_up = case_services.case_record_add(
         case=case, record=FollowUp(due_on=date(2027, 1, 15), method="phone"), by=ee
     )
+    case_services.case_record_add(
+        case=case,
+        record=RiskAssessment(
+            kind="initial",
+            assessed_on=date(2026, 11, 1),
+            level="high",
+            needs=CASE_VALUES[1],
+            safety_plan=CASE_VALUES[2],
+        ),
+        by=ee,
+    )
     case_document = case_services.document_upload(
         case=case, upload=pdf_upload("statement.pdf"), title="Statement", by=ee
     )
@@ -110,10 +126,14 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         case=case,
         consent=consent,
         shared_categories=["case_variables", "identity", "contact"],
+        note=REFERRAL_VALUES[0],
         send=True,
     )
     message = referral_services.referral_message_post(
-        referral=referral, by=ee, body="The shelter report is attached.", upload=pdf_upload("shelter.pdf")
+        referral=referral,
+        by=ee,
+        body=f"{REFERRAL_VALUES[1]}: the shelter report is attached.",
+        upload=pdf_upload("shelter.pdf"),
     )
 
     # The trainer's training (with a participant who attended), and another trainer's.
