@@ -106,7 +106,7 @@ ZIP_ENCRYPTED_FLAG = 0x1
 def _too_large(what: str) -> ValidationError:
     return ValidationError(
         f"This file was not accepted: {what}. It may be damaged or built to exhaust the server; "
-        "save it again from your office program, or send it as a PDF."
+        "save it again from your office program."
     )
 
 
@@ -128,8 +128,30 @@ def _inflates_within(raw, limit: int) -> bool:
     return produced <= limit
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse an archive whose members declare, or actually inflate to, too much."""
+def check_zip_archive(upload, *, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> None:
+    """Refuse (ValidationError, with a message for the user) a zip archive whose members
+    declare, or actually inflate to, too much; for every reader of uploaded zips, before
+    it opens one. A file that is no zip at all raises what zipfile raises."""
+    upload.seek(0)
+    try:
+        # zipfile reads the whole central directory into memory at once; its size comes
+        # from the end record, so that is checked before the archive is opened.
+        end = zipfile._EndRecData(upload)  # the standard library's own reader of that record
+        if end is None:
+            raise zipfile.BadZipFile("no end of central directory record")
+        if (
+            end[zipfile._ECD_SIZE] > ZIP_MAX_CENTRAL_DIRECTORY_BYTES
+            or end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_MEMBERS
+        ):
+            raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            _check_archive(archive, max_total_bytes)
+    finally:
+        upload.seek(0)
+
+
+def _check_archive(archive: zipfile.ZipFile, max_total_bytes: int) -> None:
     members = archive.infolist()
     if len(members) > ZIP_MAX_MEMBERS:
         raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
@@ -141,14 +163,16 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             # without an output bound in Python's zipfile, and encryption hides the content.
             raise ValidationError("This kind of file is not accepted: it is packed in an unusual way.")
         total += member.file_size
-        if member.file_size > ZIP_MAX_MEMBER_BYTES or total > ZIP_MAX_TOTAL_BYTES:
-            raise _too_large(f"it would unpack to more than {ZIP_MAX_TOTAL_BYTES // 1_048_576} MB")
+        if member.file_size > ZIP_MAX_MEMBER_BYTES:
+            raise _too_large(f"a part of it would unpack to more than {ZIP_MAX_MEMBER_BYTES // 1_048_576} MB")
+        if total > max_total_bytes:
+            raise _too_large(f"it would unpack to more than {max_total_bytes // 1_048_576} MB")
         if member.file_size > ZIP_RATIO_FROM_BYTES and member.file_size > ZIP_MAX_RATIO * member.compress_size:
             raise _too_large(f"a part of it is compressed more than {ZIP_MAX_RATIO} times")
     for member in members:
         if member.compress_type == zipfile.ZIP_STORED:
             if member.compress_size != member.file_size:
-                raise _too_large("a part of it is larger than its header declares")
+                raise _too_large("a part of it does not match the size its header declares")
             continue
         # The sizes above are what the archive says; a lying header can say a few bytes
         # for gigabytes. Open the member's raw bytes (as if stored, so without the CRC of
@@ -163,21 +187,9 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
 
 
 def _zip_office_type(upload) -> FileType | None:
-    upload.seek(0)
     try:
-        # zipfile reads the whole central directory into memory at once; its size comes
-        # from the end record, so that is checked before the archive is opened.
-        end = zipfile._EndRecData(upload)  # the standard library's own reader of that record
-        if end is None:
-            return None
-        if (
-            end[zipfile._ECD_SIZE] > ZIP_MAX_CENTRAL_DIRECTORY_BYTES
-            or end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_MEMBERS
-        ):
-            raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
-        upload.seek(0)
+        check_zip_archive(upload)
         with zipfile.ZipFile(upload) as archive:
-            _check_archive(archive)
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return DOCX

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
+from thb_portal.uploads import check_zip_archive
 from trainings.models import ParticipantGender, Training
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,14 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     rows = []
+    try:
+        # openpyxl inflates whole parts (the shared strings) into memory: a zip bomb is
+        # refused before it opens the file.
+        check_zip_archive(io.BytesIO(content), max_total_bytes=10 * MAX_BYTES)
+    except ValidationError as error:
+        raise ImportFileError(error.messages[0]) from None
+    except Exception:
+        raise ImportFileError("The XLSX file cannot be read. Save it again from Excel or LibreOffice.") from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         if not workbook.worksheets:

@@ -20,6 +20,7 @@ from members.models import Role
 from tests.cases.factories import docx_bytes, make_case, stored_files
 from thb_portal import uploads
 from thb_portal.uploads import CASE_DOCUMENT_TYPES, DOCX, ODT, PUBLICATION_FILE_TYPES, XLSX, check_upload
+from trainings.imports import ImportFileError, read_table
 
 MB = 1024 * 1024
 ODT_TYPE = ODT.mime_type.encode()
@@ -90,7 +91,7 @@ def test_a_huge_compressible_mimetype_member_is_refused_quickly_in_bounded_memor
     assert len(bomb) < 1 * MB  # 300 MB in well under 1 MB
     result, elapsed, peak = _checked_in_bounds(bomb, "statement.odt")
     assert isinstance(result, ValidationError)
-    assert "it would unpack to more than 250 MB" in result.messages[0]
+    assert "a part of it would unpack to more than 100 MB" in result.messages[0]
     assert "This file was not accepted" in result.messages[0]
     assert elapsed < 2 and peak < 50 * MB
 
@@ -156,3 +157,17 @@ def test_a_bomb_uploaded_to_a_case_says_why_and_stores_nothing(make_user, privat
         services.document_upload(case=case, upload=upload, title="", by=ncp)
     assert not CaseDocument.objects.exists()
     assert stored_files(private_media) == []
+
+
+def test_a_bomb_in_a_participant_import_is_refused_before_openpyxl_opens_it():
+    # openpyxl would inflate the shared strings whole; 60 MB of them fit in a small file.
+    bomb = streamed_zip("xl/sharedStrings.xml", 60 * MB)
+    upload = SimpleUploadedFile("participants.xlsx", bomb)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError, match="it would unpack to more than 20 MB"):
+            read_table(upload)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * MB
