@@ -23,8 +23,8 @@ The rules
 ---------
 1. Primary: a count of 1 to k-1 is hidden (CTDC publishes with k = 11). A 0 is shown,
    as CTDC does: it names nobody, and blanking every empty cell would hide most of a
-   sparse table. The price is that readers know every hidden count is at least 1,
-   which rule 3 accounts for.
+   sparse table. The price is that readers know every hidden count is at least 1
+   (bar the zeros rule 2 may hide as a last resort), which rule 3 accounts for.
 2. An equation with exactly one hidden term gives it away (the total minus the visible
    parts), so a second term is hidden: the smallest visible non-zero part, otherwise the
    total (otherwise, when the total is known elsewhere, a 0). Repeated until no equation
@@ -60,8 +60,10 @@ HIDDEN = "c"
 
 def hidden_note(k: int) -> str:
     """The sentence shown next to each protected table."""
+    if k <= 1:
+        return "No count is hidden."
     return (
-        f"“{HIDDEN}”: hidden. Counts from 1 to {k - 1} are hidden, and so are some larger counts and totals, "
+        f"“{HIDDEN}”: hidden. Counts from 1 to {k - 1} are hidden, and so are some other counts and totals, "
         "so that no hidden count can be worked out from the counts shown together."
     )
 

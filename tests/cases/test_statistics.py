@@ -61,7 +61,7 @@ def test_small_cells_and_every_cell_or_total_that_would_give_one_away_are_hidden
     assert _row(content, "EE") == ["c", "c", "15"]
     assert _row(content, "LV") == ["c", "c", "c"]
     assert "Counts from 1 to 10 are hidden" in content
-    assert "“c”: hidden. Counts from 1 to 10 are hidden, and so are some larger counts and totals" in content
+    assert "“c”: hidden. Counts from 1 to 10 are hidden, and so are some other counts and totals" in content
 
 
 def test_k_is_configurable(secretariat_client, counted_cases, settings):

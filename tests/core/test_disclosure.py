@@ -113,7 +113,7 @@ def test_equations_naming_unknown_counts_or_a_bad_k_are_refused():
 
 
 def test_the_note_says_small_counts_and_some_others_are_hidden():
-    assert "Counts from 1 to 10 are hidden, and so are some larger counts and totals" in hidden_note(11)
+    assert "Counts from 1 to 10 are hidden, and so are some other counts and totals" in hidden_note(11)
 
 
 COUNTS = st.sampled_from([0, 0, 0, 1, 1, 2, 3, 4, 5, 7, 12, 30])

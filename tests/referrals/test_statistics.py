@@ -101,7 +101,7 @@ def test_the_page_shows_counts_and_no_shared_data(client, login, make_user, refe
     assert "5 referrals sent" in page
     assert '<th scope="row">EE → LV</th><td>c</td>' in page
     assert '<th scope="row">EE → LT</th><td>c</td>' in page
-    assert page.count("“c”: hidden. Counts from 1 to 2 are hidden, and so are some larger counts") == 4
+    assert page.count("“c”: hidden. Counts from 1 to 2 are hidden, and so are some other counts") == 4
     assert "Median time to acknowledge: 4.0 h" in page and "to accept: &lt;3 referrals" in page
     assert "EE → FI" not in page
     for private in ["STAT-0", SECRET_NOTE, "Woman", referrals.first().case.reference]:
