@@ -29,7 +29,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.access import policy as p
-from tests.access.world import CASE_VALUES, IDENTITY_VALUES, REFERRAL_VALUES, World, build_world
+from tests.access.world import CASE_VALUES, CONTACT, GIVEN_NAMES, IDENTITY_VALUES, REFERRAL_VALUES, World, build_world
 
 DUMP_TO = os.environ.get("THB_ACCESS_DUMP")
 # A POST by a role the view is for: whatever it answers (a form with errors, a redirect), not a 5xx.
@@ -369,6 +369,15 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
             for role in p.ROLES:
                 # The roles that may reach the view too: empty input must never be a server error.
                 call(role, "POST", label, path, rule.post.get(role, ANSWERED))
+
+    # The referral does carry the identity: Latvia sees it after a reveal with a purpose, so
+    # its absence from every other response to Latvia is the reveal step's doing.
+    with transaction.atomic():
+        reveal = reverse("referrals:identity_reveal", args=[world.referral.pk])
+        revealed = body_of(clients[p.NCP_LV].post(reveal, {"purpose": "referral"}))
+        transaction.set_rollback(True)
+    if GIVEN_NAMES not in revealed or CONTACT not in revealed:
+        mismatches.append("The receiving NCP's reveal with a purpose did not show the shared identity and contact")
 
     if DUMP_TO:
         with open(DUMP_TO, "w") as dump:
