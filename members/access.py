@@ -24,7 +24,7 @@ def access_requests_for(user: User) -> QuerySet[AccessRequest]:
 def access_access_request(user: User, pk: int) -> AccessRequest:
     access_request = (
         access_requests_for(user)
-        .select_related("subject", "member_state", "organisation", "requested_by", "decided_by")
+        .select_related("subject__member_state", "member_state", "organisation", "requested_by", "decided_by")
         .filter(pk=pk)
         .first()
     )

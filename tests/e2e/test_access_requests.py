@@ -72,6 +72,7 @@ def test_an_ncp_role_waits_for_an_estonian_ncp_and_nobody_confirms_their_own(
     row = ee_page.get_by_role("row").filter(has_text="Rein Representative")
     row.get_by_role("link", name="Decide").click()
     expect(ee_page).to_have_url(re.compile(rf"{re.escape(access_request.get_absolute_url())}$"))
+    ee_page.screenshot(path=artifacts_dir / "access-request-decide.png")
     ee_page.get_by_role("button", name="Confirm").click()
     expect_message_once(ee_page, "Confirmed: Rein Representative now has National contact point of Estonia.")
     expect(ee_page.get_by_test_id("status")).to_contain_text("Confirmed, by Eve Estonian")
