@@ -117,8 +117,8 @@ def case_publication(*, k: int) -> tuple[Protected, dict[str, list]]:
         for b in ordered[second]:
             parts = tuple(cell_key(first, a, second, b) for a in ordered[first])
             equations.append(Equation(margin_key(second, b), parts))
-    # A sum over a case's forms counts a case once per form, so equations with a form
-    # row are declared although they may not hold: that only ever hides more.
+    # A sum over the forms counts a case once per form, so the equations summing over
+    # forms are declared although they may not hold: that only ever hides more.
     full = {key: 0 for equation in equations for key in equation.terms} | dict(counts)
     first, second = KNOWN_ELSEWHERE
     known = [margin_key(d, v) for d in KNOWN_ELSEWHERE for v in ordered[d]]
