@@ -836,6 +836,9 @@ def user_email_change_request(*, user: User, new_email: str, by: User) -> None:
     )
     if in_use:
         raise ValidationError({"email": f"The email address {new_email} is already in use."})
+    if context.request is None:
+        # allauth builds the confirmation link, and rate-limits it, from the current
+        # request (its middleware sets it): the admin has one, a shell does not.
+        raise RuntimeError("An email change is requested from a page (the admin), not outside a request.")
     user_email_address_ensure(user=user)
-    # allauth builds the confirmation link from the current request (set by its middleware).
     EmailAddress.objects.add_new_email(context.request, user, new_email)

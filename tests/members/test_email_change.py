@@ -176,3 +176,10 @@ def test_invited_users_and_signed_in_users_have_their_verified_primary_address(m
     assert EmailAddress.objects.filter(
         user=made_without, email=made_without.email, verified=True, primary=True
     ).exists()
+
+
+def test_outside_a_request_the_service_says_why_it_cannot_send_the_confirmation(make_user):
+    secretariat, trainer = make_user(Role.SECRETARIAT), make_user(Role.TRAINER)
+    with pytest.raises(RuntimeError, match="from a page"):
+        user_email_change_request(user=trainer, new_email="new.trainer@example.org", by=secretariat)
+    assert not EmailAddress.objects.filter(email="new.trainer@example.org").exists()
