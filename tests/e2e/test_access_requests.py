@@ -19,12 +19,12 @@ def test_an_ncp_role_waits_for_an_estonian_ncp_and_nobody_confirms_their_own(
     page,
     browser,
     live_server,
-    open_page_as,
+    open_page_as,  # noqa: F811 -- the fixture imported above
     make_user,
     mfa_user,
     demo_states,
     csp_violations,
-    artifacts_dir,  # noqa: F811
+    artifacts_dir,
 ):
     secretariat = make_user(Role.SECRETARIAT, full_name="Sara Secretariat")
     ee_ncp = make_user(Role.NCP, "EE", full_name="Eve Estonian")
