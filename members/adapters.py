@@ -1,4 +1,6 @@
+import logging
 import time
+from smtplib import SMTPException
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -7,6 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from members.middleware import SESSION_STARTED_KEY
 from members.services import user_email_address_ensure
 from thb_portal.encryption import decrypt_text, encrypt_text
+
+logger = logging.getLogger(__name__)
 
 
 def one_line(text: str) -> str:
@@ -42,6 +46,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         return one_line(super().format_email_subject(subject))
+
+    def send_notification_mail(self, *args, **kwargs) -> None:
+        # The security notices (email changed, authenticator added, password changed) are
+        # sent at the end of the change itself: a mail relay that is down must not turn a
+        # change already made into an error page.
+        try:
+            super().send_notification_mail(*args, **kwargs)
+        except (SMTPException, OSError):
+            logger.warning("A security notice could not be sent.", exc_info=True)
 
 
 class MFAAdapter(DefaultMFAAdapter):

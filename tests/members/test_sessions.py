@@ -163,3 +163,15 @@ def test_the_absolute_lifetime_does_not_apply_to_roles_without_case_access(clien
     for elapsed in (0, 50, 100, 150):
         monkeypatch.setattr(time, "time", lambda elapsed=elapsed: real_time() + elapsed)
         assert client.get(reverse("dashboard")).status_code == 200, elapsed
+
+
+@REAL_COMMITS
+def test_enrolment_succeeds_when_the_security_notice_cannot_be_mailed(make_user, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    ncp = make_user(Role.NCP, "EE")
+    client = Client()
+    login(client, ncp.email)
+    enrol_totp(client)
+    assert Authenticator.objects.filter(user=ncp, type=Authenticator.Type.TOTP).exists()
+    assert client.get(reverse("dashboard")).status_code == 200
