@@ -215,21 +215,41 @@ POLICY |= {
 }
 
 # Referrals: both states' NCP teams reach a sent referral (the receiver only its snapshot,
-# its thread and documents); the case stays the sender's. Drafting is the sender's.
-_BOTH_SIDES = only(ncp_ee="200", ncp_lv="200")
+# its thread and documents); the case stays the sender's. Each URL of one referral is checked
+# on three: sent; a draft (the receiver sees nothing until it is sent); and one the sender
+# withdrew (the receiver loses it at once).
+_SENDER_ONLY = only(ncp_ee="200")
+_BOTH_SIDES = {"sent": only(ncp_ee="200", ncp_lv="200"), "draft": _SENDER_ONLY, "withdrawn": _SENDER_ONLY}
+
+
+def _referral_post(sender: str, receiver: str) -> dict:
+    return {
+        "sent": post_only(ncp_ee=sender, ncp_lv=receiver),
+        "draft": post_only(ncp_ee=sender),
+        "withdrawn": post_only(ncp_ee=sender),
+    }
+
+
 POLICY |= {
     "referrals:inbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
     "referrals:outbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
     "referrals:statistics": page(signed_in="403", secretariat="200"),
     "referrals:create": only(ncp_ee="200"),
     "referrals:detail": _BOTH_SIDES,
-    # A sent referral cannot be edited: its sender is sent back to it; the receiver gets 404.
-    "referrals:edit": only(ncp_ee=to("referrals:detail")),
-    "referrals:print": rule(roles("404", anon=LOGIN, ncp_ee="200", ncp_lv="200")),
-    "referrals:identity_reveal": post_only(ncp_ee="400", ncp_lv="400"),
-    "referrals:action": post_only(ncp_ee=to("referrals:detail"), ncp_lv=to("referrals:detail")),
-    "referrals:message_post": post_only(ncp_ee=to("referrals:detail"), ncp_lv=to("referrals:detail")),
-    "referrals:document_download": _BOTH_SIDES,
+    # Only a draft can be edited, by its sender; the sender of a sent one is sent back to it.
+    "referrals:edit": {
+        "sent": only(ncp_ee=to("referrals:detail")),
+        "draft": _SENDER_ONLY,
+        "withdrawn": only(ncp_ee=to("referrals:detail")),
+    },
+    "referrals:print": _BOTH_SIDES,
+    # An empty POST gives no purpose: refused with a message, nothing shown.
+    "referrals:identity_reveal": _referral_post("400", "400"),
+    # "acknowledge" with an empty form, or from the wrong status: a message on the referral's page.
+    "referrals:action": _referral_post(to("referrals:detail"), to("referrals:detail")),
+    "referrals:message_post": _referral_post(to("referrals:detail"), to("referrals:detail")),
+    # The draft variant asks for the sent referral's attachment through the draft: 404 for all.
+    "referrals:document_download": {**_BOTH_SIDES, "draft": only()},
 }
 
 # Publications and projects: public for all, members-only for every signed-in role (a

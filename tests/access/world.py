@@ -56,8 +56,10 @@ class World:
     consent: object
     follow_up: object
     case_document: object
-    referral: object
+    referral: object  # the sent one
     referral_document: object
+    referrals: dict[str, object]  # by status: sent, draft, withdrawn
+    referral_documents: dict[str, object]
     training: object
     session: object
     registration: object
@@ -119,22 +121,36 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         case=case, upload=pdf_upload("statement.pdf"), title="Statement", by=ee
     )
 
-    # Sent to Latvia, sharing the identity and the contact details, with a message and its attachment.
-    referral = make_referral(
-        ee,
-        demo_states["LV"],
-        case=case,
-        consent=consent,
-        shared_categories=["case_variables", "identity", "contact"],
-        note=REFERRAL_VALUES[0],
-        send=True,
-    )
-    message = referral_services.referral_message_post(
-        referral=referral,
-        by=ee,
-        body=f"{REFERRAL_VALUES[1]}: the shelter report is attached.",
-        upload=pdf_upload("shelter.pdf"),
-    )
+    # Referrals to Latvia, sharing the identity and the contact details: one sent, with a
+    # message and its attachment; one still a draft (Latvia sees nothing yet); one withdrawn
+    # by Estonia after a message (Latvia has lost it).
+    referrals, referral_documents = {}, {}
+    for status in ("sent", "draft", "withdrawn"):
+        referral = make_referral(
+            ee,
+            demo_states["LV"],
+            case=case,
+            consent=consent,
+            shared_categories=["case_variables", "identity", "contact"],
+            note=REFERRAL_VALUES[0],
+            send=status != "draft",
+        )
+        if status != "draft":
+            message = referral_services.referral_message_post(
+                referral=referral,
+                by=ee,
+                body=f"{REFERRAL_VALUES[1]}: the shelter report is attached.",
+                upload=pdf_upload("shelter.pdf"),
+            )
+            referral_documents[status] = message.attachment
+        if status == "withdrawn":
+            referral = referral_services.referral_transition(
+                referral=referral, action="withdraw", by=ee, data={"reason": "The person chose to stay."}
+            )
+        referrals[status] = referral
+    # A draft has no thread: its "document" is the sent referral's, which must not open through it.
+    referral_documents["draft"] = referral_documents["sent"]
+    referral = referrals["sent"]
 
     # The trainer's training (with a participant who attended), and another trainer's.
     training = make_training(trainers=[users[p.TRAINER]], start_in_days=-1, sessions=2)
@@ -230,7 +246,9 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         follow_up=follow_up,
         case_document=case_document,
         referral=referral,
-        referral_document=message.attachment,
+        referral_document=referral_documents["sent"],
+        referrals=referrals,
+        referral_documents=referral_documents,
         training=training,
         session=session,
         registration=registration,
