@@ -40,13 +40,10 @@ DISCOVER = os.environ.get("THB_ACCESS_DISCOVER") == "1"
 @dataclass(frozen=True)
 class Endpoint:
     key: str  # the namespaced URL name, or for an unnamed pattern its route
+    namespace: str  # "" outside any (allauth, the site's own pages)
     route: str  # the whole route, for messages
     patterns: tuple  # the pattern of each level, outermost first
     callback: object
-
-    @property
-    def namespace(self) -> str:
-        return self.key.split(":")[0] if ":" in self.key else ""
 
     @property
     def kwarg_names(self) -> list[str]:
@@ -70,7 +67,9 @@ def endpoints() -> list[Endpoint]:
                 # An unnamed pattern (the admin's /<id>/ forwards) is known by its route.
                 named = f"{namespace}:{entry.name}" if namespace else entry.name
                 key = named if entry.name else route
-                found.append(Endpoint(key=key, route=route, patterns=chain, callback=entry.callback))
+                found.append(
+                    Endpoint(key=key, namespace=namespace, route=route, patterns=chain, callback=entry.callback)
+                )
 
     walk(get_resolver(), (), "")
     return found
@@ -142,7 +141,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
     """Real ids for every parameter of the pattern."""
     namespace, name = endpoint.namespace, endpoint.key
     pk_of = {
-        "": lambda: 999_999,  # allauth's WebAuthn keys: nobody has one
+        "": lambda: 999_999 if name.startswith("mfa_") else None,  # allauth's WebAuthn keys: nobody has one
         "members": lambda: world.access_request.pk,
         "cases": lambda: world.case.pk,
         "referrals": lambda: world.referrals[variant or "sent"].pk,
@@ -213,11 +212,13 @@ def body_of(response) -> str:
 
 
 def leaks(world: World, role: str, body: str) -> list[str]:
-    """What in `body` this role must not receive (DESIGN §5, §7). The owning state's NCPs
-    see their case. The receiving state's see the referral (its reference names the case)
-    and its note and thread, never the rest of the case file nor a draft, nor the shared identity
-    before a reveal (no request here reveals). The secretariat sees metadata (references)
-    and no values. Every other role sees none of it."""
+    """What in `body` this role must not receive (DESIGN §5, §7).
+
+    The owning state's NCPs see their case. The receiving state's see the referrals sent
+    to them (whose references name the case), their note and thread; never the rest of
+    the case file, nor a draft, nor the shared identity before a reveal (no request here
+    reveals). The secretariat sees metadata (references), no values. Every other role
+    sees none of it."""
     if role == p.NCP_EE:
         return []
     forbidden = [*IDENTITY_VALUES, *CASE_VALUES]
