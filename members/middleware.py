@@ -29,7 +29,7 @@ def session_used_mfa(request, user) -> bool:
     """Whether this session, not merely the account, passed a second factor.
 
     allauth records each authentication step of a session (password, then "mfa" after
-    the code at login or at reauthentication); members.services records enrolment too.
+    the code at login or at reauthentication); members.receivers records enrolment too.
     """
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
 
