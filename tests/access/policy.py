@@ -194,7 +194,26 @@ POLICY |= {
 
 # Cases: the NCPs' list and form are pages of contact points (403 for other roles); one
 # case is its state's NCP team's only (404 for everyone else, the secretariat included).
-_CASE_PAGE = only(ncp_ee="200")
+# Each URL of one case is checked on Estonia's case, on Lithuania's, and on Estonia's with
+# the ids of Lithuania's records (a consent, follow-up or document of another case: 404).
+
+
+def _case(outcome: str) -> dict:
+    """On each case variant: the owning state's NCPs get `outcome`, everyone else 404."""
+    return {"EE": only(ncp_ee=outcome), "LT": only(ncp_lt=outcome), "EE with LT's records": only(ncp_ee=outcome)}
+
+
+def _case_post(outcome: str) -> dict:
+    return {
+        "EE": post_only(ncp_ee=outcome),
+        "LT": post_only(ncp_lt=outcome),
+        "EE with LT's records": post_only(ncp_ee=outcome),
+    }
+
+
+_CASE_PAGE = _case("200")
+# A page that also names one of the case's records: that record must be the case's own.
+_CASE_RECORD_PAGE = {**_CASE_PAGE, "EE with LT's records": only()}
 POLICY |= {
     "cases:list": page(observer="403", rep="403", trainers="403", secretariat="403"),
     "cases:create": page(observer="403", rep="403", trainers="403", secretariat="403"),
@@ -202,15 +221,15 @@ POLICY |= {
     "cases:statistics_export": page(signed_in="403", secretariat="200"),
     "cases:detail": _CASE_PAGE,
     "cases:edit": _CASE_PAGE,
-    "cases:move_stage": post_only(ncp_ee=to("cases:detail")),
-    "cases:reopen": post_only(ncp_ee=to("cases:detail")),
+    "cases:move_stage": _case_post(to("cases:detail")),
+    "cases:reopen": _case_post(to("cases:detail")),
     "cases:identity_edit": _CASE_PAGE,
-    "cases:identity_reveal": post_only(ncp_ee="400"),  # no purpose given: refused, nothing shown
+    "cases:identity_reveal": _case_post("400"),  # no purpose given: refused, nothing shown
     "cases:record_add": _CASE_PAGE,
-    "cases:consent_withdraw": _CASE_PAGE,
-    "cases:follow_up_done": _CASE_PAGE,
+    "cases:consent_withdraw": _CASE_RECORD_PAGE,
+    "cases:follow_up_done": _CASE_RECORD_PAGE,
     "cases:document_upload": _CASE_PAGE,
-    "cases:document_download": _CASE_PAGE,
+    "cases:document_download": _CASE_RECORD_PAGE,
     "cases:audit": _CASE_PAGE,
 }
 
@@ -234,7 +253,7 @@ POLICY |= {
     "referrals:inbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
     "referrals:outbox": page(observer="403", rep="403", trainers="403", secretariat="403"),
     "referrals:statistics": page(signed_in="403", secretariat="200"),
-    "referrals:create": only(ncp_ee="200"),
+    "referrals:create": {"EE": only(ncp_ee="200"), "LT": only(ncp_lt="200")},
     "referrals:detail": _BOTH_SIDES,
     # Only a draft can be edited, by its sender; the sender of a sent one is sent back to it.
     "referrals:edit": {

@@ -29,7 +29,16 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.access import policy as p
-from tests.access.world import CASE_VALUES, CONTACT, GIVEN_NAMES, IDENTITY_VALUES, REFERRAL_VALUES, World, build_world
+from tests.access.world import (
+    CASE_VALUES,
+    CONTACT,
+    GIVEN_NAMES,
+    IDENTITY_VALUES,
+    LT_IDENTITY_VALUES,
+    REFERRAL_VALUES,
+    World,
+    build_world,
+)
 
 DUMP_TO = os.environ.get("THB_ACCESS_DUMP")
 # A POST by a role the view is for: whatever it answers (a form with errors, a redirect), not a 5xx.
@@ -143,7 +152,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
     pk_of = {
         "": lambda: 999_999 if name.startswith("mfa_") else None,  # allauth's WebAuthn keys: nobody has one
         "members": lambda: world.access_request.pk,
-        "cases": lambda: world.case.pk,
+        "cases": lambda: world.cases[variant].case.pk,
         "referrals": lambda: world.referrals[variant or "sent"].pk,
         "trainings": lambda: world.training.pk,
         "notifications": lambda: (
@@ -151,18 +160,19 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         ),
     }
     documents = {
-        "cases": lambda: world.case_document.pk,
+        "cases": lambda: world.cases[variant].document.pk,
         "referrals": lambda: world.referral_documents[variant or "sent"].pk,
     }
     content_type_id, object_id = world.admin_rows["view_on_site"]
     label = _admin_model_label(endpoint)
-    # Each a function: only the pattern's own parameters are worked out (the variant means
-    # a referral's status for a referral, a visibility for a publication or project).
+    # Each a function: only the pattern's own parameters are worked out. The variant is the
+    # case for a case's page, a referral's status for a referral, a visibility for a
+    # publication or project.
     values = {
         "pk": pk_of.get(namespace, lambda: None),
-        "case_pk": lambda: world.case.pk,
-        "consent_pk": lambda: world.consent.pk,
-        "follow_up_pk": lambda: world.follow_up.pk,
+        "case_pk": lambda: world.cases[variant].case.pk,
+        "consent_pk": lambda: world.cases[variant].consent.pk,
+        "follow_up_pk": lambda: world.cases[variant].follow_up.pk,
         "document_pk": documents.get(namespace, lambda: None),
         "session_pk": lambda: world.session.pk,
         "registration_pk": lambda: world.registration.pk,
@@ -211,29 +221,31 @@ def body_of(response) -> str:
     return headers + "\n" + content.decode("utf-8", errors="replace")
 
 
-def leaks(world: World, role: str, body: str) -> list[str]:
-    """What in `body` this role must not receive (DESIGN §5, §7).
+def forbidden(world: World) -> list[tuple[str, set[str]]]:
+    """Each probe value, and the roles that may receive it (DESIGN §5, §7).
 
-    The owning state's NCPs see their case. The receiving state's see the referrals sent
-    to them (whose references name the case), their note and thread; never the rest of
-    the case file, nor a draft, nor the shared identity before a reveal (no request here
-    reveals). The secretariat sees metadata (references), no values. Every other role
-    sees none of it."""
-    if role == p.NCP_EE:
-        return []
-    forbidden = [*IDENTITY_VALUES, *CASE_VALUES]
-    if role != p.NCP_LV:
-        forbidden += REFERRAL_VALUES
-    found = [value for value in forbidden if value in body]
-    if role != p.SECRETARIAT:
-        if role == p.NCP_LV:
-            # Latvia was sent two of the referrals (one since withdrawn): their references
-            # (which name the case) it knows; the draft's it must not.
-            for status in ("sent", "withdrawn"):
-                body = body.replace(world.referrals[status].reference, "")
-        if world.case.reference in body:
-            found.append(world.case.reference)
-    return found
+    A state's NCPs see their case. The receiving state's see the referrals sent to them
+    (whose references name the case), their note and thread; never the rest of the case
+    file, nor a draft, nor the shared identity before a reveal (no request here reveals).
+    The secretariat sees metadata (references), no values. Every other role sees none."""
+    ee, lt = {p.NCP_EE}, {p.NCP_LT}
+    return [
+        *((value, ee) for value in (*IDENTITY_VALUES, *CASE_VALUES)),
+        *((value, ee | {p.NCP_LV}) for value in REFERRAL_VALUES),
+        (world.case.reference, ee | {p.SECRETARIAT}),
+        *((value, lt) for value in LT_IDENTITY_VALUES),
+        (world.cases["LT"].case.reference, lt | {p.SECRETARIAT}),
+    ]
+
+
+def leaks(world: World, role: str, body: str) -> list[str]:
+    """What in `body` this role must not receive."""
+    if role == p.NCP_LV:
+        # Latvia was sent two of the referrals (one since withdrawn): it knows their
+        # references, which contain the case's; the draft's it must not see.
+        for status in ("sent", "withdrawn"):
+            body = body.replace(world.referrals[status].reference, "")
+    return [value for value, allowed in forbidden(world) if role not in allowed and value in body]
 
 
 # What a request that is refused must leave untouched: every table of the portal and of the
@@ -321,8 +333,9 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
     changed: list[str] = []
     seen: dict = {}
     timings: dict = {}
-    # The owner's own pages must show what the leak check looks for, or it looks for nothing.
-    canaries = dict.fromkeys(["an identity value", "a case value", "a referral value", "the case reference"], False)
+    # Each probe value must show on a page of a role that may see it, or the leak check
+    # looks for nothing.
+    shown_to_someone = dict.fromkeys((value for value, _ in forbidden(world)), False)
 
     def call(role: str, method: str, key: str, path: str, expected) -> None:
         started = time.perf_counter()
@@ -353,11 +366,8 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
                 mismatches.append(f"{method} {key} {path} as {role}: expected no server error, got {got}")
         elif got != expected:
             mismatches.append(f"{method} {key} {path} as {role}: expected {expected}, got {got}")
-        if role == p.NCP_EE:
-            canaries["an identity value"] |= any(value in body for value in IDENTITY_VALUES)
-            canaries["a case value"] |= any(value in body for value in CASE_VALUES)
-            canaries["a referral value"] |= any(value in body for value in REFERRAL_VALUES)
-            canaries["the case reference"] |= world.case.reference in body
+        for value, allowed in forbidden(world):
+            shown_to_someone[value] |= role in allowed and value in body
         for value in leaks(world, role, body):
             leaked.append(f"{method} {key} {path} as {role}: contains {value!r}")
 
@@ -403,8 +413,8 @@ def test_every_url_answers_every_role_as_declared_and_leaks_nothing(make_user, d
                 indent=1,
             )
     report = [
-        f"No page of the owning NCP showed {what}: the leak check finds nothing"
-        for what, shown in canaries.items()
+        f"No response showed {value!r} to anyone: the leak check for it finds nothing"
+        for value, shown in shown_to_someone.items()
         if not shown
     ]
     if mismatches:

@@ -42,6 +42,8 @@ DOCUMENT_NUMBER = "PROBE-DOC-4711"
 CONTACT = "probe-contact-4711@example.net"
 ADDRESS = "Probe-Street 4711, Narva"
 IDENTITY_VALUES = (GIVEN_NAMES, FAMILY_NAME, DOCUMENT_NUMBER, CONTACT, ADDRESS)
+# The identity of a Lithuanian case: Lithuania's alone, Estonia's NCPs included.
+LT_IDENTITY_VALUES = ("Probe-Lithuanian-Given", "PROBE-LT-DOC-0815")
 # Values of the case file that the referral does not share: the owning state's alone.
 CASE_VALUES = ("Probe-best-interests-note", "Probe-risk-needs", "Probe-safety-plan")
 # What the referral itself says to the receiving state: the two states' NCPs', nobody else's
@@ -50,12 +52,25 @@ REFERRAL_VALUES = ("Probe-referral-note", "Probe-message-body")
 
 
 @dataclass
-class World:
-    users: dict[str, object]
+class CaseObjects:
     case: object
     consent: object
     follow_up: object
+    document: object
+
+
+def astuple_records(objects: CaseObjects) -> tuple:
+    return objects.consent, objects.follow_up, objects.document
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    case: object  # the Estonian one
+    consent: object
+    follow_up: object
     case_document: object
+    cases: dict[str, CaseObjects]  # "EE", "LT", and "EE with LT's records"
     referral: object  # the sent one
     referral_document: object
     referrals: dict[str, object]  # by status: sent, draft, withdrawn
@@ -120,6 +135,28 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     case_document = case_services.document_upload(
         case=case, upload=pdf_upload("statement.pdf"), title="Statement", by=ee
     )
+
+    # A Lithuanian case with the same kinds of records: the other direction of every check.
+    lt = users[p.NCP_LT]
+    lt_case = make_case(lt, gender="man")
+    case_services.identity_save(
+        case=lt_case,
+        by=lt,
+        data={"given_names": LT_IDENTITY_VALUES[0], "family_name": "Probe", "document_numbers": LT_IDENTITY_VALUES[1]},
+    )
+    cases = {
+        "EE": CaseObjects(case, consent, follow_up, case_document),
+        "LT": CaseObjects(
+            lt_case,
+            make_consent(lt_case, lt, states=[demo_states["EE"]]),
+            case_services.case_record_add(
+                case=lt_case, record=FollowUp(due_on=date(2027, 2, 1), method="visit"), by=lt
+            ),
+            case_services.document_upload(case=lt_case, upload=pdf_upload("lt.pdf"), title="Statement", by=lt),
+        ),
+    }
+    # Estonia's case with Lithuania's records: a record id of another case opens nothing.
+    cases["EE with LT's records"] = CaseObjects(case, *astuple_records(cases["LT"]))
 
     # Referrals to Latvia, sharing the identity and the contact details: one sent, with a
     # message and its attachment; one still a draft (Latvia sees nothing yet); one withdrawn
@@ -245,6 +282,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         consent=consent,
         follow_up=follow_up,
         case_document=case_document,
+        cases=cases,
         referral=referral,
         referral_document=referral_documents["sent"],
         referrals=referrals,
