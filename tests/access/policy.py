@@ -299,28 +299,48 @@ POLICY |= {
 }
 
 # Trainings: a trainer reaches the trainings they run (a grant per training), the
-# secretariat every training; the list is their page (403 for other roles).
-_TRAINING_PAGE = only(trainer="200", secretariat="200")
-_TRAINING_POST = {"trainer": to("trainings:detail"), "secretariat": to("trainings:detail")}
+# secretariat every training; the list is their page (403 for other roles). Each URL of one
+# training is checked on the assigned trainer's (A), the other trainer's (B), and on A with
+# the ids of B's participant and session (404).
+
+
+def _training(outcome: str, *, cross: str | None = None) -> dict:
+    """On each training variant: its trainer and the secretariat get `outcome`, everyone else
+    404; with another training's participant or session, `cross` for them (404 by default)."""
+    return {
+        "A": only(trainer=outcome, secretariat=outcome),
+        "B": only(other_trainer=outcome, secretariat=outcome),
+        "A with B's participant": only(trainer=cross, secretariat=cross) if cross else only(),
+    }
+
+
+def _training_post(outcome: str, *, cross: str | None = None) -> dict:
+    return {
+        "A": post_only(trainer=outcome, secretariat=outcome),
+        "B": post_only(other_trainer=outcome, secretariat=outcome),
+        "A with B's participant": post_only(trainer=cross, secretariat=cross) if cross else post_only(),
+    }
+
+
+# Pages that name only the training: B's participant is not in their URL, so A's outcome holds.
+_TRAINING_PAGE = _training("200", cross="200")
 POLICY |= {
     "trainings:list": page(signed_in="403", trainers="200", secretariat="200"),
     "trainings:detail": _TRAINING_PAGE,
     "trainings:settings": _TRAINING_PAGE,
-    "trainings:session_add": post_only(trainer="400", secretariat="400"),
-    "trainings:session_remove": post_only(trainer=to("trainings:settings"), secretariat=to("trainings:settings")),
+    "trainings:session_add": _training_post("400", cross="400"),
+    "trainings:session_remove": _training_post(to("trainings:settings")),
     "trainings:register": _TRAINING_PAGE,
     "trainings:import": _TRAINING_PAGE,
-    "trainings:import_confirm": post_only(trainer=to("trainings:import"), secretariat=to("trainings:import")),
+    "trainings:import_confirm": _training_post(to("trainings:import"), cross=to("trainings:import")),
     "trainings:attendance": _TRAINING_PAGE,
-    "trainings:attendance_toggle": post_only(
-        trainer=to("trainings:attendance"), secretariat=to("trainings:attendance")
-    ),
-    "trainings:move": post_only(**_TRAINING_POST),
-    "trainings:certificate": _TRAINING_PAGE,
+    "trainings:attendance_toggle": _training_post(to("trainings:attendance")),
+    "trainings:move": _training_post(to("trainings:detail")),
+    "trainings:certificate": _training("200"),
     "trainings:certificates": _TRAINING_PAGE,
     "trainings:export_csv": _TRAINING_PAGE,
     "trainings:export_xlsx": _TRAINING_PAGE,
-    "trainings:complete": post_only(**_TRAINING_POST),
+    "trainings:complete": _training_post(to("trainings:detail"), cross=to("trainings:detail")),
     "trainings:facts": Rule(get=roles("200")),
 }
 

@@ -35,6 +35,7 @@ from tests.access.world import (
     GIVEN_NAMES,
     IDENTITY_VALUES,
     LT_IDENTITY_VALUES,
+    PARTICIPANTS,
     REFERRAL_VALUES,
     World,
     build_world,
@@ -154,7 +155,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "members": lambda: world.access_request.pk,
         "cases": lambda: world.cases[variant].case.pk,
         "referrals": lambda: world.referrals[variant or "sent"].pk,
-        "trainings": lambda: world.training.pk,
+        "trainings": lambda: world.trainings[variant].training.pk,
         "notifications": lambda: (
             world.announcement.pk if name == "notifications:announcement" else world.notification.pk
         ),
@@ -174,8 +175,8 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "consent_pk": lambda: world.cases[variant].consent.pk,
         "follow_up_pk": lambda: world.cases[variant].follow_up.pk,
         "document_pk": documents.get(namespace, lambda: None),
-        "session_pk": lambda: world.session.pk,
-        "registration_pk": lambda: world.registration.pk,
+        "session_pk": lambda: world.trainings[variant].session.pk,
+        "registration_pk": lambda: world.trainings[variant].registration.pk,
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",
         "slug": lambda: (world.projects if namespace == "projects" else world.publications)[variant or "public"].slug,
@@ -227,7 +228,8 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
     A state's NCPs see their case. The receiving state's see the referrals sent to them
     (whose references name the case), their note and thread; never the rest of the case
     file, nor a draft, nor the shared identity before a reveal (no request here reveals).
-    The secretariat sees metadata (references), no values. Every other role sees none."""
+    The secretariat sees metadata (references), no values. Every other role sees none.
+    A training's participants are for its own trainers and the secretariat."""
     ee, lt = {p.NCP_EE}, {p.NCP_LT}
     return [
         *((value, ee) for value in (*IDENTITY_VALUES, *CASE_VALUES)),
@@ -235,6 +237,9 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         (world.case.reference, ee | {p.SECRETARIAT}),
         *((value, lt) for value in LT_IDENTITY_VALUES),
         (world.cases["LT"].case.reference, lt | {p.SECRETARIAT}),
+        # A training's participants: its trainers' and the secretariat's.
+        *((value, {p.TRAINER, p.SECRETARIAT}) for value in PARTICIPANTS[0]),
+        *((value, {p.OTHER_TRAINER, p.SECRETARIAT}) for value in PARTICIPANTS[1]),
     ]
 
 

@@ -44,6 +44,11 @@ ADDRESS = "Probe-Street 4711, Narva"
 IDENTITY_VALUES = (GIVEN_NAMES, FAMILY_NAME, DOCUMENT_NUMBER, CONTACT, ADDRESS)
 # The identity of a Lithuanian case: Lithuania's alone, Estonia's NCPs included.
 LT_IDENTITY_VALUES = ("Probe-Lithuanian-Given", "PROBE-LT-DOC-0815")
+# Training participants, by training (A: the assigned trainer's; B: the other trainer's).
+PARTICIPANTS = (
+    ("Paula Probe-Participant", "probe-participant-a@example.net"),
+    ("Bruno Probe-Participant", "probe-participant-b@example.net"),
+)
 # Values of the case file that the referral does not share: the owning state's alone.
 CASE_VALUES = ("Probe-best-interests-note", "Probe-risk-needs", "Probe-safety-plan")
 # What the referral itself says to the receiving state: the two states' NCPs', nobody else's
@@ -64,6 +69,13 @@ def astuple_records(objects: CaseObjects) -> tuple:
 
 
 @dataclass
+class TrainingObjects:
+    training: object
+    session: object
+    registration: object
+
+
+@dataclass
 class World:
     users: dict[str, object]
     case: object  # the Estonian one
@@ -75,7 +87,8 @@ class World:
     referral_document: object
     referrals: dict[str, object]  # by status: sent, draft, withdrawn
     referral_documents: dict[str, object]
-    training: object
+    training: object  # A, the assigned trainer's
+    trainings: dict[str, TrainingObjects]  # "A", "B", and "A with B's participant"
     session: object
     registration: object
     announcement: object
@@ -189,16 +202,23 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     referral_documents["draft"] = referral_documents["sent"]
     referral = referrals["sent"]
 
-    # The trainer's training (with a participant who attended), and another trainer's.
-    training = make_training(trainers=[users[p.TRAINER]], start_in_days=-1, sessions=2)
-    make_training(trainers=[users[p.OTHER_TRAINER]], title="Another trainer's course")
-    session = training.sessions.order_by("starts_at").first()
-    registration = training_services.registration_register(
-        training=training, data=participant_data(1, full_name="Paula Participant"), by=users[p.TRAINER]
+    # The trainer's training and another trainer's, each with a participant who attended.
+    trainings = {}
+    for key, trainer, (name, email) in (("A", p.TRAINER, PARTICIPANTS[0]), ("B", p.OTHER_TRAINER, PARTICIPANTS[1])):
+        training = make_training(trainers=[users[trainer]], start_in_days=-1, sessions=2, title=f"Course {key}")
+        session = training.sessions.order_by("starts_at").first()
+        registration = training_services.registration_register(
+            training=training, data=participant_data(1, full_name=name, email=email), by=users[trainer]
+        )
+        registration = training_services.attendance_set(
+            registration=registration, session=session, present=True, by=users[trainer]
+        )
+        trainings[key] = TrainingObjects(training, session, registration)
+    # Training A with B's participant and session: an id of another training opens nothing.
+    trainings["A with B's participant"] = TrainingObjects(
+        trainings["A"].training, trainings["B"].session, trainings["B"].registration
     )
-    registration = training_services.attendance_set(
-        registration=registration, session=session, present=True, by=users[p.TRAINER]
-    )
+    training, session, registration = trainings["A"].training, trainings["A"].session, trainings["A"].registration
 
     announcement = Announcement.objects.create(
         title="Coordinated response", body="Read the alert.", audience_all=True, published_at=timezone.now()
@@ -288,6 +308,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         referrals=referrals,
         referral_documents=referral_documents,
         training=training,
+        trainings=trainings,
         session=session,
         registration=registration,
         announcement=announcement,
