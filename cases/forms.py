@@ -57,13 +57,19 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
 
     M2M_FIELDS = ("forms_of_exploitation", "means_of_control")
 
-    def __init__(self, *args, member_state: MemberState, **kwargs):
+    def __init__(self, *args, member_state: MemberState, acting_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from members.models import Organisation, Role, User
 
         # Only the state's own organisations and contact points can hold its cases.
         self.fields["organisation"].queryset = Organisation.objects.filter(member_state=member_state)
         self.fields["case_worker"].queryset = User.objects.active().filter(member_state=member_state, role=Role.NCP)
+        if acting_user is not None and self.instance.pk is None:
+            # A new case is most often the opener's own: start from their organisation and themselves.
+            if acting_user.organisation_id and acting_user.organisation.member_state_id == member_state.pk:
+                self.fields["organisation"].initial = acting_user.organisation_id
+            if acting_user.member_state_id == member_state.pk and acting_user.role == Role.NCP:
+                self.fields["case_worker"].initial = acting_user.pk
 
     def clean(self):
         cleaned = super().clean()
@@ -184,11 +190,40 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"given_on": DATE}
 
+    all_explained = forms.BooleanField(
+        required=False,
+        label="All points explained to the person",
+        help_text="Ticks the six points below; each can still be unticked.",
+    )
+
     M2M_FIELDS = ("member_states",)
+    CHECKLIST = (
+        "informed_of_purpose",
+        "informed_of_data_use",
+        "informed_of_research_use",
+        "informed_of_access_right",
+        "informed_of_retention",
+        "informed_of_withdrawal",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # static/js/portal.js ties the box to the six points (no inline script: the CSP forbids it).
+        self.fields["all_explained"].widget.attrs["data-check-all"] = "informed"
+        for name in self.CHECKLIST:
+            self.fields[name].widget.attrs["data-check-all-member"] = "informed"
+        order = list(self.fields)
+        order.remove("all_explained")
+        order.insert(order.index(self.CHECKLIST[0]), "all_explained")
+        self.order_fields(order)
 
     def clean(self):
         cleaned = super().clean()
-        checklist = [name for name in self.Meta.fields if name.startswith("informed_of_")]
+        checklist = list(self.CHECKLIST)
+        if cleaned.get("all_explained") and not any(cleaned.get(name) for name in checklist):
+            # Without the script, the box alone says every point was explained.
+            for name in checklist:
+                cleaned[name] = True
         if not all(cleaned.get(name) for name in checklist):
             raise forms.ValidationError(
                 "Consent is informed only when every point of the checklist was explained. Tick each one."

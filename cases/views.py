@@ -40,6 +40,13 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _case_referrals(case, user) -> list:
+    # Imported here: referrals builds on cases, not the other way round.
+    from referrals.selectors import case_referrals
+
+    return case_referrals(case=case, user=user)
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     _require_ncp(request)
@@ -57,7 +64,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     _require_ncp(request)
     state = request.user.member_state
-    form = forms.CaseForm(request.POST or None, member_state=state)
+    form = forms.CaseForm(request.POST or None, member_state=state, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         data, m2m = form.split()
         try:
@@ -86,6 +93,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_ups": case.followups.all(),
         "documents": case.casedocuments.all(),
         "seen_outside_team": selectors.case_seen_outside_team(case=case),
+        "referrals": _case_referrals(case, request.user),
         # exists(), not case.identity: the page must not decrypt what it does not show.
         "has_identity": CaseIdentity.objects.filter(case=case).exists(),
         "stage_form": forms.StageMoveForm(allowed=services.allowed_stage_moves(case)),

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from notifications.models import Announcement, Notification
@@ -9,6 +10,12 @@ def notification_list(*, user) -> QuerySet[Notification]:
 
 def unread_count(*, user) -> int:
     return Notification.objects.for_user(user).unread().count()
+
+
+def has_unread_about(*, user, target) -> bool:
+    """Whether the user has unread notices about this object (its page then marks them read)."""
+    target_type = ContentType.objects.get_for_model(target)
+    return Notification.objects.for_user(user).unread().filter(target_type=target_type, target_id=target.pk).exists()
 
 
 def announcements_for(user) -> QuerySet[Announcement]:

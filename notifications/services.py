@@ -452,6 +452,13 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
 
 
+def notifications_mark_read_for_target(*, user: User, target) -> int:
+    """Mark the user's notices about one object (a referral they opened) as read."""
+    target_type = ContentType.objects.get_for_model(target)
+    notices = Notification.objects.for_user(user).unread().filter(target_type=target_type, target_id=target.pk)
+    return notices.update(read_at=timezone.now())
+
+
 # Preferences -----------------------------------------------------------------------
 
 

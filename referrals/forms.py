@@ -3,8 +3,8 @@ from django import forms
 
 from cases.forms import RevealForm
 from cases.models import Consent, DataCategory
-from members.models import MemberState, Role, User
-from referrals.models import DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
+from members.models import MemberState, MemberStateKind, Role, User
+from referrals.models import CONSENT_PURPOSE_FOR, DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -28,24 +28,64 @@ class ReferralForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_state"].queryset = MemberState.objects.active().exclude(pk=case.member_state_id)
-        self.fields["consent"].queryset = Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+        consents = Consent.objects.filter(case=case, withdrawn_at__isnull=True).order_by("-given_on", "-pk")
+        # Only a state some active consent of the case names, that has a contact point to receive
+        # it, can be chosen: the EU is a CBSS member, not a referral destination.
+        self.fields["receiving_state"].queryset = (
+            MemberState.objects.active()
+            .exclude(pk=case.member_state_id)
+            .exclude(kind=MemberStateKind.EU)
+            .filter(pk__in=consents.values("member_states"))
+            .filter(pk__in=User.objects.active().filter(role=Role.NCP).values("member_state"))
+        )
+        self.fields["consent"].queryset = consents
         self.fields["consent"].help_text = "The consent this referral relies on."
         self.fields["safeguard"].help_text = "Needed when the receiving state is outside the EU/EEA."
+        if self.instance.pk is None and not self.is_bound:
+            self._prefill_from(consents.prefetch_related("member_states").first())
+
+    def _prefill_from(self, consent: Consent | None) -> None:
+        """A new draft starts from the latest consent: what the person agreed to is what is shared."""
+        if consent is None:
+            return
+        self.initial.setdefault("consent", consent.pk)
+        choosable = set(self.fields["receiving_state"].queryset.values_list("pk", flat=True))
+        states = [state for state in consent.member_states.all() if state.pk in choosable]
+        if len(states) == 1:
+            self.initial.setdefault("receiving_state", states[0].pk)
+        # The first purpose (in the list's order) that the consent covers.
+        covered = [purpose for purpose in Purpose if CONSENT_PURPOSE_FOR[purpose] in consent.purposes]
+        if covered:
+            self.initial.setdefault("purpose", covered[0].value)
+        self.initial.setdefault(
+            "shared_categories", [category for category in consent.data_categories if category in DataCategory.values]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        consent, state = cleaned.get("consent"), cleaned.get("receiving_state")
+        if consent and state and not consent.member_states.filter(pk=state.pk).exists():
+            self.add_error("receiving_state", f"The chosen consent does not cover sharing with {state.name}.")
+        return cleaned
 
 
 class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     receiving_contact = forms.ModelChoiceField(queryset=User.objects.none(), label="Key contact")
-    receiving_alternate = forms.ModelChoiceField(queryset=User.objects.none(), label="Alternate contact")
+    receiving_alternate = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Alternate contact", required=False, empty_label="No alternate"
+    )
     assessment = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="First feedback on risks and needs"
     )
 
-    def __init__(self, *args, referral: Referral, **kwargs):
+    def __init__(self, *args, referral: Referral, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         contacts = User.objects.active().filter(member_state_id=referral.receiving_state_id, role=Role.NCP)
         self.fields["receiving_contact"].queryset = contacts
         self.fields["receiving_alternate"].queryset = contacts
+        # Whoever acknowledges is usually the one who follows it up.
+        if user is not None and user.member_state_id == referral.receiving_state_id and user.role == Role.NCP:
+            self.fields["receiving_contact"].initial = user.pk
 
 
 class AcceptForm(BootstrapFormMixin, forms.Form):
@@ -87,9 +127,9 @@ ACTION_FORMS = {
 }
 
 
-def action_form(action: str, referral: Referral, data=None):
+def action_form(action: str, referral: Referral, data=None, user: User | None = None):
     form_class = ACTION_FORMS[action]
-    kwargs = {"referral": referral} if form_class is AcknowledgeForm else {}
+    kwargs = {"referral": referral, "user": user} if form_class is AcknowledgeForm else {}
     return form_class(data, prefix=action, **kwargs)
 
 

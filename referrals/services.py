@@ -81,12 +81,15 @@ def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     """A draft referral of a case; only the sending state sees it until it is sent."""
     # Locking the case serialises the numbering of its referrals (…-R1, …-R2).
     Case.objects.select_for_update().get(pk=case.pk)
-    count = Referral.objects.filter(case=case).count()
+    # The highest number so far, not the count: a deleted draft leaves a gap.
+    used = [
+        int(ref.rsplit("-R", 1)[1]) for ref in Referral.objects.filter(case=case).values_list("reference", flat=True)
+    ]
     referral = Referral(
         case=case,
         sending_state=case.member_state,
         sending_contact=by,
-        reference=f"{case.reference}-R{count + 1}",
+        reference=f"{case.reference}-R{max(used, default=0) + 1}",
         **data,
     )
     _check_draft(referral)
@@ -116,6 +119,40 @@ def referral_update_draft(*, referral: Referral, by: User, data: dict) -> Referr
     referral.full_clean()
     referral.save()
     return referral
+
+
+@transaction.atomic
+def referral_delete_draft(*, referral: Referral, by: User) -> str:
+    """Delete a draft its sending state will not send; it was never shared, so nothing else goes.
+
+    The case's audit trail keeps a record (its reference and who deleted it). Returns the reference.
+    """
+    referral = Referral.objects.select_for_update().select_related("sending_state").get(pk=referral.pk)
+    if side_of(referral, by) != Side.SENDING or by.role != Role.NCP:
+        raise ValidationError("Only the sending state's contact points can delete a draft.")
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be deleted; this referral is “{referral.get_status_display()}”. Withdraw it instead."
+        )
+    reference = referral.reference
+    LogEntry.objects.log_create(
+        referral,
+        force_log=True,
+        action=LogEntry.Action.DELETE,
+        actor=by,
+        changes={},
+        additional_data={
+            "case_id": referral.case_id,
+            "referral_id": referral.pk,
+            "what": f"draft referral {reference} deleted",
+            "role": by.role,
+            "side": Side.SENDING,
+            "state": referral.sending_state.code,
+            "state_name": referral.sending_state.name,
+        },
+    )
+    referral.delete()
+    return reference
 
 
 def _check_draft(referral: Referral) -> None:
@@ -296,6 +333,18 @@ def actions_for(referral: Referral, user: User) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if referral.status in t.sources and t.side == side]
 
 
+def transition_refusal(referral: Referral, action: str, *, by: User) -> str | None:
+    """Why `by` cannot take this step on the referral as it is now; None when they can."""
+    transition = TRANSITIONS[action]
+    if side_of(referral, by) != transition.side:
+        return f"Only the {Side(transition.side).label.lower()} can {transition.label.lower()}."
+    if referral.status not in transition.sources:
+        if action == "send":
+            return f"Only a draft can be sent; this referral is “{referral.get_status_display()}”."
+        return f"“{transition.label}” is not possible on a referral that is “{referral.get_status_display()}”."
+    return None
+
+
 def _required(data: dict, name: str, message: str) -> str:
     value = data.get(name)
     if value in (None, "") or (isinstance(value, str) and not value.strip()):
@@ -317,15 +366,16 @@ def _event_data(action: str, referral: Referral, data: dict) -> dict:
     """Check and keep what the step records (DESIGN.md section 6)."""
     if action == "acknowledge":
         contact = _required(data, "receiving_contact", "Name the receiving contact.")
-        alternate = _required(data, "receiving_alternate", "Name an alternate contact.")
-        if contact == alternate:
+        # The alternate is optional; one who is named must be a second contact point.
+        alternate = data.get("receiving_alternate") or None
+        if alternate is not None and alternate == contact:
             raise ValidationError({"receiving_alternate": "The alternate must be someone else."})
         for user in (contact, alternate):
-            if user.member_state_id != referral.receiving_state_id or user.role != Role.NCP:
+            if user is not None and (user.member_state_id != referral.receiving_state_id or user.role != Role.NCP):
                 raise ValidationError("Both contacts must be contact points of the receiving state.")
         return {
             "receiving_contact": contact.full_name,
-            "receiving_alternate": alternate.full_name,
+            "receiving_alternate": alternate.full_name if alternate else "",
             "assessment": data.get("assessment", ""),
         }
     if action == "accept":
@@ -375,14 +425,9 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
         Referral.objects.select_for_update().select_related("receiving_state", "sending_state").get(pk=referral.pk)
     )
     side = side_of(referral, by)
-    if side != transition.side:
-        raise ValidationError(f"Only the {Side(transition.side).label.lower()} can {transition.label.lower()}.")
-    if referral.status not in transition.sources:
-        raise ValidationError(
-            f"“{transition.label}” is not possible on a referral that is “{referral.get_status_display()}”."
-            if action != "send"
-            else f"Only a draft can be sent; this referral is “{referral.get_status_display()}”."
-        )
+    refusal = transition_refusal(referral, action, by=by)
+    if refusal:
+        raise ValidationError(refusal)
     event_data = _event_data(action, referral, data)
     now = timezone.now()
     update = ["status"]
@@ -397,7 +442,7 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
         update += ["snapshot", "sent_at", "ack_deadline"]
     elif action == "acknowledge":
         referral.receiving_contact = data["receiving_contact"]
-        referral.receiving_alternate = data["receiving_alternate"]
+        referral.receiving_alternate = data.get("receiving_alternate") or None
         referral.acknowledged_at = now
         update += ["receiving_contact", "receiving_alternate", "acknowledged_at"]
     elif action == "accept":
@@ -521,7 +566,11 @@ def referral_message_post(*, referral: Referral, by: User, body: str, upload=Non
         raise ValidationError({"body": "Write a message."})
     attachment = None
     if upload is not None:
-        checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
+        try:
+            checked = check_upload(upload, allowed=CASE_DOCUMENT_TYPES)
+        except ValidationError as error:
+            # Said at the file, so the message's text can stay where it was written.
+            raise ValidationError({"attachment": error.messages}) from None
         attachment = ReferralDocument(referral=referral, uploaded_by=by)
         store_checked_upload(attachment, upload, checked)
     message = ReferralMessage.objects.create(

@@ -3,17 +3,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import access_case
 from cases.models import DataCategory
 from members.models import Role
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
 from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
 from referrals.models import Referral, ReferralStatus, Side
 from referrals.statistics import referral_statistics
-from thb_portal.forms import errors_as_text
 from thb_portal.pagination import paginate, querystring_without_page
 
 
@@ -31,6 +33,56 @@ def _hidden_categories(referral: Referral) -> list[str]:
 
 def _messages_of(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+class AccessEnded(Exception):
+    """The receiving state lost the referral (withdrawn, consent withdrawn, access period over)."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _access(request: HttpRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
+    """access_referral, but a contact point whose state lost the referral is told why (AccessEnded)."""
+    try:
+        return access_referral(request.user, pk, perm)
+    except Http404:
+        ended = selectors.access_ended_for(user=request.user, pk=pk)
+        if ended is None:
+            raise
+        referral, event = ended
+        when = f"{timezone.localtime(event.created_at):%-d %b %Y}"
+        if referral.status == ReferralStatus.WITHDRAWN:
+            text = f"This referral was withdrawn by the sending state on {when}; it is no longer shared with you."
+        elif referral.status == ReferralStatus.CONSENT_WITHDRAWN or referral.consent.withdrawn_at:
+            text = f"The person withdrew their consent on {when}; this referral is no longer shared with you."
+        else:
+            text = f"This referral's access period ended on {when}; it is no longer shared with you."
+        raise AccessEnded(text) from None
+
+
+def _to_inbox(request: HttpRequest, ended: AccessEnded) -> HttpResponse:
+    messages.warning(request, ended.text)
+    response = redirect("referrals:inbox")
+    if request.htmx:
+        # htmx would swap the inbox into the panel; send the whole page there instead.
+        response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    return response
+
+
+def gone_to_inbox(view):
+    """A view of one referral: a lost referral goes to the inbox with a plain message, never a 404."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except AccessEnded as ended:
+            return _to_inbox(request, ended)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
 def _box(request: HttpRequest, direction: str) -> HttpResponse:
@@ -94,13 +146,30 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
-@login_required
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = access_referral(request.user, pk)
+# The step of the normal path whose panel is open when the page loads: one click less.
+FORWARD_ACTIONS = ("send", "acknowledge", "accept", "start", "complete", "close")
+
+
+def _detail(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    bound_action: tuple[str, object] | None = None,
+    message_form=None,
+    status: int = 200,
+) -> HttpResponse:
     services.referral_read_record(referral=referral, by=request.user, what="referral viewed")
     side = services.side_of(referral, request.user)
-    actions = services.actions_for(referral, request.user)
+    actions = []
+    for transition in services.actions_for(referral, request.user):
+        if bound_action and bound_action[0] == transition.action:
+            actions.append((transition, bound_action[1]))
+        else:
+            actions.append((transition, forms.action_form(transition.action, referral, user=request.user)))
+    if bound_action:
+        open_action = bound_action[0]
+    else:
+        open_action = next((t.action for t, _ in actions if t.action in FORWARD_ACTIONS), None)
     context = {
         "referral": referral,
         "hidden_categories": _hidden_categories(referral),
@@ -109,36 +178,98 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_sender": side == Side.SENDING,
         "events": referral.events.select_related("actor"),
         "thread": referral.messages.select_related("author", "attachment"),
-        "actions": [(action, forms.action_form(action.action, referral)) for action in actions],
-        "message_form": forms.MessageForm(),
+        "actions": actions,
+        "open_action": open_action,
+        "message_form": message_form or forms.MessageForm(),
         "send_problems": services.send_guard_problems(referral) if referral.status == "draft" else [],
+        # Read on GET, marked read by a POST the page makes once loaded: GET stays write-free.
+        "has_unread_notices": notification_selectors.has_unread_about(user=request.user, target=referral),
     }
-    return render(request, "referrals/detail.html", context)
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@gone_to_inbox
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _access(request, pk))
 
 
 @login_required
 @require_POST
+@gone_to_inbox
+def notices_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the user's notices about this referral as read; answers the refreshed unread badge."""
+    referral = _access(request, pk)
+    notification_services.notifications_mark_read_for_target(user=request.user, target=referral)
+    unread = notification_selectors.unread_count(user=request.user)
+    return render(request, "notifications/_badge.html", {"unread_count": unread})
+
+
+def _field_errors_added(form, error: ValidationError) -> bool:
+    """Put a service's field errors next to the form's fields; False when they are not the form's."""
+    if not hasattr(error, "error_dict") or not set(error.error_dict) <= set(form.fields):
+        return False
+    for field, errors in error.error_dict.items():
+        form.add_error(field, errors)
+    return True
+
+
+@login_required
+@require_POST
+@gone_to_inbox
 def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    referral = access_referral(request.user, pk, perm="referrals.change_referral")
+    referral = _access(request, pk, perm="referrals.change_referral")
     if action not in forms.ACTION_FORMS:
         raise Http404("No such action.")
-    form = forms.action_form(action, referral, request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Nothing was changed. {errors_as_text(form)}")
+    refusal = services.transition_refusal(referral, action, by=request.user)
+    if refusal:
+        # The referral moved on (or the step is the other side's): its page shows what is possible now.
+        messages.error(request, f"Nothing was changed. {refusal}")
         return redirect(referral)
-    try:
-        services.referral_transition(referral=referral, action=action, by=request.user, data=form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, f"Nothing was changed. {_messages_of(error)}")
-    else:
-        messages.success(request, f"Done: {services.TRANSITIONS[action].label.lower()}.")
-    return redirect(referral)
+    form = forms.action_form(action, referral, request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.referral_transition(referral=referral, action=action, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            if not _field_errors_added(form, error):
+                messages.error(request, f"Nothing was changed. {_messages_of(error)}")
+                return redirect(referral)
+        else:
+            messages.success(request, f"Done: {services.TRANSITIONS[action].label.lower()}.")
+            return redirect(referral)
+    # The panel stays open with what was chosen and the errors next to the fields.
+    return _detail(request, referral, bound_action=(action, form), status=400)
+
+
+@login_required
+def referral_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after a confirmation page (GET); the POST deletes."""
+    referral = access_referral(request.user, pk, perm="referrals.change_referral")
+    if services.side_of(referral, request.user) != Side.SENDING:
+        raise Http404("No such referral.")
+    if referral.status != ReferralStatus.DRAFT:
+        messages.error(request, "Only a draft can be deleted. Withdraw a sent referral instead.")
+        return redirect(referral)
+    if request.method == "POST":
+        case = referral.case
+        try:
+            reference = services.referral_delete_draft(referral=referral, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _messages_of(error))
+            return redirect(referral)
+        messages.success(request, f"Draft {reference} was deleted.")
+        return redirect(case)
+    services.referral_read_record(referral=referral, by=request.user, what="referral viewed")
+    context = {"referral": referral, "send_problems": services.send_guard_problems(referral)}
+    return render(request, "referrals/delete.html", context)
 
 
 @login_required
 @require_POST
+@gone_to_inbox
 def message_post(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = access_referral(request.user, pk)
+    referral = _access(request, pk)
     form = forms.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -149,20 +280,24 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data.get("attachment"),
             )
         except ValidationError as error:
-            messages.error(request, f"The message was not sent. {_messages_of(error)}")
+            if not _field_errors_added(form, error):
+                # The thread is closed to messages (a draft, an ended referral): nothing to correct here.
+                messages.error(request, f"The message was not sent. {_messages_of(error)}")
+                return redirect(f"{referral.get_absolute_url()}#messages")
         else:
             messages.success(request, "Message sent.")
-    else:
-        messages.error(request, "The message was not sent: write a message.")
-    return redirect(f"{referral.get_absolute_url()}#messages")
+            return redirect(f"{referral.get_absolute_url()}#messages")
+    # What was written stays; the file has to be chosen again (browsers never keep it).
+    return _detail(request, referral, message_form=form, status=400)
 
 
 @never_cache
 @login_required
 @require_POST
+@gone_to_inbox
 def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the shared identity and contact details to someone who says why: audited, never on GET."""
-    referral = access_referral(request.user, pk)
+    referral = _access(request, pk)
     form = forms.SharedIdentityRevealForm(request.POST)
     context = {"referral": referral, "reveal_form": form, "hidden_categories": _hidden_categories(referral)}
     template = "referrals/_shared_identity.html" if request.htmx else "referrals/identity_revealed.html"
@@ -178,7 +313,9 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@gone_to_inbox
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    _access(request, pk)
     referral, document = access_referral_document(request.user, pk, document_pk)
     # The file's name can identify the person: the entry keeps only the document's id.
     services.referral_read_record(
@@ -195,9 +332,10 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_to_inbox
 def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable summary; the shared identity is in it only when this request reveals it (a POST with a purpose)."""
-    referral = access_referral(request.user, pk)
+    referral = _access(request, pk)
     context = {
         "referral": referral,
         "events": referral.events.select_related("actor"),

@@ -18,3 +18,24 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// A "tick all" box (data-check-all="group") ticks or unticks its group's boxes
+// (data-check-all-member="group"); unticking one of them unticks the box, ticking the last ticks it.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var group = box.getAttribute && (box.getAttribute("data-check-all") || box.getAttribute("data-check-all-member"));
+  if (!group || !box.form) {
+    return;
+  }
+  var members = box.form.querySelectorAll('[data-check-all-member="' + group + '"]');
+  var master = box.form.querySelector('[data-check-all="' + group + '"]');
+  if (box === master) {
+    members.forEach(function (member) {
+      member.checked = master.checked;
+    });
+  } else if (master) {
+    master.checked = Array.prototype.every.call(members, function (member) {
+      return member.checked;
+    });
+  }
+});

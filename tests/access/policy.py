@@ -238,14 +238,19 @@ POLICY |= {
 # on three: sent; a draft (the receiver sees nothing until it is sent); and one the sender
 # withdrew (the receiver loses it at once).
 _SENDER_ONLY = only(ncp_ee="200")
-_BOTH_SIDES = {"sent": only(ncp_ee="200", ncp_lv="200"), "draft": _SENDER_ONLY, "withdrawn": _SENDER_ONLY}
+# Latvia opening the withdrawn one is told so on its inbox, never a 404 (only Latvia: it was Latvia's).
+_BOTH_SIDES = {
+    "sent": only(ncp_ee="200", ncp_lv="200"),
+    "draft": _SENDER_ONLY,
+    "withdrawn": only(ncp_ee="200", ncp_lv=to("referrals:inbox")),
+}
 
 
 def _referral_post(sender: str, receiver: str) -> dict:
     return {
         "sent": post_only(ncp_ee=sender, ncp_lv=receiver),
         "draft": post_only(ncp_ee=sender),
-        "withdrawn": post_only(ncp_ee=sender),
+        "withdrawn": post_only(ncp_ee=sender, ncp_lv=to("referrals:inbox")),
     }
 
 
@@ -261,12 +266,21 @@ POLICY |= {
         "draft": _SENDER_ONLY,
         "withdrawn": only(ncp_ee=to("referrals:detail")),
     },
+    # Only a draft can be deleted (after a confirmation page), by its sending state's NCPs.
+    "referrals:delete": {
+        "sent": only(ncp_ee=to("referrals:detail")),
+        "draft": _SENDER_ONLY,
+        "withdrawn": only(ncp_ee=to("referrals:detail")),
+    },
+    # The page marks the reader's notices about the referral read (a POST, so GET stays write-free).
+    "referrals:notices_read": _referral_post("200", "200"),
     "referrals:print": _BOTH_SIDES,
     # An empty POST gives no purpose: refused with a message, nothing shown.
     "referrals:identity_reveal": _referral_post("400", "400"),
-    # "acknowledge" with an empty form, or from the wrong status: a message on the referral's page.
-    "referrals:action": _referral_post(to("referrals:detail"), to("referrals:detail")),
-    "referrals:message_post": _referral_post(to("referrals:detail"), to("referrals:detail")),
+    # "acknowledge" as the sender: a message on the referral's page; with an empty form as the
+    # receiver: the page again, with the panel open and the errors next to the fields.
+    "referrals:action": _referral_post(to("referrals:detail"), "400"),
+    "referrals:message_post": _referral_post("400", "400"),
     # The draft variant asks for the sent referral's attachment through the draft: 404 for all.
     "referrals:document_download": {**_BOTH_SIDES, "draft": only()},
 }

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import RiskAssessment
@@ -38,7 +39,7 @@ class Row:
     name: str
     args: object  # walk -> URL arguments
     kind: str
-    success: int  # what the sending and the receiving NCP get
+    success: int | dict  # what the sending and the receiving NCP get (or {visitor: what} when they differ)
     data: dict | None = None
 
 
@@ -53,11 +54,23 @@ ROWS = [
     Row("print (reveal)", "post", "referrals:print", lambda w: [w.referral.pk], ONE, 400, {}),
     Row("identity reveal", "post", "referrals:identity_reveal", lambda w: [w.referral.pk], ONE, 400, {}),
     *[
-        # Posted empty: a party's request is refused with a message (302) and changes nothing.
-        Row(f"action {action}", "post", "referrals:action", lambda w, a=action: [w.referral.pk, a], ONE, 302, {})
+        # Posted empty: a step that is not the party's now is refused with a message (302); one
+        # that is, with its form again and the errors next to the fields (400). Nothing changes.
+        Row(
+            f"action {action}",
+            "post",
+            "referrals:action",
+            lambda w, a=action: [w.referral.pk, a],
+            ONE,
+            {
+                "receiving NCP (LV)": 400 if action in ("acknowledge", "decline") else 302,
+                "sending NCP (EE)": 400 if action in ("withdraw", "consent_withdrawn") else 302,
+            },
+            {},
+        )
         for action in services.TRANSITIONS
     ],
-    Row("message", "post", "referrals:message_post", lambda w: [w.referral.pk], ONE, 302, {"body": ""}),
+    Row("message", "post", "referrals:message_post", lambda w: [w.referral.pk], ONE, 400, {"body": ""}),
     Row("document", "get", "referrals:document_download", lambda w: [w.referral.pk, w.document.pk], ONE, 200),
     Row("statistics", "get", "referrals:statistics", lambda w: [], STATISTICS, 403),
 ]
@@ -152,7 +165,8 @@ def test_every_referral_url_answers_each_visitor_as_the_access_policy_says(clien
     expected, actual, leaks = {}, {}, []
     for row in ROWS:
         wanted = wanted_by_kind[row.kind]
-        expected[row.label] = row.success if wanted == OWN else wanted
+        success = row.success.get(visitor) if isinstance(row.success, dict) else row.success
+        expected[row.label] = success if wanted == OWN else wanted
         response = _request(client, row, walk)
         actual[row.label] = _outcome(response)
         if visitor not in PARTIES:
@@ -240,23 +254,43 @@ def _receiver_urls(walk) -> list[str]:
     ]
 
 
-def _assert_receiver_lost_access(client, login, walk):
+def _assert_receiver_lost_access(client, login, walk, says: str = "it is no longer shared with you"):
     login(walk.receiver)
-    assert [client.get(url).status_code for url in _receiver_urls(walk)] == [404, 404, 404]
-    assert client.post(reverse("referrals:message_post", args=[walk.referral.pk]), {"body": "Hi"}).status_code == 404
-    assert walk.referral.reference not in client.get(reverse("referrals:inbox")).content.decode()
+    # Not a 404: the receiving NCP is sent to the inbox and told plainly what happened.
+    for response in [client.get(url) for url in _receiver_urls(walk)] + [
+        client.post(reverse("referrals:message_post", args=[walk.referral.pk]), {"body": "Hi"})
+    ]:
+        assert (response.status_code, response.url) == (302, reverse("referrals:inbox"))
+    inbox = client.get(reverse("referrals:inbox"))
+    shown = [str(message) for message in inbox.context["messages"]]
+    assert len(shown) == 4 and all(says in text for text in shown), shown
+    assert walk.referral.reference not in inbox.content.decode()
+    assert not ReferralMessage.objects.filter(referral=walk.referral, body="Hi").exists()
     login(walk.sender)
     timeline = client.get(walk.referral.get_absolute_url()).content.decode()
     assert "Receiving state&#x27;s access ended" in timeline or "Receiving state's access ended" in timeline
     assert Referral.objects.get(pk=walk.referral.pk).receiving_access_revoked_at is not None
 
 
-@pytest.mark.parametrize("action", ["withdraw", "consent_withdrawn"])
-def test_withdrawal_ends_the_receiving_states_access_at_once(client, login, walk, action):
+@pytest.mark.parametrize(
+    ("action", "says"),
+    [
+        ("withdraw", "This referral was withdrawn by the sending state on {when}; it is no longer shared with you."),
+        (
+            "consent_withdrawn",
+            "The person withdrew their consent on {when}; this referral is no longer shared with you.",
+        ),
+    ],
+)
+def test_withdrawal_ends_the_receiving_states_access_at_once_and_says_so(client, login, walk, lt_ncp, action, says):
     login(walk.receiver)
     assert [client.get(url).status_code for url in _receiver_urls(walk)] == [200, 200, 200]
     services.referral_transition(referral=walk.referral, action=action, by=walk.sender, data=step_data(action))
-    _assert_receiver_lost_access(client, login, walk)
+    when = f"{timezone.localtime():%-d %b %Y}"
+    _assert_receiver_lost_access(client, login, walk, says=says.format(when=when))
+    # Anyone else still learns nothing: a third state's NCP gets 404, as before.
+    login(lt_ncp)
+    assert [client.get(url).status_code for url in _receiver_urls(walk)] == [404, 404, 404]
 
 
 def test_closing_ends_the_receiving_states_access_after_the_access_period(client, login, settings, walk):
@@ -268,7 +302,7 @@ def test_closing_ends_the_receiving_states_access_after_the_access_period(client
     assert [client.get(url).status_code for url in _receiver_urls(walk)] == [200, 200, 200]
 
     assert services.referrals_expire_access(now=referral.ended_at + period + timedelta(hours=1)) == {"revoked": 1}
-    _assert_receiver_lost_access(client, login, walk)
+    _assert_receiver_lost_access(client, login, walk, says="access period ended on")
     # Run again: nothing more to do, and the timeline records the end once.
     assert services.referrals_expire_access(now=referral.ended_at + period + timedelta(days=2)) == {"revoked": 0}
     assert referral.events.filter(kind="access_revoked").count() == 1

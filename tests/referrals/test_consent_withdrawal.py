@@ -3,6 +3,7 @@ state, whatever the referral's status (DESIGN.md §5)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services as case_services
 from referrals import services
@@ -28,7 +29,12 @@ def test_a_declined_referral_is_closed_to_the_receiving_state_once_the_consent_i
     _withdraw_through_the_page(login, ee_ncp, referral)
 
     # ...until the person withdraws the consent it relied on.
-    assert login(lv_ncp).get(referral.get_absolute_url()).status_code == 404
+    response = login(lv_ncp).get(referral.get_absolute_url(), follow=True)
+    assert response.redirect_chain == [(reverse("referrals:inbox"), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"The person withdrew their consent on {timezone.localtime():%-d %b %Y}; "
+        "this referral is no longer shared with you."
+    ]
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DECLINED  # its history stays as it was
     assert referral.receiving_access_revoked_at is not None

@@ -61,7 +61,8 @@ def test_withdrawing_the_consent_on_the_case_ends_its_referrals_and_access(clien
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CONSENT_WITHDRAWN
     assert referral.receiving_access_revoked_at is not None
-    assert client.get(referral.get_absolute_url()).status_code == 404
+    response = client.get(referral.get_absolute_url())
+    assert (response.status_code, response.url) == (302, reverse("referrals:inbox"))
     assert set(referral.events.values_list("kind", flat=True)) == {"sent", "consent_withdrawn", "access_revoked"}
 
 

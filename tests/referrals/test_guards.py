@@ -166,7 +166,8 @@ def _draft_form(referral_data: dict) -> dict:
 
 
 @pytest.fixture
-def drafting(ee_ncp, demo_states):
+def drafting(ee_ncp, lv_ncp, demo_states):
+    # lv_ncp: a state can be chosen only when it has a contact point to receive the referral.
     case = make_case(ee_ncp)
     consent = make_consent(case, ee_ncp, states=[demo_states["LV"]])
     return case, consent

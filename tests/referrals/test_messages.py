@@ -74,9 +74,16 @@ def test_a_forbidden_attachment_is_refused_and_nothing_is_stored(
 ):
     login(lv_ncp)
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-    status, _, shown = _post(client, sent, "See the attached file", upload)
-    assert status == 302
-    assert len(shown) == 1 and shown[0].startswith(f"The message was not sent. {problem}")
+    response = client.post(
+        reverse("referrals:message_post", args=[sent.pk]), {"body": "See the attached file", "attachment": upload}
+    )
+    # The page again: the text as written, and what is wrong with the file next to the file field.
+    assert response.status_code == 400
+    form = response.context["message_form"]
+    assert list(form.errors) == ["attachment"] and form.errors["attachment"][0].startswith(problem)
+    page = response.content.decode()
+    assert "See the attached file</textarea>" in page
+    assert "write a message" not in page.lower()
     assert not ReferralMessage.objects.exists()
     assert not ReferralDocument.objects.exists()
     assert stored_files(private_media) == []
@@ -85,8 +92,11 @@ def test_a_forbidden_attachment_is_refused_and_nothing_is_stored(
 @pytest.mark.parametrize("body", ["", "   \n "])
 def test_an_empty_message_is_refused_even_with_an_attachment(client, login, sent, ee_ncp, private_media, body):
     login(ee_ncp)
-    _, _, shown = _post(client, sent, body, pdf_upload())
-    assert shown == ["The message was not sent: write a message."]
+    response = client.post(
+        reverse("referrals:message_post", args=[sent.pk]), {"body": body, "attachment": pdf_upload()}
+    )
+    assert response.status_code == 400
+    assert response.context["message_form"].errors == {"body": ["This field is required."]}
     with pytest.raises(services.ValidationError) as refused:
         services.referral_message_post(referral=sent, by=ee_ncp, body=body, upload=pdf_upload())
     assert refused.value.message_dict == {"body": ["Write a message."]}

@@ -162,11 +162,14 @@ def test_declining_without_a_reason_through_the_view_changes_nothing(client, log
     before = _state(sent)
     login(lv_ncp)
     for reason in ("", "   "):
-        status, url, shown = post_for_messages(
-            client, reverse("referrals:action", args=[sent.pk, "decline"]), {"decline-reason": reason}
-        )
-        assert (status, url) == (302, sent.get_absolute_url())
-        assert shown == ["Nothing was changed. Reason: This field is required."]
+        response = client.post(reverse("referrals:action", args=[sent.pk, "decline"]), {"decline-reason": reason})
+        # The page again, the decline panel open, the error next to the field: no generic message.
+        assert response.status_code == 400
+        assert response.context["open_action"] == "decline"
+        form = dict((t.action, f) for t, f in response.context["actions"])["decline"]
+        assert form.errors == {"reason": ["This field is required."]}
+        assert 'id="action-decline" class="accordion-collapse collapse show"' in response.content.decode()
+        assert [str(m) for m in response.context["messages"]] == []
     assert _state(sent) == before
 
 
@@ -199,7 +202,8 @@ def test_acknowledging_needs_two_different_contact_points_of_the_receiving_state
         (lv_ncp, lv_ncp, "The alternate must be someone else."),
         (lv_ncp, lt_ncp, "Both contacts must be contact points of the receiving state."),
         (lv_ncp, lv_representative, "Both contacts must be contact points of the receiving state."),
-        (lv_ncp, None, "Name an alternate contact."),
+        (lt_ncp, None, "Both contacts must be contact points of the receiving state."),
+        (None, lv_ncp, "Name the receiving contact."),
     ]:
         with pytest.raises(ValidationError) as refused:
             services.referral_transition(
@@ -211,13 +215,63 @@ def test_acknowledging_needs_two_different_contact_points_of_the_receiving_state
         assert refused.value.messages == [message]
     before = _state(sent)
     login(lv_ncp)
-    _, _, shown = post_for_messages(
-        client,
+    response = client.post(
         reverse("referrals:action", args=[sent.pk, "acknowledge"]),
         {"acknowledge-receiving_contact": lv_ncp.pk, "acknowledge-receiving_alternate": lt_ncp.pk},
     )
-    assert shown[0].startswith("Nothing was changed. Alternate contact: Select a valid choice.")
+    # The acknowledgement stays open, with the key contact chosen and the error at the alternate.
+    assert response.status_code == 400 and response.context["open_action"] == "acknowledge"
+    form = dict((t.action, f) for t, f in response.context["actions"])["acknowledge"]
+    assert list(form.errors) == ["receiving_alternate"]
+    assert form.errors["receiving_alternate"][0].startswith("Select a valid choice.")
+    page = response.content.decode()
+    assert f'<option value="{lv_ncp.pk}" selected>' in page
+    assert 'id="action-acknowledge" class="accordion-collapse collapse show"' in page
     assert _state(sent) == before
+
+
+def test_acknowledging_needs_no_alternate_and_the_acting_ncp_is_the_default_contact(
+    client, login, sent, lv_ncp, lv_alt
+):
+    login(lv_ncp)
+    page = client.get(sent.get_absolute_url())
+    form = dict((t.action, f) for t, f in page.context["actions"])["acknowledge"]
+    assert form["receiving_contact"].value() == lv_ncp.pk
+    assert not form.fields["receiving_alternate"].required
+    assert page.context["open_action"] == "acknowledge"  # the next step's panel is open: no click to find it
+    response = client.post(
+        reverse("referrals:action", args=[sent.pk, "acknowledge"]),
+        {"acknowledge-receiving_contact": lv_ncp.pk, "acknowledge-receiving_alternate": ""},
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get(pk=sent.pk)
+    assert (referral.status, referral.receiving_contact, referral.receiving_alternate) == (
+        "acknowledged",
+        lv_ncp,
+        None,
+    )
+    assert referral.events.get(kind="acknowledged").data["receiving_alternate"] == ""
+
+
+def test_an_alternate_who_is_given_must_be_another_ncp_of_the_receiving_state(client, login, sent, lv_ncp, lv_alt):
+    with pytest.raises(ValidationError) as refused:
+        services.referral_transition(
+            referral=sent,
+            action="acknowledge",
+            by=lv_ncp,
+            data={"receiving_contact": lv_alt, "receiving_alternate": lv_alt},
+        )
+    assert refused.value.message_dict == {"receiving_alternate": ["The alternate must be someone else."]}
+    login(lv_ncp)
+    response = client.post(
+        reverse("referrals:action", args=[sent.pk, "acknowledge"]),
+        {"acknowledge-receiving_contact": lv_alt.pk, "acknowledge-receiving_alternate": lv_alt.pk},
+    )
+    # The service's field error lands next to the field, the choices stay.
+    assert response.status_code == 400
+    form = dict((t.action, f) for t, f in response.context["actions"])["acknowledge"]
+    assert form.errors == {"receiving_alternate": ["The alternate must be someone else."]}
+    assert Referral.objects.get(pk=sent.pk).status == "sent"
 
 
 def test_every_step_of_the_normal_path_writes_one_event_with_actor_side_and_data(
