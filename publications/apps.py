@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def restore_sqlite_search_index(using="default", **kwargs):
+    """After `migrate` on SQLite, put back FTS5 triggers that a table rebuild dropped."""
+    from django.db import connections
+
+    from publications.search import ensure_sqlite_index
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            ensure_sqlite_index(cursor)
 
 
 class PublicationsConfig(AppConfig):
@@ -10,7 +23,12 @@ class PublicationsConfig(AppConfig):
 
         from publications.models import Publication, PublicationFile
 
-        # topics_text is derived from the topics; the download counter changes with every
-        # download (through an UPDATE, which auditlog does not see anyway).
-        auditlog.register(Publication, exclude_fields=["topics_text"], m2m_fields={"audiences", "topics"})
+        # topics_text is derived from the topics, search_vector (generated) from the row; the
+        # download counter changes with every download (through an UPDATE, which auditlog
+        # does not see anyway).
+        auditlog.register(
+            Publication, exclude_fields=["topics_text", "search_vector"], m2m_fields={"audiences", "topics"}
+        )
         auditlog.register(PublicationFile, exclude_fields=["download_count", "sha256"])
+        # Not business logic: schema upkeep that must follow every migration, whichever app's.
+        post_migrate.connect(restore_sqlite_search_index, dispatch_uid="publications_sqlite_search_index")

@@ -1,12 +1,14 @@
 import re
 from pathlib import PurePosixPath
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from publications.languages import LANGUAGE_NAMES, LANGUAGES
+from publications.search import PostgresSearchDocument
 from thb_portal.visibility import Visibility
 
 # /library/feed/... are the feeds; a publication's /library/<slug>/ must not look like them.
@@ -115,6 +117,11 @@ class Publication(models.Model):
     # The topics' names, kept by the services, so that the full-text search (a column
     # PostgreSQL computes from this row alone) can weigh them.
     topics_text = models.TextField(blank=True, editable=False)
+    # The weighted document the search matches and ranks (publications/search.py), stored
+    # by PostgreSQL itself; always NULL on SQLite, whose FTS5 index plays this part.
+    search_vector = models.GeneratedField(
+        expression=PostgresSearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

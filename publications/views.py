@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from projects.access import project_visible_to
-from publications import search, selectors, services
+from publications import selectors, services
 from publications.access import access_publication, access_publication_cover, access_publication_file
 from publications.filters import PublicationFilter
 from thb_portal.pagination import paginate, querystring_without_page
@@ -25,7 +25,6 @@ def library(request: HttpRequest) -> HttpResponse:
         "page": page,
         "querystring": querystring_without_page(request),
         "searching": bool(request.GET.get("q", "").strip()),
-        "web_search_syntax": search.uses_full_text_search(),
     }
     return render(request, "publications/library.html", context)
 

@@ -1,15 +1,19 @@
 """The library's search: ranking, web-search syntax, filters with the query, and its cost."""
 
+import sqlite3
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.search import parse as parse_query
 from publications import services
 from publications.models import Audience, Publication, PublicationType, Topic
-from publications.search import search
+from publications.search import ensure_sqlite_index, search, sqlite_condition, sqlite_rank
 from tests.publications.factories import PublicationFactory, attach_pdf
 from thb_portal.visibility import Visibility
 
@@ -48,17 +52,136 @@ def test_full_text_search_ranks_title_over_abstract_with_stemming(client, ranked
     assert results[0].search_rank > results[1].search_rank
 
 
-@pytest.mark.postgres
-def test_web_search_syntax_phrases_or_and_exclusion(client, db):
-    PublicationFactory(title="Labour exploitation in agriculture")
-    PublicationFactory(title="Exploitation of labour migrants in construction")
-    PublicationFactory(title="Sexual exploitation online")
-    assert titles(client, q='"labour exploitation"') == ["Labour exploitation in agriculture"]
-    assert sorted(titles(client, q="labour -agriculture")) == ["Exploitation of labour migrants in construction"]
-    assert sorted(titles(client, q="agriculture or online")) == [
-        "Labour exploitation in agriculture",
-        "Sexual exploitation online",
-    ]
+# One table of queries and answers for both backends: through the library page on the
+# database of the run (PostgreSQL in `make test`, SQLite in its fallback), and on a bare
+# in-memory SQLite with the migration's FTS5 index and triggers, whatever the run's database.
+CORPUS = [
+    # title, abstract, topics (as topics_text holds them)
+    ("Forced labour in agriculture", "Seasonal workers on farms.", "Labour exploitation"),
+    ("Trafficking for labour exploitation in construction", "Subcontractors and agencies.", "Labour exploitation"),
+    ("Forced begging in the capitals", "Children and adults made to beg.", "Forced begging"),
+    ("Handbook for labour inspectors", "How to spot forced labour at work sites.", ""),
+    ("Online sexual exploitation", "Trafficking for sexual exploitation through websites.", "Sexual exploitation"),
+    ("Annual review", "Figures of the year.", ""),
+]
+ALL = sorted(title for title, _, _ in CORPUS)
+AGRICULTURE, CONSTRUCTION, BEGGING, HANDBOOK, ONLINE, REVIEW = (title for title, _, _ in CORPUS)
+
+# (query, expected titles, whether their order is asserted: the ranking)
+SEARCH_TABLE = [
+    ('"forced labour"', [AGRICULTURE, HANDBOOK], True),  # a title match above an abstract match
+    ("trafficking labour", [CONSTRUCTION], True),  # both words, not either
+    ("Labour   TRAFFICKING", [CONSTRUCTION], True),
+    ("labour -agriculture", [CONSTRUCTION, HANDBOOK], False),
+    ('labour -"forced labour"', [CONSTRUCTION], True),
+    ("begging or online", [BEGGING, ONLINE], False),
+    ("agriculture OR construction -inspectors", [AGRICULTURE, CONSTRUCTION], False),
+    ("forced begging or sexual", [BEGGING, ONLINE], False),  # (forced and begging) or sexual
+    ("labour-exploitation", [AGRICULTURE, CONSTRUCTION], False),  # as the tokenizers split it
+    ("beg", [BEGGING], True),  # stemmed: begging, beg
+    ("-trafficking", [AGRICULTURE, BEGGING, HANDBOOK, REVIEW], False),  # only an exclusion
+    ("smuggling", [], True),
+    # Bad input is read as plain words; nothing left means the normal list.
+    ('"forced labour', [AGRICULTURE, HANDBOOK], False),  # unclosed quote: two words
+    ('"', ALL, False),
+    ("-", ALL, False),
+    ("or", ALL, False),
+    ("( ) * : ^ ; NEAR AND NOT", [], True),  # FTS5's operators are plain words here
+    ('"" -"" or -', ALL, False),
+    ("labour' OR 1=1 --", [AGRICULTURE, CONSTRUCTION, HANDBOOK], False),
+]
+
+
+def _expected(expected, ordered):
+    return expected if ordered else sorted(expected)
+
+
+@pytest.fixture
+def corpus(db):
+    for title, abstract, topics in CORPUS:
+        PublicationFactory(title=title, abstract=abstract, topics_text=topics)
+
+
+@pytest.mark.parametrize(("query", "expected", "ordered"), SEARCH_TABLE)
+def test_the_search_table_through_the_library_page(client, corpus, query, expected, ordered):
+    found = titles(client, q=query)
+    assert (found if ordered else sorted(found)) == _expected(expected, ordered), connection.vendor
+
+
+@pytest.fixture
+def bare_sqlite():
+    """An in-memory SQLite with the publications table's searched columns, the FTS5 index
+    and triggers of migration 0004 (the same statements), and the corpus."""
+    database = sqlite3.connect(":memory:")
+    cursor = database.cursor()
+    cursor.execute(
+        "CREATE TABLE publications_publication (id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+        " abstract TEXT NOT NULL, topics_text TEXT NOT NULL)"
+    )
+    assert ensure_sqlite_index(cursor, create=True)
+    cursor.executemany("INSERT INTO publications_publication (title, abstract, topics_text) VALUES (?, ?, ?)", CORPUS)
+    yield database
+    database.close()
+
+
+def bare_search(database, query: str) -> list[str]:
+    """What publications.search does on SQLite, on the bare connection: the same SQL."""
+    parsed = parse_query(query)
+    if not parsed:
+        return [title for (title,) in database.execute("SELECT title FROM publications_publication ORDER BY title")]
+    where, where_params = sqlite_condition(parsed, "id")
+    rank, rank_params = sqlite_rank(parsed, "id")
+    sql = f"SELECT title FROM publications_publication WHERE {where} ORDER BY {rank} DESC, id"  # noqa: S608
+    return [title for (title,) in database.execute(sql.replace("%s", "?"), [*rank_params, *where_params])]
+
+
+@pytest.mark.parametrize(("query", "expected", "ordered"), SEARCH_TABLE)
+def test_the_search_table_on_sqlite_fts5(bare_sqlite, query, expected, ordered):
+    found = bare_search(bare_sqlite, query)
+    assert (found if ordered else sorted(found)) == _expected(expected, ordered)
+
+
+def test_the_sqlite_triggers_keep_the_index_in_step(bare_sqlite):
+    bare_sqlite.execute("UPDATE publications_publication SET title = 'Domestic servitude' WHERE title = ?", [REVIEW])
+    assert bare_search(bare_sqlite, "servitude") == ["Domestic servitude"]
+    assert bare_search(bare_sqlite, "annual") == []
+    bare_sqlite.execute("DELETE FROM publications_publication WHERE title = ?", [AGRICULTURE])
+    assert bare_search(bare_sqlite, '"forced labour"') == [HANDBOOK]
+    bare_sqlite.execute(
+        "INSERT INTO publications_publication (title, abstract, topics_text) VALUES ('Forced labour at sea', '', '')"
+    )
+    assert bare_search(bare_sqlite, '"forced labour"') == ["Forced labour at sea", HANDBOOK]
+    # The FTS5 integrity check compares the index with the rows it was built from.
+    bare_sqlite.execute("INSERT INTO publication_search(publication_search) VALUES ('integrity-check')")
+
+
+def test_a_rebuilt_table_gets_its_triggers_and_index_back(bare_sqlite):
+    """What Django's migrations do on SQLite to alter a table drops its triggers."""
+    database = bare_sqlite
+    database.executescript(
+        "CREATE TABLE new_publications (id INTEGER PRIMARY KEY, title TEXT NOT NULL, abstract TEXT NOT NULL,"
+        " topics_text TEXT NOT NULL);"
+        " INSERT INTO new_publications SELECT id, title, abstract, topics_text FROM publications_publication;"
+        " DROP TABLE publications_publication; ALTER TABLE new_publications RENAME TO publications_publication;"
+        " INSERT INTO publications_publication (title, abstract, topics_text) VALUES ('Written meanwhile', '', '');"
+    )
+    assert ensure_sqlite_index(database.cursor())
+    assert bare_search(database, "meanwhile") == ["Written meanwhile"]
+    database.execute("UPDATE publications_publication SET title = 'Renamed' WHERE title = 'Written meanwhile'")
+    assert bare_search(database, "renamed") == ["Renamed"]
+    assert not ensure_sqlite_index(database.cursor())
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \"-()*:^+.'OR NOT AND or NEAR\u00e9\u0000"), max_size=40))
+def test_no_typed_text_makes_the_sqlite_search_fail(text):
+    database = sqlite3.connect(":memory:")
+    cursor = database.cursor()
+    cursor.execute("CREATE TABLE publications_publication (id INTEGER PRIMARY KEY, title, abstract, topics_text)")
+    ensure_sqlite_index(cursor, create=True)
+    cursor.execute("INSERT INTO publications_publication (title, abstract, topics_text) VALUES ('a b', 'b', '')")
+    bare_search(database, text)
+    database.close()
 
 
 @pytest.mark.postgres

@@ -1,0 +1,133 @@
+"""One search language for every backend: words are ANDed, "quoted phrases", -exclusion, `or`.
+
+The text a person types is parsed here into a small structure, and each backend gets
+it re-written in its own syntax (PostgreSQL's web-search syntax, SQLite FTS5's MATCH
+language), so that both answer the same question. Parsing never fails: anything it
+cannot read as an operator is read as plain words, and punctuation is dropped, so the
+re-written queries contain only letters, digits, spaces and the operators added here.
+
+- `forced labour`       both words (AND);
+- `"forced labour"`     the words next to each other, in this order;
+- `labour -agriculture` labour but not agriculture (a phrase can be excluded too);
+- `begging or labour`   either; AND binds tighter: `a b or c` is (a and b) or c;
+- an unclosed `"` or a lone `-` is ignored, and the words around it are plain words;
+- `labour-exploitation` (punctuation inside a word) is the phrase "labour exploitation",
+  which is how both backends' tokenizers split it in the documents.
+"""
+
+import re
+from dataclasses import dataclass
+
+# Letters and digits only: what both tokenizers (PostgreSQL's parser, FTS5's unicode61)
+# keep as word characters. "_" is \w but a separator for both.
+WORD = re.compile(r"[^\W_]+")
+# A quoted phrase, an optionally negated chunk, or anything else one character at a time.
+TOKEN = re.compile(r'(-*)"([^"]*)"|(\S+)')
+# A long query is cut rather than refused: more terms than this are ignored.
+MAX_TERMS = 32
+
+Term = tuple[str, ...]  # one word, or the words of a phrase
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Terms that must all be present, and terms that must all be absent."""
+
+    include: tuple[Term, ...] = ()
+    exclude: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """Clauses joined by OR. An empty query means: no search, the normal list.
+
+    Frozen (hashable), as Django's expressions that carry it must be.
+    """
+
+    clauses: tuple[Clause, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.clauses)
+
+
+def _words(text: str) -> Term:
+    return tuple(word.lower() for word in WORD.findall(text))
+
+
+def _balance_quotes(text: str) -> str:
+    # An unclosed quote opens nothing: dropped, the words after it stay plain words.
+    if text.count('"') % 2:
+        last = text.rfind('"')
+        text = text[:last] + " " + text[last + 1 :]
+    return text
+
+
+def parse(text: str) -> SearchQuery:
+    clauses: list[Clause] = []
+    include: list[Term] = []
+    exclude: list[Term] = []
+    terms = 0
+
+    def close_clause() -> None:
+        if include or exclude:
+            clauses.append(Clause(tuple(include), tuple(exclude)))
+            include.clear()
+            exclude.clear()
+
+    for match in TOKEN.finditer(_balance_quotes(text or "")):
+        dashes, phrase, chunk = match.groups()
+        if chunk is not None:
+            if chunk.lower() == "or":
+                # `or` at the start, the end, or twice in a row joins nothing: ignored.
+                close_clause()
+                continue
+            stripped = chunk.lstrip("-")
+            negated, words = stripped != chunk, _words(stripped)
+        else:
+            negated, words = bool(dashes), _words(phrase)
+        if not words or terms >= MAX_TERMS:
+            continue
+        terms += 1
+        (exclude if negated else include).append(words)
+    close_clause()
+    return SearchQuery(tuple(clauses))
+
+
+def _quoted(term: Term) -> str:
+    # Words are letters and digits only (WORD), so there is nothing to escape; the
+    # replace() is a second line of defence should WORD ever change.
+    return '"' + " ".join(term).replace('"', '""') + '"'
+
+
+def to_websearch(query: SearchQuery) -> str:
+    """The query in PostgreSQL's websearch_to_tsquery() syntax.
+
+    Every term is quoted, so that a word such as "or" inside a phrase is never read as
+    an operator; a one-word phrase is the word itself.
+    """
+    clauses = []
+    for clause in query.clauses:
+        parts = [_quoted(term) for term in clause.include] + ["-" + _quoted(term) for term in clause.exclude]
+        clauses.append(" ".join(parts))
+    return " or ".join(clauses)
+
+
+def to_fts5(query: SearchQuery) -> tuple[str, list[str]]:
+    """The query for an SQLite FTS5 MATCH: (expression of the clauses with included terms,
+    expressions of the clauses that only exclude).
+
+    FTS5 has no "everything but": NOT needs something on its left. A clause made only of
+    exclusions is therefore given back apart, as the terms whose matches it leaves out
+    (the caller combines `rowid NOT IN (… MATCH that)` with the first expression by OR).
+    Either part may be empty.
+    """
+    including, only_excluding = [], []
+    for clause in query.clauses:
+        if clause.include:
+            expression = "(" + " AND ".join(_quoted(term) for term in clause.include) + ")"
+            for term in clause.exclude:
+                expression = f"({expression} NOT {_quoted(term)})"
+            including.append(expression)
+        else:
+            only_excluding.append(" OR ".join(_quoted(term) for term in clause.exclude))
+    return " OR ".join(including), only_excluding
