@@ -32,8 +32,12 @@ SIGNED_IN = ROLES[1:]
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
+# The receiving state's NCPs asking for a referral their state has lost (withdrawn, consent
+# withdrawn, access period over) are sent to their inbox with a plain message instead of a
+# 404: the view does not run, so this is a refusal like the others.
+LOST_REFERRAL = "→ referrals:inbox"
 # What a role that must not reach a view gets; only these are expected of a POST.
-REFUSALS = {"403", "404", "405", LOGIN, ADMIN_LOGIN}
+REFUSALS = {"403", "404", "405", LOGIN, ADMIN_LOGIN, LOST_REFERRAL}
 
 _SHORT = {
     "anon": (ANON,),
@@ -242,7 +246,7 @@ _SENDER_ONLY = only(ncp_ee="200")
 _BOTH_SIDES = {
     "sent": only(ncp_ee="200", ncp_lv="200"),
     "draft": _SENDER_ONLY,
-    "withdrawn": only(ncp_ee="200", ncp_lv=to("referrals:inbox")),
+    "withdrawn": only(ncp_ee="200", ncp_lv=LOST_REFERRAL),
 }
 
 
@@ -250,7 +254,10 @@ def _referral_post(sender: str, receiver: str) -> dict:
     return {
         "sent": post_only(ncp_ee=sender, ncp_lv=receiver),
         "draft": post_only(ncp_ee=sender),
-        "withdrawn": post_only(ncp_ee=sender, ncp_lv=to("referrals:inbox")),
+        "withdrawn": Rule(
+            get=roles("405", anon=LOGIN),
+            post={**post_only(ncp_ee=sender).post, NCP_LV: LOST_REFERRAL},
+        ),
     }
 
 
@@ -354,7 +361,7 @@ POLICY |= {
     "trainings:certificates": _TRAINING_PAGE,
     "trainings:export_csv": _TRAINING_PAGE,
     "trainings:export_xlsx": _TRAINING_PAGE,
-    "trainings:complete": _training_post(to("trainings:detail"), cross=to("trainings:detail")),
+    "trainings:complete": _TRAINING_PAGE,  # GET asks, saying who is affected; POST completes
     "trainings:facts": Rule(get=roles("200")),
 }
 
