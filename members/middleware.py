@@ -2,6 +2,7 @@ import time
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.internal import usersessionkit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -121,7 +122,13 @@ class IdleTimeoutMiddleware:
                 return self._sign_out(
                     request, "You were signed out after a period of inactivity. Please sign in again."
                 )
-            if _url_name(request) not in self.BACKGROUND_URL_NAMES:
+            # Stored only when it moved by more than the throttle: the session row is then
+            # saved every few minutes, not on every page (a write per GET locks SQLite).
+            # The timeout is exact to that granularity.
+            if (
+                _url_name(request) not in self.BACKGROUND_URL_NAMES
+                and now - request.session.get(self.SESSION_KEY, 0) >= settings.THB_ACTIVITY_WRITE_SECONDS
+            ):
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
@@ -132,3 +139,32 @@ class IdleTimeoutMiddleware:
         if request.headers.get("HX-Request"):
             return _redirect(request, resolve_url(settings.LOGIN_URL))
         return redirect_to_login(request.get_full_path())
+
+
+class ActivityMiddleware:
+    """allauth's user-session activity (the sessions page's "last seen" and IP), throttled.
+
+    allauth's own middleware (USERSESSIONS_TRACK_ACTIVITY) saves the user-session row on
+    every request: a database write on every GET, which makes SQLite answer "database is
+    locked" as soon as a few tabs load at once. Here it is recorded at most every
+    THB_ACTIVITY_WRITE_SECONDS, never for the badge's polling, and the time of the last
+    record is kept in the session (written only then, too).
+    """
+
+    SESSION_KEY = "thb_activity_recorded"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user, session = request.user, request.session
+        if (
+            user.is_authenticated
+            and session.session_key
+            and _url_name(request) not in IdleTimeoutMiddleware.BACKGROUND_URL_NAMES
+        ):
+            now = int(time.time())
+            if now - session.get(self.SESSION_KEY, 0) >= settings.THB_ACTIVITY_WRITE_SECONDS:
+                usersessionkit.track_activity(request, user=user, session=session)
+                session[self.SESSION_KEY] = now
+        return self.get_response(request)

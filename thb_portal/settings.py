@@ -52,6 +52,9 @@ THB_IDLE_TIMEOUT_SECONDS = env.int("THB_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 THB_IDLE_TIMEOUT_ROLES = ("ncp", "secretariat")
 # ...and, busy or not, end THB_SESSION_MAX_AGE_SECONDS after signing in.
 THB_SESSION_MAX_AGE_SECONDS = env.int("THB_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
+# Activity (the idle timeout's clock, the sessions page's "last seen") is written at most
+# this often: a database write on every page makes SQLite lock under a few tabs.
+THB_ACTIVITY_WRITE_SECONDS = env.int("THB_ACTIVITY_WRITE_SECONDS", default=5 * 60)
 
 # How many proxies of ours append to X-Forwarded-For (0: none, the header is ignored).
 # The login rate limits (allauth) and the audit log's IP both take the hop this names.
@@ -107,9 +110,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "members.middleware.IdleTimeoutMiddleware",
+    # allauth's UserSessionsMiddleware, throttled (no write on every GET).
+    "members.middleware.ActivityMiddleware",
     "members.middleware.MFAEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +147,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default as a real embedded database: readers do not wait for the writer
+    # (WAL), a writer waits for the other instead of failing at once, and a transaction takes
+    # the write lock when it begins (IMMEDIATE), so that two of them never deadlock on the
+    # upgrade from read to write, which SQLite answers with "database is locked" at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("THB_SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # allauth keeps rate limits and TOTP replay protection in the cache, so it must be
@@ -223,6 +239,8 @@ MFA_TOTP_ISSUER = "THB Portal"
 # sign-up squatting; sign-up is closed here, and NCPs (all with MFA) must be able to change it.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The sessions page shows "last seen"; members.middleware.ActivityMiddleware records it,
+# throttled, in place of allauth's middleware.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # guardian: no anonymous user row; object grants go to per-state team groups.
@@ -342,10 +360,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # An intended 403 or 404 is one line (method, path, status, user id), not a traceback.
+    "filters": {"client_errors": {"()": "thb_portal.log.ClientErrorFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # fontTools (certificates) logs every glyph subset at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # fontTools (certificates) logs every glyph subset at INFO.
+        "fontTools": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors"]},
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
