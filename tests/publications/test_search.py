@@ -108,6 +108,20 @@ def test_the_search_table_through_the_library_page(client, corpus, query, expect
     assert (found if ordered else sorted(found)) == _expected(expected, ordered), connection.vendor
 
 
+def test_every_kind_of_write_keeps_the_search_in_step(client, db):
+    """The generated column (PostgreSQL) and the triggers (SQLite) follow any write."""
+    publication = PublicationFactory(title="Forced labour in fishing")
+    assert titles(client, q='"forced labour"') == ["Forced labour in fishing"]
+    publication.title = "Trafficking at sea"
+    publication.save(update_fields=["title"])
+    assert titles(client, q="fishing") == []
+    assert titles(client, q="sea") == ["Trafficking at sea"]
+    Publication.objects.filter(pk=publication.pk).update(abstract="Crews held on trawlers.")
+    assert titles(client, q="trawlers") == ["Trafficking at sea"]
+    services.publication_delete(publication=publication)
+    assert titles(client, q="sea") == []
+
+
 @pytest.fixture
 def bare_sqlite():
     """An in-memory SQLite with the publications table's searched columns, the FTS5 index
