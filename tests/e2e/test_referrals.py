@@ -84,9 +84,14 @@ def open_page_as(page, browser, live_server, csp_violations):
 
 
 def open_action(page, label: str, action: str):
-    """Open the action's accordion panel by its button; returns the panel."""
-    page.locator("#referral-actions .accordion-button").filter(has_text=re.compile(rf"^{re.escape(label)}$")).click()
+    """Open the action's accordion panel by its button, unless it is open already (the next
+    step's panel is); returns the panel."""
     panel = page.locator(f"#action-{action}")
+    if not panel.is_visible():
+        button = page.locator("#referral-actions .accordion-button").filter(
+            has_text=re.compile(rf"^{re.escape(label)}$")
+        )
+        button.click()
     expect(panel).to_have_class(re.compile(r"\bshow\b"))
     expect(panel).to_be_visible()
     return panel
