@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from members.models import MemberState
 from thb_portal.public_figures import FACTS_CACHE_KEY
@@ -47,9 +48,17 @@ def _public_count(label: str) -> int | None:
     return manager.public().count() if hasattr(manager, "public") else manager.count()
 
 
-def compute_facts() -> dict:
-    # Attendance marked before a training was cancelled does not make anyone trained.
-    attended = Registration.objects.attended().exclude(training__status=TrainingStatus.CANCELLED).order_by()
+def compute_facts(now=None) -> dict:
+    now = now or timezone.now()
+    # Attendance marked before a training was cancelled does not make anyone trained, and a
+    # training that has not begun trains nobody yet (whatever its statuses say).
+    today = timezone.localdate(now)
+    attended = (
+        Registration.objects.attended()
+        .exclude(training__status=TrainingStatus.CANCELLED)
+        .filter(training__starts_on__lte=today)
+        .order_by()
+    )
     # Historical totals are a few rows per audience and year: one query, summed here.
     historical = list(
         HistoricalTotal.objects.values_list(
@@ -73,7 +82,7 @@ def compute_facts() -> dict:
         .annotate(n=Count("pk")),
         [(year, people) for _, year, _, people, _ in historical],
     )
-    live_held = Training.objects.held().count()
+    live_held = Training.objects.held().filter(starts_on__lte=today).count()
     historical_held = sum(held for *_, held in historical)
     state_names = dict(MemberState.objects.values_list("code", "name"))
     audience_order = {key: index for index, key in enumerate(Audience.values)}

@@ -51,8 +51,16 @@ def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
     )
 
 
-def attendees(*, training: Training) -> QuerySet[Registration]:
-    return training.registrations.attended().order_by("full_name", "pk")
+def attendees(*, training: Training, now) -> QuerySet[Registration]:
+    """Who gets a certificate: attended, counting only sessions that have started (a mark on a
+    future session, from before that was refused, certifies nothing)."""
+    started = Q(attendances__session__starts_at__lte=now)
+    return (
+        training.registrations.attended()
+        .annotate(sessions_attended=Count("attendances", filter=started))
+        .filter(sessions_attended__gt=0)
+        .order_by("full_name", "pk")
+    )
 
 
 def sessions_with_attendance(*, training: Training) -> QuerySet[TrainingSession]:

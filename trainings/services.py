@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -89,6 +89,28 @@ def training_status_error(current: str, new: str) -> str | None:
     return f"A training that is “{T(current).label}” cannot become “{T(new).label}”."
 
 
+def training_completion_error(training: Training, now) -> str | None:
+    """Why the training cannot be completed yet: completing marks no-shows and feeds the
+    figures, so it waits until the last session is over."""
+    last_end = training.sessions.aggregate(last=Max("ends_at"))["last"]
+    if last_end is None:
+        return "The training has no sessions, so it cannot be completed."
+    if last_end > now:
+        return (
+            f"The last session ends on {timezone.localtime(last_end):%d %b %Y %H:%M}; "
+            "the training can be completed after that."
+        )
+    return None
+
+
+def training_final_effect(training: Training, status: str) -> dict:
+    """How many people a final status change affects, for its confirmation step."""
+    registrations = training.registrations
+    if status == T.COMPLETED:
+        return {"no_shows": registrations.filter(status=S.CONFIRMED, attendances__isnull=True).count()}
+    return {"told": registrations.filter(status__in=[S.REGISTERED, S.CONFIRMED, S.WAITLISTED]).count()}
+
+
 @transaction.atomic
 def training_update(*, training: Training, by: User | None, data: dict) -> Training:
     """Change a training's details. A new status has its consequences here: completing marks
@@ -97,6 +119,9 @@ def training_update(*, training: Training, by: User | None, data: dict) -> Train
     before_status, before_capacity = training.status, training.capacity
     new_status = data.get("status", before_status)
     if error := training_status_error(before_status, new_status):
+        raise ValidationError({"status": error})
+    completing = new_status != before_status and new_status == T.COMPLETED
+    if completing and (error := training_completion_error(training, timezone.now())):
         raise ValidationError({"status": error})
     for name, value in data.items():
         setattr(training, name, value)
@@ -364,12 +389,18 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
         raise ValidationError("The training was cancelled; attendance cannot be marked.")
     if registration.status not in (S.REGISTERED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
         raise ValidationError(f"A registration that is “{S(registration.status).label}” has no attendance.")
+    now = timezone.now()
+    # Nobody can have been present at a session that has not begun; unmarking stays possible.
+    if present and session.starts_at > now:
+        raise ValidationError(
+            f"The session starts on {timezone.localtime(session.starts_at):%d %b %Y %H:%M}; "
+            "attendance can be marked once it has started."
+        )
     if present:
         Attendance.objects.get_or_create(registration=registration, session=session, defaults={"marked_by": by})
     else:
         Attendance.objects.filter(registration=registration, session=session).delete()
     attended_any = registration.attendances.exists()
-    now = timezone.now()
     if attended_any and registration.status != S.ATTENDED:
         _set_status(registration, S.ATTENDED, now)
     elif not attended_any and registration.status == S.ATTENDED:

@@ -25,7 +25,7 @@ from trainings.forms import (
     SessionForm,
     TrainingSettingsForm,
 )
-from trainings.models import RegistrationStatus, Training
+from trainings.models import RegistrationStatus, Training, TrainingStatus
 
 CHANGE = "trainings.change_training"
 EXPORT_HEADER = [
@@ -85,7 +85,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trainings/detail.html", context)
 
 
-def _render_settings(request, training, *, form=None, session_form=None, status=200) -> HttpResponse:
+def _render_settings(request, training, *, form=None, session_form=None, confirm=None, status=200) -> HttpResponse:
     final = training.status not in services.RUNNING_STATUSES
     if form is None and not final:
         form = TrainingSettingsForm(instance=training)
@@ -93,6 +93,7 @@ def _render_settings(request, training, *, form=None, session_form=None, status=
         "training": training,
         "final": final,
         "form": form,
+        "confirm": confirm,
         "session_form": session_form or SessionForm(),
         "sessions": selectors.sessions_with_attendance(training=training),
     }
@@ -106,6 +107,13 @@ def training_settings(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_settings(request, training)
     form = TrainingSettingsForm(request.POST, instance=Training.objects.get(pk=training.pk))
     if form.is_valid():
+        new_status = form.cleaned_data["status"]
+        cancelling = new_status == TrainingStatus.CANCELLED and training.status != new_status
+        if cancelling and request.POST.get("confirm_final") != new_status:
+            # Cancelling is final and emails participants: the same form again, with what was
+            # typed, asks first and says how many people it reaches. Nothing is saved yet.
+            confirm = services.training_final_effect(training, new_status)
+            return _render_settings(request, training, form=form, confirm=confirm)
         try:
             services.training_update(
                 training=training, by=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
@@ -277,19 +285,32 @@ def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> Ht
     return redirect(training)
 
 
+@never_cache
 @login_required
-@require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks (completing is final: it says how many become no-shows); POST completes."""
     training = access_training(request.user, pk, perm=CHANGE)
-    try:
-        services.training_complete(training=training, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request, "The training is completed; confirmed participants who came to no session are no-shows."
-        )
-    return redirect(training)
+    if training.status not in services.RUNNING_STATUSES:
+        messages.error(request, f"The training is already {training.get_status_display().lower()}.")
+        return redirect(training)
+    error = services.training_completion_error(training, timezone.now())
+    if request.method == "POST" and error is None:
+        try:
+            services.training_complete(training=training, by=request.user)
+        except ValidationError as refusal:
+            error = _error_text(refusal)
+        else:
+            messages.success(
+                request, "The training is completed; confirmed participants who came to no session are no-shows."
+            )
+            return redirect(training)
+    context = {
+        "training": training,
+        "error": error,
+        "effect": services.training_final_effect(training, TrainingStatus.COMPLETED),
+        "counts": selectors.training_counts(training=training),
+    }
+    return render(request, "trainings/complete.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _export_rows(training):
@@ -334,11 +355,11 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     training, _ = access_registration(request.user, pk, registration_pk, perm=CHANGE)
-    registration = selectors.attendees(training=training).filter(pk=registration_pk).first()
+    registration = selectors.attendees(training=training, now=timezone.now()).filter(pk=registration_pk).first()
     if registration is None:
-        messages.error(request, "Only participants who attended get a certificate.")
+        messages.error(request, "Only participants who attended a session that has started get a certificate.")
         return redirect(training)
-    pdf = certificate_pdf(registration, training, registration.attendances.count())
+    pdf = certificate_pdf(registration, training, registration.sessions_attended)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(registration)}"'
     return response
@@ -347,9 +368,9 @@ def certificate(request: HttpRequest, pk: int, registration_pk: int) -> HttpResp
 @login_required
 def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
-    attendees = list(selectors.registration_list(training=training, status=RegistrationStatus.ATTENDED))
+    attendees = list(selectors.attendees(training=training, now=timezone.now()))
     if not attendees:
-        messages.error(request, "No participant has attended yet, so there are no certificates.")
+        messages.error(request, "No participant has attended a session that has started, so there are no certificates.")
         return redirect(training)
     response = HttpResponse(certificates_pdf(attendees, training), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="training-{training.pk}-certificates.pdf"'

@@ -17,7 +17,8 @@ def other_trainer(make_user):
 
 @pytest.fixture
 def training(trainer):
-    return make_training(trainers=[trainer], capacity=3)
+    # Begun three days ago: attendance and certificates need a session that has started.
+    return make_training(trainers=[trainer], capacity=3, start_in_days=-3)
 
 
 @pytest.fixture

@@ -96,10 +96,21 @@ def test_cancelling_tells_every_waiting_participant_once_and_the_other_trainers(
     full_training(training, waiting=1)
     RegistrationFactory(training=training, email="gone@example.net", status=S.CANCELLED)
     mail.outbox.clear()
+    url, data = (
+        reverse("trainings:settings", args=[training.pk]),
+        settings_data(training, status=TrainingStatus.CANCELLED),
+    )
+    # Cancelling is final: the first post asks, saying how many people it reaches, and changes nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        response = trainer_client.post(
-            reverse("trainings:settings", args=[training.pk]), settings_data(training, status=TrainingStatus.CANCELLED)
-        )
+        response = trainer_client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="cancel-confirm"' in page and "3 participants (registered, confirmed or waiting)" in page
+    assert 'name="confirm_final" value="cancelled"' in page
+    training.refresh_from_db()
+    assert training.status != TrainingStatus.CANCELLED and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        response = trainer_client.post(url, data | {"confirm_final": "cancelled"})
     assert response.status_code == 302
     told = sorted(m.to[0] for m in mail.outbox if m.to[0].endswith("@example.net"))
     assert told == ["person0@example.net", "person1@example.net", "person2@example.net"]
@@ -132,7 +143,8 @@ def test_a_status_that_cannot_follow_is_refused_with_a_reason(trainer_client, tr
 
 
 def test_a_trainer_adds_and_removes_sessions(trainer_client, training):
-    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    # Before the fixture's first session (three days ago), so it becomes the first.
+    start = timezone.localtime(timezone.now() - timedelta(days=5)).replace(hour=10, minute=0, second=0, microsecond=0)
     add_url = reverse("trainings:session_add", args=[training.pk])
     response = trainer_client.post(
         add_url,
