@@ -30,8 +30,14 @@ class ProjectQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
-    def ongoing(self):
-        return self.filter(status=ProjectStatus.ONGOING)
+    def ongoing(self, today=None):
+        """Ongoing by its dates: started and not ended. The stored status only fills in a date
+        that is not known (no start date: "ongoing" says it started; no end date: "completed"
+        says it ended)."""
+        today = today or timezone.localdate()
+        started = Q(start_date__lte=today) | Q(start_date__isnull=True, status=ProjectStatus.ONGOING)
+        not_ended = Q(end_date__gte=today) | Q(end_date__isnull=True) & ~Q(status=ProjectStatus.COMPLETED)
+        return self.filter(started & not_ended)
 
     def psf(self):
         return self.filter(funding_source=FundingSource.PSF)
@@ -117,6 +123,23 @@ class Project(models.Model):
     def clean(self):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is the address of a project list; choose another."})
+
+    def current_status(self, today=None) -> str:
+        """The status its dates give (see ProjectQuerySet.ongoing); the stored one where a date is missing."""
+        today = today or timezone.localdate()
+        if self.end_date and self.end_date < today:
+            return ProjectStatus.COMPLETED
+        if self.start_date and self.start_date > today:
+            return ProjectStatus.PLANNED
+        if self.start_date and not (self.end_date is None and self.status == ProjectStatus.COMPLETED):
+            return ProjectStatus.ONGOING
+        if self.end_date and self.status == ProjectStatus.PLANNED:
+            return ProjectStatus.PLANNED
+        return self.status
+
+    @property
+    def status_label(self) -> str:
+        return ProjectStatus(self.current_status()).label
 
     @property
     def is_psf(self) -> bool:
