@@ -28,8 +28,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -207,12 +207,18 @@ def _subject(text: str) -> str:
     return " ".join(f"[THB Portal] {text}".split())[:200]
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A plain-text email body: HTML escaping would turn O'Neill & Sons into
+    O&#x27;Neill &amp; Sons, and a text mail part is never parsed as HTML."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def _render_pair(template_base: str, fallback_base: str, context: dict) -> tuple[str, str]:
     try:
-        text = render_to_string(f"{template_base}.txt", context)
+        text = render_plain_text(f"{template_base}.txt", context)
         html = render_to_string(f"{template_base}.html", context)
     except TemplateDoesNotExist:
-        text = render_to_string(f"{fallback_base}.txt", context)
+        text = render_plain_text(f"{fallback_base}.txt", context)
         html = render_to_string(f"{fallback_base}.html", context)
     return text, html
 
