@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages, public publications and public projects."""
+"""sitemap.xml: the public pages (facts and figures among them), public publications and public projects."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -18,6 +18,7 @@ class PublicPagesSitemap(Sitemap):
             "projects:ongoing",
             "projects:psf",
             "projects:all",
+            "trainings:facts",
         ]
 
     def location(self, item: str) -> str:
