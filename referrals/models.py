@@ -13,6 +13,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.fields import EncryptedJSONField, EncryptedTextField
+from cases.models import DataCategory
 from thb_portal.templatetags.portal import field_label
 
 
@@ -165,6 +166,13 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:detail", args=[self.pk])
+
+    def get_requested_services_display(self) -> list[str]:
+        # Labels, never the stored codes ("accommodation").
+        return [Service(code).label for code in self.requested_services if code in Service.values]
+
+    def get_shared_categories_display(self) -> list[str]:
+        return [DataCategory(code).label for code in self.shared_categories if code in DataCategory.values]
 
     @property
     def is_overdue_now(self) -> bool:

@@ -157,3 +157,14 @@ def test_the_case_page_lists_its_referrals_with_status_and_next_deadline(
     assert f'href="{case.get_absolute_url()}"' in client.get(sent.get_absolute_url()).content.decode()
     login(lv_ncp)
     assert f'href="{case.get_absolute_url()}"' not in client.get(sent.get_absolute_url()).content.decode()
+
+
+def test_the_referral_page_shows_labels_never_internal_codes(client, login, ee_ncp, demo_states):
+    draft = make_referral(
+        ee_ncp, demo_states["LV"], requested_services=["accommodation", "legal"], shared_categories=["case_variables"]
+    )
+    login(ee_ncp)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Safe accommodation, Legal counselling" in page
+    assert "Case variables (exploitation, countries, needs)" in page
+    assert "Services requested: accommodation" not in page and "Categories chosen: case_variables" not in page
