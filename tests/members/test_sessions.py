@@ -125,7 +125,8 @@ def test_removing_the_authenticator_sends_a_role_needing_mfa_back_to_enrolment(c
     assert client.get(reverse("dashboard")).url == reverse("mfa_activate_totp")
 
 
-@override_settings(THB_SESSION_MAX_AGE_SECONDS=100, THB_IDLE_TIMEOUT_SECONDS=60)
+# Activity is recorded at most every THB_ACTIVITY_WRITE_SECONDS: shorter than the idle timeout here.
+@override_settings(THB_SESSION_MAX_AGE_SECONDS=100, THB_IDLE_TIMEOUT_SECONDS=60, THB_ACTIVITY_WRITE_SECONDS=10)
 @pytest.mark.parametrize("role", [Role.NCP, Role.SECRETARIAT])
 def test_a_busy_session_with_case_access_ends_at_its_absolute_lifetime(client, make_user, mfa_user, role, monkeypatch):
     user = make_user(role, "EE" if role == Role.NCP else None)
