@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,14 +76,13 @@ def _to_inbox(request: HttpRequest, ended: AccessEnded) -> HttpResponse:
 def gone_to_inbox(view):
     """A view of one referral: a lost referral goes to the inbox with a plain message, never a 404."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except AccessEnded as ended:
             return _to_inbox(request, ended)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
