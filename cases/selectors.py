@@ -1,8 +1,10 @@
 from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, QuerySet
+from django.utils.text import capfirst
 
 from cases.access import cases_for
-from cases.models import Case, Stage
+from cases.models import Case, CaseIdentity, Stage
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -32,6 +34,44 @@ def case_audit_trail(*, case: Case):
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+def _field_label(model, name: str) -> str:
+    """The field's verbose name; a name the model no longer has is humanised, never shown raw.
+
+    Reverse relations get a related_name such as "proceedingss" (%(class)ss), so their
+    label comes from the related model's plural name instead.
+    """
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if field is not None:
+            if field.auto_created and not field.concrete and field.related_model is not None:
+                return capfirst(str(field.related_model._meta.verbose_name_plural))
+            return capfirst(str(field.verbose_name))
+    return capfirst(name.replace("_", " ").strip())
+
+
+def audit_field_labels(entry: LogEntry) -> list[str]:
+    """The labels of the fields an audit entry names, in the order it names them.
+
+    Identity changes list the identity's field names in additional_data (never its
+    values); other entries carry auditlog's change dict of their own model's fields.
+    """
+    extra = entry.additional_data or {}
+    if extra.get("fields"):
+        model = CaseIdentity if str(extra.get("what", "")).startswith("identity") else Case
+        return [_field_label(model, name) for name in extra["fields"]]
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    return [_field_label(model, name) for name in entry.changes_dict]
+
+
+def label_audit_entries(entries) -> None:
+    """Give each entry of a page its field labels, for the template (which cannot call functions)."""
+    for entry in entries:
+        entry.field_labels = audit_field_labels(entry)
 
 
 # How many of the latest outside reads the case page lists; the audit trail has them all.

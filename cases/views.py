@@ -299,4 +299,7 @@ def case_audit(request: HttpRequest, pk: int) -> HttpResponse:
     # The trail shows who did what to a victim's file: reading it is itself recorded.
     services.case_read_record(case=case, by=request.user, what="audit trail viewed")
     page = paginate(request, selectors.case_audit_trail(case=case), per_page=50)
+    # A list, so the labels set on each entry are the objects the template iterates.
+    page.object_list = list(page.object_list)
+    selectors.label_audit_entries(page.object_list)
     return render(request, "cases/audit.html", {"case": case, "page": page})

@@ -84,7 +84,7 @@ def test_the_audit_trail_page_shows_changes_and_reads(ncp_client, ee_ncp, case, 
     assert ("create", ee_ncp, None, "casedocument") in rows
     assert ("update", ee_ncp, None, "case") in rows  # the stage move
     content = response.content.decode()
-    for text in ["case viewed", "document downloaded", "risk assessment", "stage", "Mari Tamm", "127.0.0.1"]:
+    for text in ["case viewed", "document downloaded", "risk assessment", "Stage", "Mari Tamm", "127.0.0.1"]:
         assert text in content
 
 
