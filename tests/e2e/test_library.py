@@ -16,7 +16,7 @@ from tests.publications.factories import PublicationFactory, attach_pdf
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

@@ -19,7 +19,8 @@ def test_trainer_imports_marks_attendance_and_downloads_certificates(
     page, make_user, tmp_path, csp_violations, artifacts_dir
 ):
     trainer = make_user(Role.TRAINER)
-    training = make_training(trainers=[trainer], capacity=25, title="Consular awareness course")
+    # Begun three days ago: attendance is marked only for sessions that have started.
+    training = make_training(trainers=[trainer], capacity=25, title="Consular awareness course", start_in_days=-3)
     csv_path = tmp_path / "participants.csv"
     rows = [f"Žaneta Kļaviņa-Олена {n:02d},person{n}@example.net,Consulate,Latvia,Consul,,yes\n" for n in range(20)]
     csv_path.write_text(HEADER + "".join(rows), encoding="utf-8")
