@@ -229,38 +229,67 @@ def _read_invitation_csv(raw: bytes) -> list[dict[str, str]]:
 
 
 def _resolve_invitation_row(
-    row: dict[str, str], states: dict[str, MemberState], organisations: dict[tuple, Organisation]
+    row: dict[str, str], states: dict[str, MemberState], organisations: dict[tuple | str, Organisation]
 ) -> dict:
+    """The row's invitation data, or a ValidationError listing every problem of the row at once
+    (an admin fixing a file should not have to upload it once per mistake)."""
+    problems: list[str] = []
+    reported: set[str] = set()
     email = _normalise_email(row.get("email", ""))
-    validate_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        problems.append(_validation_message(error))
+        reported.add("email")
     if not row.get("full_name"):
-        raise ValidationError("full_name is empty.")
+        problems.append("full_name is empty.")
+        reported.add("full_name")
     role = row.get("role", "").lower()
-    if role not in ALL_ROLES:
-        raise ValidationError(f"unknown role “{row.get('role', '')}” (use one of: {', '.join(ALL_ROLES)}).")
+    role_known = role in ALL_ROLES
+    if not role_known:
+        problems.append(f"unknown role “{row.get('role', '')}” (use one of: {', '.join(ALL_ROLES)}).")
     state_code = row.get("member_state", "").upper()
     member_state = None
+    state_known = True
     if state_code:
         member_state = states.get(state_code)
         if member_state is None:
-            raise ValidationError(f"unknown member state code “{state_code}”.")
+            state_known = False
+            problems.append(f"unknown member state code “{state_code}”.")
     organisation = None
-    if row.get("organisation"):
-        organisation = organisations.get((row["organisation"].lower(), member_state and member_state.pk))
-        organisation = organisation or organisations.get((row["organisation"].lower(), None))
+    name = row.get("organisation", "").lower()
+    if name:
+        # By its name within the row's state, a state-less one by its name, or by the name the
+        # admin shows (Organisation.__str__, e.g. "Police (EE)"), which names its state itself.
+        organisation = (
+            organisations.get((name, member_state and member_state.pk))
+            or organisations.get((name, None))
+            or organisations.get(name)
+        )
         if organisation is None:
-            raise ValidationError(f"unknown organisation “{row['organisation']}” for that member state.")
-    validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+            problems.append(f"unknown organisation “{row['organisation']}” for that member state.")
+    if role_known and state_known:
+        # Only meaningful once role and state are known; an unknown one is reported above.
+        try:
+            validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
+        except ValidationError as error:
+            problems.append(_validation_message(error))
     data = {
         "email": email,
-        "full_name": row["full_name"],
+        "full_name": row.get("full_name", ""),
         "role": role,
         "member_state": member_state,
         "organisation": organisation,
         "position": row.get("position", ""),
     }
-    # Field limits (lengths and the like) are checked here, before anything is written.
-    User(**data).clean_fields(exclude=["password", "member_state", "organisation"])
+    # Field limits (lengths and the like) are checked here, before anything is written, except
+    # on fields whose problem is already named above.
+    try:
+        User(**data).clean_fields(exclude=["password", "member_state", "organisation", "role", *reported])
+    except ValidationError as error:
+        problems.extend(message for messages in error.message_dict.values() for message in messages)
+    if problems:
+        raise ValidationError(problems)
     return data
 
 
@@ -275,7 +304,10 @@ def invitations_import_csv(*, raw: bytes, invited_by: User) -> list[User]:
     """Invite every row of a CSV, or nobody: all rows are checked before any is written."""
     rows = _read_invitation_csv(raw)
     states = {state.code: state for state in MemberState.objects.all()}
-    organisations = {(org.name.lower(), org.member_state_id): org for org in Organisation.objects.all()}
+    organisations: dict[tuple | str, Organisation] = {}
+    for org in Organisation.objects.select_related("member_state"):
+        organisations[(org.name.lower(), org.member_state_id)] = org
+        organisations.setdefault(str(org).lower(), org)
     existing = set(
         User.objects.filter(email__in=[_normalise_email(r.get("email", "")) for r in rows]).values_list(
             "email", flat=True
@@ -283,17 +315,23 @@ def invitations_import_csv(*, raw: bytes, invited_by: User) -> list[User]:
     )
     resolved, errors, seen = [], [], {}
     for line_number, row in enumerate(rows, start=2):
+        problems = []
         try:
             data = _resolve_invitation_row(row, states, organisations)
         except ValidationError as error:
-            errors.append((line_number, _validation_message(error)))
-            continue
-        if data["email"] in existing:
-            errors.append((line_number, f"a user with the email address {data['email']} already exists."))
-        elif data["email"] in seen:
-            errors.append((line_number, f"{data['email']} is also on row {seen[data['email']]}."))
+            problems.extend(error.messages)
+            data = None
+        # Every problem of the row is reported at once, the email's clash with others too.
+        email = _normalise_email(row.get("email", ""))
+        if email and email in existing:
+            problems.append(f"a user with the email address {email} already exists.")
+        elif email and email in seen:
+            problems.append(f"{email} is also on row {seen[email]}.")
+        elif email:
+            seen[email] = line_number
+        if problems:
+            errors.append((line_number, " ".join(problems)))
         else:
-            seen[data["email"]] = line_number
             resolved.append(data)
     if errors:
         raise InvitationImportError(errors)

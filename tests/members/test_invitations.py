@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
-from members.models import Role, User
+from members.models import OrganisationType, Role, User
+from tests.members.factories import OrganisationFactory
 
 
 @pytest.fixture
@@ -210,3 +211,46 @@ def test_csv_row_with_an_overlong_name_is_reported(secretariat, demo_states):
         services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
     assert "at most 150 characters" in dict(raised.value.row_errors)[5]
     assert not User.objects.filter(email="anna@example.org").exists()
+
+
+def test_csv_reports_every_problem_of_a_row_at_once(secretariat, demo_states):
+    content = VALID_CSV + f"not-an-email,{'N' * 200},superuser,XX,Nowhere,{'P' * 300}\n"
+    with pytest.raises(services.InvitationImportError) as raised:
+        services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
+    message = dict(raised.value.row_errors)[5]
+    for expected in ("valid email", "unknown role", "unknown member state code “XX”", "unknown organisation"):
+        assert expected in message
+    assert "at most 150 characters" in message  # the name's length
+    assert not User.objects.filter(email="anna@example.org").exists()
+
+
+def test_csv_reports_a_repeated_email_beside_the_rows_other_problems(secretariat, demo_states):
+    content = VALID_CSV + "anna@example.org,Anna Again,ncp,,,\n"
+    with pytest.raises(services.InvitationImportError) as raised:
+        services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
+    message = dict(raised.value.row_errors)[5]
+    assert "also on row 2" in message
+    assert "must belong to a member state" in message
+
+
+def test_csv_accepts_an_organisation_by_the_name_the_admin_shows(secretariat, demo_states):
+    police = OrganisationFactory(name="Police", member_state=demo_states["EE"], type=OrganisationType.POLICE)
+    OrganisationFactory(name="Police", member_state=demo_states["LV"], type=OrganisationType.POLICE)
+    content = (
+        "email,full_name,role,member_state,organisation,position\n"
+        f"kai@example.org,Kai Tamm,national_representative,EE,{police},\n"
+        "mari@example.org,Mari Mets,observer,,police (ee),\n"
+    )
+    services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
+    assert str(police) == "Police (EE)"
+    assert User.objects.get(email="kai@example.org").organisation == police
+    assert User.objects.get(email="mari@example.org").organisation == police
+
+
+def test_csv_refuses_an_organisation_shown_with_another_state(secretariat, demo_states):
+    OrganisationFactory(name="Police", member_state=demo_states["EE"], type=OrganisationType.POLICE)
+    content = "email,full_name,role,member_state,organisation\nkai@example.org,Kai Tamm,ncp,LV,Police (EE)\n"
+    with pytest.raises(services.InvitationImportError) as raised:
+        services.invitations_import_csv(raw=content.encode(), invited_by=secretariat)
+    assert "belongs to another member state" in dict(raised.value.row_errors)[2]
+    assert not User.objects.filter(email="kai@example.org").exists()
