@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,6 +28,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.view_case_statistics", raise_exception=True)
 def statistics_export(request: HttpRequest) -> HttpResponse:
-    published, _ = ctdc_rows()
+    published, left_out = ctdc_rows()
     services.statistics_export_record(by=request.user, what="case statistics exported (CTDC)")
+    if not published:
+        # A file with only a header reads as "no cases"; say why it is empty instead.
+        reason = (
+            f"No rows: every group of the {left_out} case(s) has fewer than "
+            f"{settings.THB_STATISTICS_MIN_CELL} cases and is suppressed to protect the victims."
+            if left_out
+            else "No rows: there are no cases."
+        )
+        published = [[reason]]
     return csv_response(f"thb-cases-ctdc-{timezone.localdate():%Y%m%d}.csv", CTDC_COLUMNS, published)

@@ -246,3 +246,12 @@ def test_statistics_queries_do_not_grow_with_cases(secretariat_client, demo_stat
     bulk_cases(demo_states["EE"], 120, gender="man", age_band="30-38", forms=("sexual", "labour"))
     bulk_cases(demo_states["LV"], 60, gender="woman", age_band="48+", forms=("forced_begging",))
     assert _count_queries(secretariat_client, url, params) == small
+
+
+def test_an_export_whose_every_group_is_suppressed_says_so(secretariat_client, demo_states):
+    bulk_cases(demo_states["EE"], 2, gender="woman")
+    header, *rows = _export(secretariat_client)
+    assert header == CTDC_COLUMNS
+    assert len(rows) == 1
+    assert rows[0][0].startswith("No rows: every group of the 2 case(s) has fewer than")
+    assert "suppressed" in rows[0][0]
