@@ -25,7 +25,8 @@ def secretariat(make_user):
 @pytest.fixture
 def trained(make_user):
     trainer = make_user(Role.TRAINER)
-    training = make_training(trainers=[trainer])
+    # Under way: certificates count only sessions that have started.
+    training = make_training(trainers=[trainer], start_in_days=-3)
     attended = RegistrationFactory(training=training, status=RegistrationStatus.ATTENDED)
     Attendance.objects.create(registration=attended, session=training.sessions.first())
     return trainer, training, attended

@@ -3,6 +3,7 @@ notices are marked read after it is opened, and the case page lists its referral
 
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Role
 from notifications.models import Notification
@@ -150,7 +151,7 @@ def test_the_case_page_lists_its_referrals_with_status_and_next_deadline(
     for referral, status in ((draft, "Draft"), (sent, "Sent"), (completed, "Completed")):
         assert f'<a href="{referral.get_absolute_url()}">{referral.reference}</a>' in table
         assert f"<td>{status}</td>" in table
-    assert f"Acknowledgement by {sent.ack_deadline:%-d %b %Y}" in table
+    assert f"Acknowledgement by {timezone.localtime(sent.ack_deadline):%-d %b %Y}" in table
     assert "Follow-up by" in table
     assert table.count("Latvia") >= 3
     # And the referral links back to the case, for the sending side only.
