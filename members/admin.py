@@ -168,7 +168,7 @@ class UserAdmin(admin.ModelAdmin):
             return fields
         if obj.pk == request.user.pk:
             fields += OWN_ACCOUNT_READONLY
-        elif services.user_has_case_access(obj) or selectors.pending_access_requests(subject=obj).exists():
+        elif services.user_email_locked(obj):
             # Their password reset would go to the new address: they change it themselves. The
             # same while a request to give them access waits, or its confirmer would be misled.
             fields.append("email")

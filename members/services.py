@@ -802,9 +802,18 @@ def users_mark_directory_verified(*, users: list[User], verified_at) -> int:
 # Sessions and the login email -----------------------------------------------------
 
 
-def user_has_case_access(user: User) -> bool:
-    # Who may read case data: the secretariat must not be able to redirect their mail.
-    return user.role == Role.NCP or user.is_superuser
+def user_email_locked(user: User) -> bool:
+    """Whether only the user may change their login email.
+
+    Whoever could send this account's password reset to themselves could take it over: so
+    nobody else changes the email of someone who reads case data (NCP, superuser), of
+    someone who confirms others' access (the secretariat: one member must not take over a
+    second one and confirm their own requests with it), nor of someone an access request
+    is waiting about (the confirmer must know whom they confirm).
+    """
+    if user.role in CONFIRMED_ROLES or user.is_superuser:
+        return True
+    return AccessRequest.objects.pending().filter(subject=user).exists()
 
 
 @transaction.atomic
@@ -858,11 +867,11 @@ def user_email_change_request(*, user: User, new_email: str, by: User) -> None:
     from allauth.account.models import EmailAddress
     from allauth.core import context
 
-    if by.pk != user.pk and user_has_case_access(user):
+    if by.pk != user.pk and user_email_locked(user):
         raise ValidationError(
             {
-                "email": f"{user.email} has access to case files, so the secretariat cannot change their email: "
-                "they change it themselves, from their profile."
+                "email": f"{user.email} has (or is waiting for) access to case files or to confirming it, so only "
+                "they can change their email: they change it themselves, from their profile."
             }
         )
     new_email = _normalise_email(new_email)

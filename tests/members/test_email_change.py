@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from members.models import Role
-from members.services import user_email_address_ensure, user_email_change_request
+from members.models import MemberState, Role
+from members.services import user_email_address_ensure, user_email_change_request, user_reassign
 from tests.members.test_auth import login, reauthenticate
 
 
@@ -122,10 +122,25 @@ def test_the_secretariat_changes_a_trainers_email_only_through_the_new_addresss_
     assert "/accounts/confirm-email/" in confirmation.body
 
 
-@pytest.mark.parametrize("subject", ["ncp", "superuser"])
-def test_the_secretariat_cannot_change_the_email_of_someone_with_case_access(make_user, in_a_request, subject):
+@pytest.mark.parametrize("subject", ["ncp", "superuser", "another secretariat member", "awaiting an NCP request"])
+def test_the_secretariat_cannot_change_the_email_of_someone_with_or_confirming_case_access(
+    make_user, in_a_request, subject
+):
+    # Another secretariat member too: taking over their account would let one person confirm
+    # their own access requests with it. And a user an access request is waiting about.
     secretariat = make_user(Role.SECRETARIAT)
-    user = make_user(Role.NCP, "LV") if subject == "ncp" else make_user(Role.SECRETARIAT, is_superuser=True)
+    if subject == "ncp":
+        user = make_user(Role.NCP, "LV")
+    elif subject == "superuser":
+        user = make_user(Role.SECRETARIAT, is_superuser=True)
+    elif subject == "another secretariat member":
+        user = make_user(Role.SECRETARIAT)
+    else:
+        user = make_user(Role.TRAINER)
+        request = user_reassign(
+            user=user, role=Role.NCP, member_state=MemberState.objects.get(code="EE"), organisation=None, by=secretariat
+        )
+        assert request is not None
     mail.outbox.clear()
     with pytest.raises(ValidationError) as refused:
         in_a_request(secretariat, user_email_change_request, user=user, new_email="mine@example.org", by=secretariat)
