@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from members import selectors, services
 from members.forms import InvitationCSVForm
 from members.models import AccessRequest, ExpertiseArea, MemberState, Organisation, User
+from thb_portal.admin_mixins import ReadOnlyAdminMixin
 
 # Saved straight from the change form; everything else on a user goes through a service
 # (role, state and organisation, activity, superuser status: four-eyes; email: verification).
@@ -340,7 +341,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(admin.ModelAdmin):
+class AccessRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: requests are made through the user form and decided in the portal."""
 
     list_display = [
@@ -371,12 +372,3 @@ class AccessRequestAdmin(admin.ModelAdmin):
     @admin.display(description="In the portal")
     def decide_link(self, access_request: AccessRequest) -> str:
         return format_html('<a href="{}">open</a>', access_request.get_absolute_url())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,25 +7,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q
 
+from thb_portal.admin_mixins import ReadOnlyAdminMixin
 from thb_portal.models import JobRun
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log of periodic jobs: read-only, so it stays a faithful record."""
 
     list_display = ["name", "started_at", "finished_at", "succeeded", "result"]
     list_filter = ["name", "succeeded"]
     date_hierarchy = "started_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The audit trail, as the secretariat sees it -------------------------------------------
@@ -94,7 +86,7 @@ class CappedCountPaginator(Paginator):
         return self.object_list[: self.CAP].count()
 
 
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log's metadata, read-only: who, when, which action, on what, from where."""
 
     list_display = ["timestamp", "actor_display", "action", "content_type", "reference", "remote_addr"]
@@ -163,15 +155,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         # The history page would title itself with str(entry); there is no admin history of
         # a read-only record anyway.
         return [pattern for pattern in super().get_urls() if not (pattern.name or "").endswith("_history")]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # auditlog registers its own admin first (it comes before this app in INSTALLED_APPS).

@@ -40,13 +40,8 @@ class VisibilityActionsMixin:
         self._apply_visibility(request, queryset, Visibility.DRAFT, "unpublished (now drafts)")
 
 
-class ReadOnlyMetadataAdmin(admin.ModelAdmin):
-    """A read-only admin shown to holders of `view_permission` (pseudonymous metadata only)."""
-
-    view_permission = ""
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm(self.view_permission)
+class ReadOnlyAdminMixin:
+    """Records the admin lists but never adds, changes or deletes (services or jobs write them)."""
 
     def has_add_permission(self, request):
         return False
@@ -56,3 +51,12 @@ class ReadOnlyMetadataAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyMetadataAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A read-only admin shown to holders of `view_permission` (pseudonymous metadata only)."""
+
+    view_permission = ""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm(self.view_permission)
