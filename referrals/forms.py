@@ -5,6 +5,7 @@ from cases.forms import RevealForm
 from cases.models import Consent, DataCategory
 from members.models import MemberState, MemberStateKind, Role, User
 from referrals.models import CONSENT_PURPOSE_FOR, DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
+from referrals.workflow import REFERRAL_WORKFLOW
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -69,7 +70,16 @@ class ReferralForm(BootstrapFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AcknowledgeForm(BootstrapFormMixin, forms.Form):
+class StepForm(BootstrapFormMixin, forms.Form):
+    """A referral step's form (referrals.workflow names one per step). Every step's form is
+    given the referral and the acting user, so none needs a special case to be built."""
+
+    def __init__(self, *args, referral: Referral | None = None, user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral, self.user = referral, user
+
+
+class AcknowledgeForm(StepForm):
     receiving_contact = forms.ModelChoiceField(queryset=User.objects.none(), label="Key contact")
     receiving_alternate = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Alternate contact", required=False, empty_label="No alternate"
@@ -79,7 +89,7 @@ class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args, referral: Referral, user: User | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, referral=referral, user=user, **kwargs)
         contacts = User.objects.active().filter(member_state_id=referral.receiving_state_id, role=Role.NCP)
         self.fields["receiving_contact"].queryset = contacts
         self.fields["receiving_alternate"].queryset = contacts
@@ -88,49 +98,35 @@ class AcknowledgeForm(BootstrapFormMixin, forms.Form):
             self.fields["receiving_contact"].initial = user.pk
 
 
-class AcceptForm(BootstrapFormMixin, forms.Form):
+class AcceptForm(StepForm):
     met_by = forms.CharField(label="Who meets the person", max_length=200)
     meeting_place = forms.CharField(label="Where", max_length=200)
     meeting_time = forms.DateTimeField(label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reception plan")
 
 
-class CompleteForm(BootstrapFormMixin, forms.Form):
+class CompleteForm(StepForm):
     arrived_on = forms.DateField(label="Arrival or start of services", widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
+class ReasonForm(StepForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReferOnwardForm(BootstrapFormMixin, forms.Form):
+class ReferOnwardForm(StepForm):
     third_state = forms.ModelChoiceField(queryset=MemberState.objects.active(), label="Refer on to")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoteForm(BootstrapFormMixin, forms.Form):
+class NoteForm(StepForm):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-ACTION_FORMS = {
-    "send": NoteForm,
-    "acknowledge": AcknowledgeForm,
-    "accept": AcceptForm,
-    "start": NoteForm,
-    "complete": CompleteForm,
-    "close": NoteForm,
-    "decline": ReasonForm,
-    "withdraw": ReasonForm,
-    "consent_withdrawn": ReasonForm,
-    "refer_onward": ReferOnwardForm,
-}
-
-
-def action_form(action: str, referral: Referral, data=None, user: User | None = None):
-    form_class = ACTION_FORMS[action]
-    kwargs = {"referral": referral, "user": user} if form_class is AcknowledgeForm else {}
-    return form_class(data, prefix=action, **kwargs)
+def action_form(action: str, referral: Referral, data=None, user: User | None = None) -> StepForm:
+    """The form of a step of the referral table, bound to `data` when given."""
+    form_class = REFERRAL_WORKFLOW.get(action).form_class()
+    return form_class(data, prefix=action, referral=referral, user=user)
 
 
 class MessageForm(BootstrapFormMixin, forms.Form):

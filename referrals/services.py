@@ -6,8 +6,7 @@ kind), changes the grants, and notifies the other side through the outbox, all i
 one transaction. Two people acting at once: the second finds the status changed.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -16,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.models import Case, CaseIdentity, Consent, DataCategory, RevealPurpose
+from cases.models import Case, Consent, DataCategory, RevealPurpose
+from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
 from notifications.services import notify
 from referrals.models import (
-    CONSENT_PURPOSE_FOR,
     DRAFT_FIELDS,
     ENDED_STATUSES,
     EventKind,
@@ -32,6 +31,12 @@ from referrals.models import (
     ReferralStatus,
     Side,
 )
+
+# Re-exported: the referral's page asks services whether a draft can be sent.
+from referrals.sending import add_working_days as add_working_days
+from referrals.sending import build_snapshot as build_snapshot
+from referrals.sending import send_guard_problems as send_guard_problems
+from referrals.workflow import CONSENT_WITHDRAWAL, REFERRAL_WORKFLOW
 from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 
 SENDER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
@@ -44,17 +49,6 @@ def side_of(referral: Referral, user: User) -> str | None:
     if user.member_state_id == referral.receiving_state_id:
         return Side.RECEIVING
     return None
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    """The moment `days` working days (Monday to Friday) after `start`."""
-    moment = start
-    remaining = days
-    while remaining > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            remaining -= 1
-    return moment
 
 
 def _state_contacts(state: MemberState):
@@ -167,237 +161,24 @@ def _check_draft(referral: Referral) -> None:
         raise ValidationError({"shared_categories": "Choose what the referral shares."})
 
 
-def send_guard_problems(referral: Referral) -> list[str]:
-    """Why the referral cannot be sent yet; empty when it can."""
-    consent: Consent = referral.consent
-    problems = []
-    if consent.withdrawn_at:
-        problems.append("The consent it relies on was withdrawn.")
-    if "referral" not in consent.purposes:
-        problems.append("The consent does not cover a referral.")
-    needed_purpose = CONSENT_PURPOSE_FOR[referral.purpose]
-    if needed_purpose not in consent.purposes:
-        problems.append(f"The consent does not cover the purpose “{referral.get_purpose_display()}”.")
-    if not consent.member_states.filter(pk=referral.receiving_state_id).exists():
-        problems.append(f"The consent does not cover sharing with {referral.receiving_state.name}.")
-    uncovered = [c for c in referral.shared_categories if c not in consent.data_categories]
-    if uncovered:
-        labels = ", ".join(DataCategory(c).label for c in uncovered)
-        problems.append(f"The consent does not cover these data categories: {labels}.")
-    if not referral.receiving_state.is_eu_eea and not referral.safeguard:
-        problems.append(
-            f"{referral.receiving_state.name} is outside the EU/EEA: record the transfer safeguard before sending."
-        )
-    return problems
-
-
-def build_snapshot(referral: Referral) -> dict:
-    """Exactly the categories the sender chose to share, as they are now."""
-    case = referral.case
-    categories = set(referral.shared_categories)
-    snapshot: dict = {"case_reference": case.reference, "taken_at": timezone.now().isoformat()}
-    if DataCategory.CASE_VARIABLES in categories:
-        snapshot["case_variables"] = {
-            "stage": case.get_stage_display(),
-            "trafficking_status": case.get_trafficking_status_display(),
-            "gender": case.get_gender_display(),
-            "age_band": case.get_age_band_display(),
-            "minor": "yes" if case.is_minor else "no",
-            "citizenship": case.citizenship.name if case.citizenship else "",
-            "country_of_exploitation": case.country_of_exploitation.name if case.country_of_exploitation else "",
-            "forms_of_exploitation": ", ".join(f.name for f in case.forms_of_exploitation.all()),
-            "means_of_control": ", ".join(m.name for m in case.means_of_control.all()),
-            "languages": case.languages,
-            "interpretation": case.interpretation_language if case.interpretation_needed else "",
-        }
-    if DataCategory.RISK in categories:
-        latest = case.riskassessments.order_by("-assessed_on", "-pk").first()
-        snapshot["risk"] = (
-            {
-                "assessed_on": latest.assessed_on.isoformat(),
-                "level": latest.get_level_display(),
-                "needs": latest.needs,
-                "safety_plan": latest.safety_plan,
-            }
-            if latest
-            else None
-        )
-    if DataCategory.PROCEEDINGS in categories:
-        snapshot["proceedings"] = [
-            {"country": p.country.name, "kind": p.get_kind_display(), "stage": p.get_stage_display()}
-            for p in case.proceedingss.all()
-        ]
-    if categories & {DataCategory.IDENTITY, DataCategory.CONTACT}:
-        identity = CaseIdentity.objects.filter(case=case).first()
-        if identity and DataCategory.IDENTITY in categories:
-            snapshot["identity"] = {
-                "given_names": identity.given_names,
-                "family_name": identity.family_name,
-                "date_of_birth": identity.date_of_birth,
-                "document_numbers": identity.document_numbers,
-            }
-        if identity and DataCategory.CONTACT in categories:
-            snapshot["contact"] = {"contact_details": identity.contact_details, "address": identity.address}
-    if DataCategory.HEALTH in categories:
-        snapshot["health"] = "Shared on request through the message thread."
-    return snapshot
-
-
 # Transitions ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    side: str
-    target: str
-    event: str
-
-
-_ACTIVE = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
-TRANSITIONS = {
-    t.action: t
-    for t in [
-        Transition("send", "Send", (ReferralStatus.DRAFT,), Side.SENDING, ReferralStatus.SENT, EventKind.SENT),
-        Transition(
-            "acknowledge",
-            "Acknowledge",
-            (ReferralStatus.SENT,),
-            Side.RECEIVING,
-            ReferralStatus.ACKNOWLEDGED,
-            EventKind.ACKNOWLEDGED,
-        ),
-        Transition(
-            "accept",
-            "Accept",
-            (ReferralStatus.ACKNOWLEDGED,),
-            Side.RECEIVING,
-            ReferralStatus.ACCEPTED,
-            EventKind.ACCEPTED,
-        ),
-        Transition(
-            "start",
-            "Start services",
-            (ReferralStatus.ACCEPTED,),
-            Side.RECEIVING,
-            ReferralStatus.IN_PROGRESS,
-            EventKind.STARTED,
-        ),
-        Transition(
-            "complete",
-            "Confirm completion",
-            (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
-            Side.RECEIVING,
-            ReferralStatus.COMPLETED,
-            EventKind.COMPLETED,
-        ),
-        Transition(
-            "close", "Close", (ReferralStatus.COMPLETED,), Side.SENDING, ReferralStatus.CLOSED, EventKind.CLOSED
-        ),
-        Transition(
-            "decline",
-            "Decline",
-            (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED),
-            Side.RECEIVING,
-            ReferralStatus.DECLINED,
-            EventKind.DECLINED,
-        ),
-        Transition("withdraw", "Withdraw", _ACTIVE, Side.SENDING, ReferralStatus.WITHDRAWN, EventKind.WITHDRAWN),
-        Transition(
-            "consent_withdrawn",
-            "Record consent withdrawal",
-            (*_ACTIVE, ReferralStatus.COMPLETED),
-            Side.SENDING,
-            ReferralStatus.CONSENT_WITHDRAWN,
-            EventKind.CONSENT_WITHDRAWN,
-        ),
-        Transition(
-            "refer_onward",
-            "Refer onward",
-            (ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
-            Side.RECEIVING,
-            ReferralStatus.REFERRED_ONWARD,
-            EventKind.REFERRED_ONWARD,
-        ),
-    ]
-}
-
-# Ending this way takes the shared data away from the receiving state at once.
-REVOKING_ACTIONS = {"withdraw", "consent_withdrawn"}
-
-
 def actions_for(referral: Referral, user: User) -> list[Transition]:
+    """The steps `user` may take on the referral as it is now, in the table's order."""
     side = side_of(referral, user)
-    return [t for t in TRANSITIONS.values() if referral.status in t.sources and t.side == side]
+    return REFERRAL_WORKFLOW.available(referral.status, side) if side else []
 
 
 def transition_refusal(referral: Referral, action: str, *, by: User) -> str | None:
     """Why `by` cannot take this step on the referral as it is now; None when they can."""
-    transition = TRANSITIONS[action]
-    if side_of(referral, by) != transition.side:
-        return f"Only the {Side(transition.side).label.lower()} can {transition.label.lower()}."
+    transition = REFERRAL_WORKFLOW.get(action)
+    if side_of(referral, by) not in transition.by:
+        sides = " or the ".join(Side(side).label.lower() for side in transition.by)
+        return f"Only the {sides} can {transition.label.lower()}."
     if referral.status not in transition.sources:
-        if action == "send":
-            return f"Only a draft can be sent; this referral is “{referral.get_status_display()}”."
-        return f"“{transition.label}” is not possible on a referral that is “{referral.get_status_display()}”."
+        return REFERRAL_WORKFLOW.refusal(transition, referral.get_status_display())
     return None
-
-
-def _required(data: dict, name: str, message: str) -> str:
-    value = data.get(name)
-    if value in (None, "") or (isinstance(value, str) and not value.strip()):
-        raise ValidationError({name: message})
-    return value.strip() if isinstance(value, str) else value
-
-
-def _when(value) -> str:
-    if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%d %b %Y, %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%d %b %Y, %H:%M")
-        )
-    return str(value)
-
-
-def _event_data(action: str, referral: Referral, data: dict) -> dict:
-    """Check and keep what the step records (DESIGN.md section 6)."""
-    if action == "acknowledge":
-        contact = _required(data, "receiving_contact", "Name the receiving contact.")
-        # The alternate is optional; one who is named must be a second contact point.
-        alternate = data.get("receiving_alternate") or None
-        if alternate is not None and alternate == contact:
-            raise ValidationError({"receiving_alternate": "The alternate must be someone else."})
-        for user in (contact, alternate):
-            if user is not None and (user.member_state_id != referral.receiving_state_id or user.role != Role.NCP):
-                raise ValidationError("Both contacts must be contact points of the receiving state.")
-        return {
-            "receiving_contact": contact.full_name,
-            "receiving_alternate": alternate.full_name if alternate else "",
-            "assessment": data.get("assessment", ""),
-        }
-    if action == "accept":
-        return {
-            "met_by": _required(data, "met_by", "Say who meets the person."),
-            "meeting_place": _required(data, "meeting_place", "Say where the person is met."),
-            "meeting_time": _when(_required(data, "meeting_time", "Say when the person is met.")),
-            "plan": data.get("plan", ""),
-        }
-    if action == "complete":
-        return {
-            "arrived_on": str(_required(data, "arrived_on", "Give the date of arrival or of the service start.")),
-            "note": data.get("note", ""),
-        }
-    if action in ("decline", "withdraw", "consent_withdrawn"):
-        return {"reason": _required(data, "reason", "Give the reason.")}
-    if action == "refer_onward":
-        third = _required(data, "third_state", "Choose the state the case goes on to.")
-        if third.pk in (referral.sending_state_id, referral.receiving_state_id):
-            raise ValidationError({"third_state": "Choose a third state."})
-        return {"third_state": third.name, "reason": _required(data, "reason", "Give the reason.")}
-    return {"note": data.get("note", "")} if data.get("note") else {}
 
 
 def _grant_receiver(referral: Referral) -> None:
@@ -417,10 +198,11 @@ def _revoke_receiver(referral: Referral, *, by: User | None) -> None:
 
 @transaction.atomic
 def referral_transition(*, referral: Referral, action: str, by: User, data: dict | None = None) -> Referral:
+    """Take one step of the referral table (referrals.workflow), whichever it is."""
     data = data or {}
-    transition = TRANSITIONS.get(action)
-    if transition is None:
+    if action not in REFERRAL_WORKFLOW:
         raise ValidationError(f"“{action}” is not an action on a referral.")
+    transition = REFERRAL_WORKFLOW.get(action)
     referral = (
         Referral.objects.select_for_update().select_related("receiving_state", "sending_state").get(pk=referral.pk)
     )
@@ -428,41 +210,28 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
     refusal = transition_refusal(referral, action, by=by)
     if refusal:
         raise ValidationError(refusal)
-    event_data = _event_data(action, referral, data)
+    event_data = transition.record(referral, data) if transition.record else {}
     now = timezone.now()
     update = ["status"]
-    if action == "send":
-        problems = send_guard_problems(referral)
-        if problems:
-            raise ValidationError(problems)
-        referral.snapshot = build_snapshot(referral)
-        referral.sent_at = now
-        days = settings.THB_REFERRAL_ACK_WORKING_DAYS[referral.urgency]
-        referral.ack_deadline = add_working_days(now, days)
-        update += ["snapshot", "sent_at", "ack_deadline"]
-    elif action == "acknowledge":
-        referral.receiving_contact = data["receiving_contact"]
-        referral.receiving_alternate = data.get("receiving_alternate") or None
-        referral.acknowledged_at = now
-        update += ["receiving_contact", "receiving_alternate", "acknowledged_at"]
-    elif action == "accept":
-        referral.accepted_at = now
-        update.append("accepted_at")
-    elif action == "complete":
-        referral.completed_at = now
-        update.append("completed_at")
+    for name in transition.stamps:
+        setattr(referral, name, now)
+        update.append(name)
+    if transition.apply:
+        update += transition.apply(referral, data, now)
     if transition.target in ENDED_STATUSES:
         referral.ended_at = now
         update.append("ended_at")
     referral.status = transition.target
     referral.save(update_fields=update)
-    ReferralEvent.objects.create(referral=referral, kind=transition.event, side=side, actor=by, data=event_data)
-    if action == "send":
+    ReferralEvent.objects.create(referral=referral, kind=transition.records, side=side, actor=by, data=event_data)
+    if transition.grants:
         _grant_receiver(referral)
-    if action in REVOKING_ACTIONS:
+    if transition.revokes:
         _revoke_receiver(referral, by=by)
-    other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
-    _notify_side(referral, other_side, f"{EventKind(transition.event).label.lower()} by {by.full_name}", actor=by)
+    if transition.notifies:
+        other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
+        label = EventKind(transition.records).label.lower()
+        _notify_side(referral, other_side, f"{label} by {by.full_name}", actor=by, kind=transition.notifies.kind)
     return referral
 
 
@@ -668,17 +437,16 @@ def referrals_end_for_withdrawn_consent(*, consent: Consent, by: User) -> dict:
     and the receiving side's grants go now rather than at the end of the access period. A
     draft was never shared, and the send guard refuses it from now on.
     """
-    active = TRANSITIONS["consent_withdrawn"].sources
     ended, revoked = 0, 0
     relying = Referral.objects.filter(consent=consent).exclude(status=ReferralStatus.DRAFT).order_by("pk")
     for referral_id in relying.values_list("pk", flat=True):
         referral = (
             Referral.objects.select_for_update().select_related("receiving_state", "sending_state").get(pk=referral_id)
         )
-        if referral.status in active:
+        if referral.status in CONSENT_WITHDRAWAL.sources:
             referral_transition(
                 referral=referral,
-                action="consent_withdrawn",
+                action=CONSENT_WITHDRAWAL.name,
                 by=by,
                 data={"reason": "The person withdrew the consent this referral relied on."},
             )

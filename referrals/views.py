@@ -18,6 +18,7 @@ from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
 from referrals.models import Referral, ReferralStatus, Side
 from referrals.statistics import referral_statistics
+from referrals.workflow import REFERRAL_WORKFLOW
 from thb_portal.pagination import paginate, querystring_without_page
 
 
@@ -147,10 +148,6 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
 
 
-# The step of the normal path whose panel is open when the page loads: one click less.
-FORWARD_ACTIONS = ("send", "acknowledge", "accept", "start", "complete", "close")
-
-
 def _detail(
     request: HttpRequest,
     referral: Referral,
@@ -163,14 +160,14 @@ def _detail(
     side = services.side_of(referral, request.user)
     actions = []
     for transition in services.actions_for(referral, request.user):
-        if bound_action and bound_action[0] == transition.action:
+        if bound_action and bound_action[0] == transition.name:
             actions.append((transition, bound_action[1]))
         else:
-            actions.append((transition, forms.action_form(transition.action, referral, user=request.user)))
-    if bound_action:
-        open_action = bound_action[0]
-    else:
-        open_action = next((t.action for t, _ in actions if t.action in FORWARD_ACTIONS), None)
+            actions.append((transition, forms.action_form(transition.name, referral, user=request.user)))
+    # Open when the page loads: the step just tried, else the next one of the normal path (one
+    # click less). The table lists that path first; a destructive step is never opened unasked.
+    first_step = next((t.name for t, _ in actions if not t.destructive), None)
+    open_action = bound_action[0] if bound_action else first_step
     context = {
         "referral": referral,
         "hidden_categories": _hidden_categories(referral),
@@ -221,7 +218,7 @@ def _field_errors_added(form, error: ValidationError) -> bool:
 @gone_to_inbox
 def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     referral = _access(request, pk, perm="referrals.change_referral")
-    if action not in forms.ACTION_FORMS:
+    if action not in REFERRAL_WORKFLOW:
         raise Http404("No such action.")
     refusal = services.transition_refusal(referral, action, by=request.user)
     if refusal:
@@ -237,7 +234,7 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.error(request, f"Nothing was changed. {_messages_of(error)}")
                 return redirect(referral)
         else:
-            messages.success(request, f"Done: {services.TRANSITIONS[action].label.lower()}.")
+            messages.success(request, f"Done: {REFERRAL_WORKFLOW.get(action).label.lower()}.")
             return redirect(referral)
     # The panel stays open with what was chosen and the errors next to the fields.
     return _detail(request, referral, bound_action=(action, form), status=400)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import Role
-from referrals.forms import ACTION_FORMS
 from referrals.models import Referral, ReferralMessage
+from referrals.workflow import REFERRAL_WORKFLOW
 from tests.cases.factories import PDF, make_case
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.e2e.test_cases import expect_message_once
@@ -216,7 +216,7 @@ def test_referral_round_trip_between_estonia_and_latvia(
         response = lt_page.goto(url)
         assert response.status == 404, (url, response.status)
         expect(lt_page.locator("body")).not_to_contain_text(referral.reference)
-    post_urls = [reverse("referrals:action", args=[referral.pk, action]) for action in ACTION_FORMS]
+    post_urls = [reverse(step.url, args=[referral.pk, step.name]) for step in REFERRAL_WORKFLOW]
     post_urls.append(reverse("referrals:message_post", args=[referral.pk]))
     for url in post_urls:
         response = lt_page.request.post(

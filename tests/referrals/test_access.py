@@ -19,7 +19,8 @@ from cases import services as case_services
 from cases.models import RiskAssessment
 from members.models import Role
 from referrals import services
-from referrals.models import Referral, ReferralMessage
+from referrals.models import Referral, ReferralMessage, ReferralStatus, Side
+from referrals.workflow import REFERRAL_WORKFLOW
 from tests.cases.factories import make_case, pdf_upload
 from tests.referrals.factories import advance, make_consent, make_referral, step_data
 
@@ -56,19 +57,20 @@ ROWS = [
     *[
         # Posted empty: a step that is not the party's now is refused with a message (302); one
         # that is, with its form again and the errors next to the fields (400). Nothing changes.
+        # The walk's referral is sent; which steps are each side's then is the table's to say.
         Row(
-            f"action {action}",
+            f"action {step.name}",
             "post",
-            "referrals:action",
-            lambda w, a=action: [w.referral.pk, a],
+            step.url,
+            lambda w, a=step.name: [w.referral.pk, a],
             ONE,
             {
-                "receiving NCP (LV)": 400 if action in ("acknowledge", "decline") else 302,
-                "sending NCP (EE)": 400 if action in ("withdraw", "consent_withdrawn") else 302,
+                "receiving NCP (LV)": 400 if step.allows(ReferralStatus.SENT, Side.RECEIVING) else 302,
+                "sending NCP (EE)": 400 if step.allows(ReferralStatus.SENT, Side.SENDING) else 302,
             },
             {},
         )
-        for action in services.TRANSITIONS
+        for step in REFERRAL_WORKFLOW
     ],
     Row("message", "post", "referrals:message_post", lambda w: [w.referral.pk], ONE, 400, {"body": ""}),
     Row("document", "get", "referrals:document_download", lambda w: [w.referral.pk, w.document.pk], ONE, 200),

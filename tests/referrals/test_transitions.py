@@ -11,10 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from members.models import Role
 from referrals import services
 from referrals.models import Referral, ReferralEvent
+from referrals.workflow import REFERRAL_WORKFLOW
 from tests.referrals.factories import advance, make_referral, post_for_messages, step_data
 
 
@@ -98,8 +100,9 @@ def test_at_every_status_each_side_may_take_only_its_allowed_steps(ee_ncp, lv_nc
         referral = Referral.objects.get(pk=referral.pk)
         assert referral.status == status
         for by, user in users.items():
-            assert {t.action for t in services.actions_for(referral, user)} == ALLOWED[status][by], (status, by)
-            for action, transition in services.TRANSITIONS.items():
+            assert {t.name for t in services.actions_for(referral, user)} == ALLOWED[status][by], (status, by)
+            for transition in REFERRAL_WORKFLOW:
+                action = transition.name
                 if action in ALLOWED[status][by]:
                     continue
                 before = _state(referral)
@@ -112,7 +115,7 @@ def test_at_every_status_each_side_may_take_only_its_allowed_steps(ee_ncp, lv_nc
                 if (status, action, by) in NAMED_REFUSALS:
                     assert message == NAMED_REFUSALS[(status, action, by)]
                     named_seen.add((status, action, by))
-                elif transition.side != ("sending" if by == "sender" else "receiving"):
+                elif ("sending" if by == "sender" else "receiving") not in transition.by:
                     assert message.startswith("Only the "), message
                 else:
                     assert "is not possible on a referral that is" in message or "Only a draft" in message, message
@@ -145,7 +148,7 @@ def test_a_third_state_cannot_move_a_referral(sent, lt_ncp, make_user):
 def test_an_ended_referral_cannot_be_revived_by_anyone(at, ee_ncp, lv_ncp, lv_alt, demo_states, status):
     referral = at(status)
     before = _state(referral)
-    for action in services.TRANSITIONS:
+    for action in REFERRAL_WORKFLOW.names:
         for user in (ee_ncp, lv_ncp):
             with pytest.raises(ValidationError):
                 services.referral_transition(
@@ -166,7 +169,7 @@ def test_declining_without_a_reason_through_the_view_changes_nothing(client, log
         # The page again, the decline panel open, the error next to the field: no generic message.
         assert response.status_code == 400
         assert response.context["open_action"] == "decline"
-        form = dict((t.action, f) for t, f in response.context["actions"])["decline"]
+        form = dict((t.name, f) for t, f in response.context["actions"])["decline"]
         assert form.errors == {"reason": ["This field is required."]}
         assert 'id="action-decline" class="accordion-collapse collapse show"' in response.content.decode()
         assert [str(m) for m in response.context["messages"]] == []
@@ -221,7 +224,7 @@ def test_acknowledging_needs_two_different_contact_points_of_the_receiving_state
     )
     # The acknowledgement stays open, with the key contact chosen and the error at the alternate.
     assert response.status_code == 400 and response.context["open_action"] == "acknowledge"
-    form = dict((t.action, f) for t, f in response.context["actions"])["acknowledge"]
+    form = dict((t.name, f) for t, f in response.context["actions"])["acknowledge"]
     assert list(form.errors) == ["receiving_alternate"]
     assert form.errors["receiving_alternate"][0].startswith("Select a valid choice.")
     page = response.content.decode()
@@ -235,7 +238,7 @@ def test_acknowledging_needs_no_alternate_and_the_acting_ncp_is_the_default_cont
 ):
     login(lv_ncp)
     page = client.get(sent.get_absolute_url())
-    form = dict((t.action, f) for t, f in page.context["actions"])["acknowledge"]
+    form = dict((t.name, f) for t, f in page.context["actions"])["acknowledge"]
     assert form["receiving_contact"].value() == lv_ncp.pk
     assert not form.fields["receiving_alternate"].required
     assert page.context["open_action"] == "acknowledge"  # the next step's panel is open: no click to find it
@@ -269,7 +272,7 @@ def test_an_alternate_who_is_given_must_be_another_ncp_of_the_receiving_state(cl
     )
     # The service's field error lands next to the field, the choices stay.
     assert response.status_code == 400
-    form = dict((t.action, f) for t, f in response.context["actions"])["acknowledge"]
+    form = dict((t.name, f) for t, f in response.context["actions"])["acknowledge"]
     assert form.errors == {"receiving_alternate": ["The alternate must be someone else."]}
     assert Referral.objects.get(pk=sent.pk).status == "sent"
 
@@ -307,7 +310,7 @@ def test_every_step_of_the_normal_path_writes_one_event_with_actor_side_and_data
         login(actor)
         count = ReferralEvent.objects.filter(referral=referral).count()
         _, _, shown = post_for_messages(client, reverse("referrals:action", args=[referral.pk, action]), data)
-        assert shown == [f"Done: {services.TRANSITIONS[action].label.lower()}."]
+        assert shown == [f"Done: {REFERRAL_WORKFLOW.get(action).label.lower()}."]
         assert ReferralEvent.objects.filter(referral=referral).count() == count + 1
 
     events = {event.kind: event for event in ReferralEvent.objects.filter(referral=referral)}
@@ -367,16 +370,16 @@ def test_each_branch_records_its_reason_and_ends_the_referral(
         referral=referral, action=action, by=actor, data=_data(action, lv_ncp, lv_alt, demo_states)
     )
     referral.refresh_from_db()
-    assert referral.status == services.TRANSITIONS[action].target
+    assert referral.status == REFERRAL_WORKFLOW.get(action).target
     assert referral.ended_at is not None
     new = list(ReferralEvent.objects.filter(referral=referral).order_by("pk"))[count:]
-    kind = services.TRANSITIONS[action].event
+    kind = REFERRAL_WORKFLOW.get(action).records
     assert [(e.kind, e.actor, e.side, e.data) for e in new if e.kind == kind] == [
         (kind, actor, "sending" if by == "sender" else "receiving", expected_data)
     ]
     # Withdrawal and consent withdrawal also record the end of the receiving state's access.
     assert [(e.kind, e.side) for e in new if e.kind != kind] == (
-        [("access_revoked", "portal")] if action in services.REVOKING_ACTIONS else []
+        [("access_revoked", "portal")] if REFERRAL_WORKFLOW.get(action).revokes else []
     )
 
 
@@ -445,6 +448,26 @@ def test_concurrent_accept_and_decline_leave_exactly_one_winner(
     assert sorted(outcomes.values()) == ["refused", "won"], outcomes
     winner = next(action for action, outcome in outcomes.items() if outcome == "won")
     referral.refresh_from_db()
-    assert referral.status == services.TRANSITIONS[winner].target
+    assert referral.status == REFERRAL_WORKFLOW.get(winner).target
     decisions = ReferralEvent.objects.filter(referral=referral, kind__in=["accepted", "declined"])
-    assert [event.kind for event in decisions] == [services.TRANSITIONS[winner].event]
+    assert [event.kind for event in decisions] == [REFERRAL_WORKFLOW.get(winner).records]
+
+
+def test_the_page_styles_and_explains_each_step_from_the_table(client, login, ee_ncp, lv_ncp, lv_alt, demo_states):
+    """Destructive steps get a danger button and their confirmation; the others a plain one."""
+    for status, user in (("sent", lv_ncp), ("sent", ee_ncp), ("acknowledged", lv_ncp), ("completed", ee_ncp)):
+        referral = make_referral(ee_ncp, demo_states["LV"], send=True)
+        referral = advance(referral, status, sender=ee_ncp, receiver=lv_ncp, alternate=lv_alt)
+        login(user)
+        response = client.get(referral.get_absolute_url())
+        page = response.content.decode()
+        steps = [transition for transition, _ in response.context["actions"]]
+        assert steps, (status, user)
+        for step in steps:
+            button = f'<button class="btn {step.button_class}" type="submit" name="do" value="{step.name}"'
+            assert button in page, (status, step.name)
+            assert (f'id="confirm-{step.name}"' in page) == step.destructive, (status, step.name)
+            if step.destructive:
+                assert escape(step.confirmation) in page
+        # The normal path's next step is open; a destructive one never is.
+        assert response.context["open_action"] in [s.name for s in steps if not s.destructive] + [None]

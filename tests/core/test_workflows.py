@@ -1,0 +1,99 @@
+"""Every workflow is one table (core.workflow): each step is complete, and reachable only as the walk says.
+
+Adding a step is one entry plus its form; these tests enumerate every table, so a step
+without a label, a form, a known notice kind or a place in the permission walk fails here.
+"""
+
+import pytest
+
+from core.workflow import Notice, Transition, UnknownTransition, Workflow
+from notifications.kinds import KINDS
+from referrals.forms import StepForm
+from referrals.workflow import CONSENT_WITHDRAWAL, REFERRAL_WORKFLOW
+from tests.access.policy import POLICY
+from tests.referrals.test_access import ROWS as REFERRAL_WALK
+
+# The shape ------------------------------------------------------------------------------
+
+TOY = Workflow(
+    name="toy",
+    noun="toy",
+    states=("new", "done", "gone"),
+    transitions=(
+        Transition(name="finish", label="Finish", sources=("new",), target="done", by=("maker",)),
+        Transition(
+            name="drop",
+            label="Drop",
+            sources=("new", "done"),
+            target="gone",
+            destructive=True,
+            confirmation="Dropping cannot be undone.",
+            refusal="Only a new or done toy can be dropped; this one is “{status}”.",
+        ),
+    ),
+)
+
+
+def test_a_step_that_is_not_in_the_table_is_named_in_the_error():
+    with pytest.raises(UnknownTransition, match="“fly” is not a step of the toy workflow"):
+        TOY.get("fly")
+    assert "fly" not in TOY and "drop" in TOY
+
+
+def test_available_steps_follow_the_status_and_who_acts():
+    assert [t.name for t in TOY.available("new")] == ["finish", "drop"]
+    assert [t.name for t in TOY.available("new", "someone else")] == ["drop"]  # drop names nobody: anyone
+    assert [t.name for t in TOY.available("done", "maker")] == ["drop"]
+    assert TOY.available("gone") == []
+    assert TOY.targets("new") == ["done", "gone"]
+    assert TOY.between("done", "gone").name == "drop" and TOY.between("gone", "new") is None
+
+
+def test_refusals_are_said_in_the_workflows_words():
+    assert TOY.refusal(TOY.get("finish"), "Gone") == "“Finish” is not possible on a toy that is “Gone”."
+    assert TOY.refusal(TOY.get("drop"), "Gone") == "Only a new or done toy can be dropped; this one is “Gone”."
+
+
+def test_a_table_that_contradicts_itself_does_not_load():
+    step = Transition(name="a", label="A", sources=("new",), target="done")
+    with pytest.raises(ValueError, match="twice: a"):
+        Workflow(name="w", noun="w", transitions=(step, step))
+    with pytest.raises(ValueError, match="unknown states"):
+        Workflow(name="w", noun="w", states=("new",), transitions=(step,))
+    with pytest.raises(ValueError, match="confirmation"):
+        Transition(name="b", label="B", sources=("new",), target="gone", destructive=True)
+    with pytest.raises(ValueError, match="both grant and revoke"):
+        Transition(name="c", label="C", sources=("new",), target="x", grants=True, revokes=True)
+
+
+def test_the_form_may_be_named_by_path_and_the_button_follows_destructive():
+    step = Transition(name="a", label="A", sources=("new",), target="done", form="referrals.forms.ReasonForm")
+    assert step.form_class().__name__ == "ReasonForm"
+    assert (step.button_class, TOY.get("drop").button_class) == ("btn-primary", "btn-danger")
+
+
+# Every table ----------------------------------------------------------------------------
+
+
+def _walked_urls() -> set[str]:
+    return set(POLICY)
+
+
+@pytest.mark.parametrize("step", list(REFERRAL_WORKFLOW), ids=REFERRAL_WORKFLOW.names)
+def test_each_referral_step_has_a_label_a_form_a_notice_and_a_place_in_the_walk(step):
+    assert step.label and step.label == step.label.strip()
+    assert step.form is not None and issubclass(step.form_class(), StepForm)
+    assert step.records, "a referral step records an event on the timeline"
+    assert isinstance(step.notifies, Notice) and step.notifies.kind in KINDS
+    assert step.notifies.audience == "other side"
+    assert step.by and step.url in _walked_urls()
+    # The permission walk posts every step as every visitor (tests/referrals/test_access.py).
+    assert f"action {step.name}" in {row.label for row in REFERRAL_WALK if row.name == step.url}
+    if step.destructive:
+        assert step.confirmation and step.button_class == "btn-danger"
+
+
+def test_only_sending_grants_and_only_the_two_withdrawals_revoke():
+    assert [t.name for t in REFERRAL_WORKFLOW if t.grants] == ["send"]
+    assert {t.name for t in REFERRAL_WORKFLOW if t.revokes} == {"withdraw", CONSENT_WITHDRAWAL.name}
+    assert CONSENT_WITHDRAWAL.revokes and CONSENT_WITHDRAWAL.target == "consent_withdrawn"
