@@ -245,6 +245,8 @@ class Case(models.Model):
             models.Index(fields=["member_state", "status"], name="case_state_status_idx"),
             models.Index(fields=["member_state", "-created_at"], name="case_state_created_idx"),
             models.Index(fields=["stage", "closed_at"], name="case_stage_closed_idx"),
+            # Statistics of one year (their period) and the years on offer.
+            models.Index(fields=["year"], name="case_year_idx"),
         ]
 
     def __str__(self) -> str:

@@ -159,6 +159,8 @@ class Referral(models.Model):
             models.Index(fields=["sending_state", "status", "-created_at"], name="referral_outbox_idx"),
             models.Index(fields=["status", "ack_deadline"], name="referral_deadline_idx"),
             models.Index(fields=["status", "ended_at"], name="referral_ended_idx"),
+            # Statistics of one year of sending (their period).
+            models.Index(fields=["sent_at"], name="referral_sent_idx"),
         ]
 
     def __str__(self) -> str:
