@@ -62,7 +62,9 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
         from members.models import Organisation, Role, User
 
         # Only the state's own organisations and contact points can hold its cases.
-        self.fields["organisation"].queryset = Organisation.objects.filter(member_state=member_state)
+        # (Each organisation is labelled with its state: one join, not a query per choice.)
+        organisations = Organisation.objects.filter(member_state=member_state).select_related("member_state")
+        self.fields["organisation"].queryset = organisations
         self.fields["case_worker"].queryset = User.objects.active().filter(member_state=member_state, role=Role.NCP)
         if acting_user is not None and self.instance.pk is None:
             # A new case is most often the opener's own: start from their organisation and themselves.

@@ -40,6 +40,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "member_state__name", "member_state__code"]
     autocomplete_fields = ["member_state"]
 
+    def get_queryset(self, request):
+        # The autocomplete of every organisation field lists these by __str__, which names the state.
+        return super().get_queryset(request).select_related("member_state")
+
 
 @admin.register(ExpertiseArea)
 class ExpertiseAreaAdmin(admin.ModelAdmin):
@@ -124,7 +128,8 @@ class UserChangeForm(forms.ModelForm):
 class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "full_name", "role", "member_state", "organisation", "is_active", "invitation_state"]
     list_filter = ["role", "member_state", "is_active", InvitationStatusFilter]
-    list_select_related = ["member_state", "organisation"]
+    # An organisation is shown with its state (Organisation.__str__).
+    list_select_related = ["member_state", "organisation__member_state"]
     search_fields = ["email", "full_name", "organisation__name"]
     autocomplete_fields = ["member_state", "organisation", "expertise"]
     readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by", "pending_requests"]

@@ -7,12 +7,18 @@ when its service is missing, and is an error instead with THB_REQUIRE_SERVICES=1
 
 import contextlib
 import os
+import re
 import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from members.models import Role
 from tests.members.factories import UserFactory
@@ -199,3 +205,90 @@ def mfa_user():
         return secret
 
     return _enrol
+
+
+# The budget of a page (DESIGN §10). Savepoints are transaction control around the session
+# save and allauth's session tracking, not the page's work, so they are not counted.
+QUERY_BUDGET = 15
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+@dataclass
+class PageQueries:
+    """One GET of a page: its response and the statements it ran (without transaction control)."""
+
+    url: str
+    response: object
+    sql: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.sql)
+
+
+def page_queries(client, url: str, *, status: int = 200) -> PageQueries:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == status, f"{url} answered {response.status_code}, not {status}"
+    sql = [query["sql"] for query in captured.captured_queries if not query["sql"].startswith(TRANSACTION_CONTROL)]
+    return PageQueries(url, response, sql)
+
+
+def _shape(sql: str) -> str:
+    # Statements that differ only in their values are the same query run again (an N+1).
+    sql = re.sub(r"_django_curs_\w+", "_django_curs_?", sql)  # a server-side cursor's own name
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)[:300]
+
+
+def _grown_by(small: PageQueries, large: PageQueries) -> str:
+    extra = Counter(map(_shape, large.sql)) - Counter(map(_shape, small.sql))
+    return "\n".join(f"    +{times} × {shape}" for shape, times in extra.most_common(5))
+
+
+@pytest.fixture
+def assert_constant_queries(db):
+    """assert_constant_queries(client, *urls, grow, budget=15, prepare=None, status=200)
+    -> [(small, large)] (PageQueries for each url, in order).
+
+    Requests each url once to warm up (a session's first request records the session; the
+    first use of a model fills the content-type cache), measures each, calls grow() to add
+    data, measures each again and asserts that the count is the same and within the budget.
+    prepare(), when given, runs before every measurement (to empty a page cache, say).
+    """
+
+    def _assert(
+        client,
+        *urls: str,
+        grow: Callable[[], object],
+        budget: int = QUERY_BUDGET,
+        prepare: Callable[[], object] | None = None,
+        status: int = 200,
+    ) -> list[tuple[PageQueries, PageQueries]]:
+        assert urls, "name at least one page"
+
+        def measure() -> list[PageQueries]:
+            measured = []
+            for url in urls:
+                if prepare is not None:
+                    prepare()
+                measured.append(page_queries(client, url, status=status))
+            return measured
+
+        for url in urls:
+            client.get(url)
+        small = measure()
+        grow()
+        large = measure()
+        pairs = list(zip(small, large, strict=True))
+        problems = [
+            f"{before.url}: {before.count} queries before grow(), {after.count} after\n{_grown_by(before, after)}"
+            for before, after in pairs
+            if before.count != after.count
+        ]
+        problems += [
+            f"{page.url}: {page.count} queries, over the budget of {budget}" for page in large if page.count > budget
+        ]
+        assert not problems, "\n".join(problems)
+        return pairs
+
+    return _assert

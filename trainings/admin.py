@@ -32,6 +32,7 @@ class TrainingAdmin(admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["title", "audience", "member_state", "starts_on", "status", "capacity"]
     list_filter = ["status", "audience", "format", "member_state"]
+    list_select_related = ["member_state"]
     search_fields = ["title", "city"]
     filter_horizontal = ["trainers"]
     inlines = [TrainingSessionInline]
@@ -118,6 +119,7 @@ class RegistrationAdmin(ImportExportModelAdmin):
 class HistoricalTotalAdmin(admin.ModelAdmin):
     list_display = ["audience", "year", "member_state", "people_trained", "trainings_held", "note"]
     list_filter = ["audience", "year"]
+    list_select_related = ["member_state"]
 
     def save_model(self, request, obj, form, change):
         services.historical_total_save(total=obj, by=request.user)
