@@ -24,6 +24,8 @@ from cases.models import (
     RevealPurpose,
     Stage,
 )
+from cases.workflow import CASE_STAGE_WORKFLOW
+from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
 from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
@@ -33,28 +35,10 @@ logger = logging.getLogger(__name__)
 # The state's contact points get these on each of its cases, through the team group.
 TEAM_CASE_PERMISSIONS = ("cases.view_case", "cases.change_case", "cases.reveal_identity")
 
-# BSR-TRM measures need not come in order; these are the moves that make sense.
-_ASSISTANCE = {Stage.URGENT_ASSISTANCE, Stage.LONG_TERM_ASSISTANCE, Stage.RETURN_PREPARATION}
-ALLOWED_STAGE_MOVES: dict[str, set[str]] = {
-    Stage.PRESUMED: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, Stage.REFLECTION_PERIOD, Stage.URGENT_ASSISTANCE},
-    Stage.FORMALLY_IDENTIFIED: {Stage.REFLECTION_PERIOD, *_ASSISTANCE},
-    Stage.NOT_IDENTIFIED: {Stage.FORMALLY_IDENTIFIED},
-    Stage.REFLECTION_PERIOD: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, *_ASSISTANCE},
-    Stage.URGENT_ASSISTANCE: {Stage.FORMALLY_IDENTIFIED, Stage.NOT_IDENTIFIED, Stage.REFLECTION_PERIOD, *_ASSISTANCE},
-    Stage.LONG_TERM_ASSISTANCE: {Stage.RETURN_PREPARATION, Stage.FOLLOW_UP},
-    Stage.RETURN_PREPARATION: {Stage.LONG_TERM_ASSISTANCE, Stage.RETURNED},
-    Stage.RETURNED: {Stage.FOLLOW_UP},
-    Stage.FOLLOW_UP: {Stage.LONG_TERM_ASSISTANCE},
-    Stage.CLOSED: set(),
-}
-for _stage, _targets in ALLOWED_STAGE_MOVES.items():
-    _targets.discard(_stage)
-    if _stage != Stage.CLOSED:
-        _targets.add(Stage.CLOSED)  # any open case may be closed, with a reason
-
 
 def allowed_stage_moves(case: Case) -> list[str]:
-    return [stage for stage in Stage.values if stage in ALLOWED_STAGE_MOVES[case.stage]]
+    """The stages an open case may move to now (cases.workflow); a closed one is reopened instead."""
+    return [] if case.stage == Stage.CLOSED else CASE_STAGE_WORKFLOW.targets(case.stage)
 
 
 def _status_for(stage: str, closure_reason: str) -> str:
@@ -138,34 +122,18 @@ def case_move_stage(
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_stage not in Stage.values:
         raise ValidationError(f"“{to_stage}” is not a stage.")
-    if to_stage not in ALLOWED_STAGE_MOVES[case.stage]:
-        if case.stage == Stage.CLOSED:
-            raise ValidationError("The case is closed. Reopen it, with a reason, before moving it.")
+    step = CASE_STAGE_WORKFLOW.between(case.stage, to_stage)
+    if case.stage == Stage.CLOSED:
+        raise ValidationError("The case is closed. Reopen it, with a reason, before moving it.")
+    if step is None:
         raise ValidationError(f"A case cannot move from “{Stage(case.stage).label}” to “{Stage(to_stage).label}”.")
-    update = ["stage", "status", "stage_changed_at"]
-    if to_stage == Stage.NOT_IDENTIFIED:
-        if not reason.strip():
-            raise ValidationError("Give the reason why the person was not identified.")
-        case.not_identified_reason = reason.strip()
-        update.append("not_identified_reason")
-    if to_stage == Stage.REFLECTION_PERIOD:
-        if not reflection_start or not reflection_end:
-            raise ValidationError("Give the start and end of the reflection and recovery period.")
-        if reflection_end < reflection_start:
-            raise ValidationError("The reflection period cannot end before it starts.")
-        case.reflection_start, case.reflection_end = reflection_start, reflection_end
-        update += ["reflection_start", "reflection_end"]
-    if to_stage == Stage.CLOSED:
-        if closure_reason not in ClosureReason.values:
-            raise ValidationError("Choose the reason for closing the case.")
-        case.closure_reason = closure_reason
-        case.closed_at = timezone.now()
-        update += ["closure_reason", "closed_at"]
-    case.stage = to_stage
-    case.status = _status_for(to_stage, case.closure_reason)
-    case.stage_changed_at = timezone.now()
-    case.save(update_fields=update)
-    return case
+    data = {
+        "reason": reason,
+        "closure_reason": closure_reason,
+        "reflection_start": reflection_start,
+        "reflection_end": reflection_end,
+    }
+    return _take_stage_step(case, step, data)
 
 
 @transaction.atomic
@@ -173,19 +141,26 @@ def case_reopen(*, case: Case, to_stage: str, reason: str, by: User) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.stage != Stage.CLOSED:
         raise ValidationError("Only a closed case can be reopened.")
-    if case.anonymised_at:
-        raise ValidationError("This case was anonymised after its retention period and cannot be reopened.")
-    if not reason.strip():
-        raise ValidationError("Give the reason for reopening the case.")
-    if to_stage not in Stage.values or to_stage == Stage.CLOSED:
+    step = CASE_STAGE_WORKFLOW.between(Stage.CLOSED, to_stage)
+    if step is None:
         raise ValidationError("Choose the stage the reopened case starts in.")
-    case.stage = to_stage
-    case.status = _status_for(to_stage, "")
-    case.closure_reason = ""
-    case.closed_at = None
-    case.reopened_reason = reason.strip()
-    case.stage_changed_at = timezone.now()
-    case.save(update_fields=["stage", "status", "closure_reason", "closed_at", "reopened_reason", "stage_changed_at"])
+    return _take_stage_step(case, step, {"reason": reason})
+
+
+def _take_stage_step(case: Case, step: Transition, data: dict) -> Case:
+    """Take one entry of the stage table on the locked case: its hook checks and sets what
+    the stage needs; the stage, its status and the time of the change always follow."""
+    now = timezone.now()
+    update = ["stage", "status", "stage_changed_at"]
+    for name in step.stamps:
+        setattr(case, name, now)
+        update.append(name)
+    if step.apply:
+        update += step.apply(case, data, now)
+    case.stage = step.target
+    case.status = _status_for(step.target, case.closure_reason)
+    case.stage_changed_at = now
+    case.save(update_fields=update)
     return case
 
 

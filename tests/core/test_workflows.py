@@ -6,6 +6,8 @@ without a label, a form, a known notice kind or a place in the permission walk f
 
 import pytest
 
+from cases.models import Stage
+from cases.workflow import CASE_STAGE_WORKFLOW
 from core.workflow import Notice, Transition, UnknownTransition, Workflow
 from notifications.kinds import KINDS
 from referrals.forms import StepForm
@@ -97,3 +99,57 @@ def test_only_sending_grants_and_only_the_two_withdrawals_revoke():
     assert [t.name for t in REFERRAL_WORKFLOW if t.grants] == ["send"]
     assert {t.name for t in REFERRAL_WORKFLOW if t.revokes} == {"withdraw", CONSENT_WITHDRAWAL.name}
     assert CONSENT_WITHDRAWAL.revokes and CONSENT_WITHDRAWAL.target == "consent_withdrawn"
+
+
+# The case's stages: the moves BSR-TRM allows (DESIGN.md section 6), as they were before the table.
+_ASSISTANCE = {"urgent_assistance", "long_term_assistance", "return_preparation"}
+STAGE_MOVES = {
+    "presumed": {"formally_identified", "not_identified", "reflection_period", "urgent_assistance"},
+    "formally_identified": {"reflection_period", *_ASSISTANCE},
+    "not_identified": {"formally_identified"},
+    "reflection_period": {"formally_identified", "not_identified", *_ASSISTANCE},
+    "urgent_assistance": {"formally_identified", "not_identified", "reflection_period", *_ASSISTANCE},
+    "long_term_assistance": {"return_preparation", "follow_up"},
+    "return_preparation": {"long_term_assistance", "returned"},
+    "returned": {"follow_up"},
+    "follow_up": {"long_term_assistance"},
+}
+
+
+def test_the_stage_table_allows_exactly_the_bsr_trm_moves_and_reopening_from_closed():
+    for stage in Stage.values:
+        moves = {t.target for t in CASE_STAGE_WORKFLOW.available(stage)}
+        if stage == Stage.CLOSED:
+            # Reopened, with a reason, in any stage but closed.
+            assert moves == set(Stage.values) - {Stage.CLOSED}
+            assert {t.url for t in CASE_STAGE_WORKFLOW.available(stage)} == {"cases:reopen"}
+        else:
+            assert moves == (STAGE_MOVES[stage] - {stage}) | {Stage.CLOSED}, stage
+            assert {t.url for t in CASE_STAGE_WORKFLOW.available(stage)} == {"cases:move_stage"}
+
+
+EVERY_TABLE = [REFERRAL_WORKFLOW, CASE_STAGE_WORKFLOW]
+
+
+def _steps():
+    return [(workflow, step) for workflow in EVERY_TABLE for step in workflow]
+
+
+@pytest.mark.parametrize(("workflow", "step"), _steps(), ids=lambda value: getattr(value, "name", ""))
+def test_every_step_of_every_table_has_a_label_a_form_a_known_notice_and_a_walked_url(workflow, step):
+    assert step.label and step.by, step.name
+    assert step.form is None or step.form_class() is not None
+    assert step.url in _walked_urls(), f"{workflow.name}: {step.name} is taken at {step.url}, which the walk lacks"
+    if step.notifies:
+        assert step.notifies.kind in _notice_kinds(step.notifies.audience)
+    if step.destructive:
+        assert step.confirmation and step.button_class == "btn-danger"
+
+
+def _notice_kinds(audience: str) -> set[str]:
+    if audience == "participant":
+        # Participants are not users: their emails have kinds of their own (trainings.services).
+        from trainings.services import EMAIL_SUBJECTS
+
+        return set(EMAIL_SUBJECTS)
+    return set(KINDS)
