@@ -1,10 +1,13 @@
+from datetime import date, timedelta
+
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.access import cases_for
-from cases.models import Case, CaseIdentity, Stage
+from cases.models import Case, CaseIdentity, FollowUp, Stage
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -94,4 +97,27 @@ def case_seen_outside_team(*, case: Case, limit: int = SEEN_OUTSIDE_TEAM_LIMIT) 
         )
         .select_related("actor")
         .order_by("-timestamp", "-pk")[:limit]
+    )
+
+
+# The dashboard lists follow-ups due within this many days, besides the overdue ones.
+FOLLOW_UP_SOON_DAYS = 7
+
+
+def follow_ups_due(*, user, within_days: int = FOLLOW_UP_SOON_DAYS, today: date | None = None) -> QuerySet[FollowUp]:
+    """Open follow-ups of the cases the user may open, overdue or due within `within_days`, soonest first.
+
+    Each carries `is_overdue`. The due date filter and order are followup_open_idx's (open
+    follow-ups by due date); the cases are the user's state's, through their team's grant.
+    """
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            case__in=cases_for(user).values("pk"),
+            done_on__isnull=True,
+            due_on__lte=today + timedelta(days=within_days),
+        )
+        .select_related("case")
+        .annotate(is_overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
+        .order_by("due_on", "pk")
     )

@@ -1,12 +1,15 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from members.models import Role
+from notifications.models import Notification
 from referrals.access import referrals_for
-from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus
+from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus, Side
+from referrals.workflow import REFERRAL_WORKFLOW
 
 
 def inbox(*, user) -> QuerySet[Referral]:
@@ -74,3 +77,119 @@ def access_ended_for(*, user, pk: int) -> tuple[Referral, ReferralEvent] | None:
         return None
     event = referral.events.filter(kind=EventKind.ACCESS_REVOKED).first()
     return (referral, event) if event else None
+
+
+# The dashboard's work queue ---------------------------------------------------------
+
+# The steps of the normal path. Each waits on one side (referrals.workflow); a branch
+# (decline, withdraw, refer onward) is a choice a state may make, never what a referral waits for.
+WORK_ACTIONS = ("send", "acknowledge", "accept", "start", "complete", "close")
+
+
+def _work_steps() -> dict[tuple[str, str], str]:
+    """(side, status) -> the step that side takes next, by the labels of the referral's buttons."""
+    labels: dict[tuple[str, str], list[str]] = {}
+    for action in WORK_ACTIONS:
+        transition = REFERRAL_WORKFLOW.get(action)
+        for side in transition.by:
+            for source in transition.sources:
+                labels.setdefault((side, source), []).append(transition.label)
+    return {key: " or ".join([first, *(label.lower() for label in rest)]) for key, (first, *rest) in labels.items()}
+
+
+WORK_STEPS = _work_steps()
+
+# Since when each status has waited: the moment the referral reached it.
+_REACHED_AT = {
+    ReferralStatus.DRAFT: "created_at",
+    ReferralStatus.SENT: "sent_at",
+    ReferralStatus.ACKNOWLEDGED: "acknowledged_at",
+    ReferralStatus.ACCEPTED: "accepted_at",
+    # Starting records no time of its own; the services began after acceptance.
+    ReferralStatus.IN_PROGRESS: "accepted_at",
+    ReferralStatus.COMPLETED: "completed_at",
+}
+
+
+def referral_work_queue(*, user, now: datetime | None = None) -> QuerySet[Referral]:
+    """The referrals waiting for the user's state to take a step, overdue ones first, then by deadline.
+
+    Each row carries `work_step` (the step's label), `other_state_name`, `deadline` (only
+    acknowledgement has one), `is_overdue` and `waiting_since`, all computed in the query so
+    that a slice of it is one query whatever the number of referrals. The filter is the
+    state and status of one side or the other: referral_inbox_idx and referral_outbox_idx.
+    """
+    now = now or timezone.now()
+    state = user.member_state_id
+    state_field = {Side.SENDING: "sending_state_id", Side.RECEIVING: "receiving_state_id"}
+    statuses: dict[str, list[str]] = {}
+    for side, status in WORK_STEPS:
+        statuses.setdefault(side, []).append(status)
+    turn = Q()
+    for side, side_statuses in statuses.items():
+        turn |= Q(**{state_field[side]: state, "status__in": side_statuses})
+    step = Case(
+        *(
+            When(Q(**{state_field[side]: state, "status": status}), then=Value(label))
+            for (side, status), label in WORK_STEPS.items()
+        ),
+        output_field=CharField(),
+    )
+    return (
+        referrals_for(user)
+        .filter(turn)
+        .select_related("sending_state", "receiving_state")
+        .with_overdue_flag(now)
+        .annotate(
+            work_step=step,
+            other_state_name=Case(
+                When(sending_state_id=state, then=F("receiving_state__name")), default=F("sending_state__name")
+            ),
+            deadline=Case(When(status=ReferralStatus.SENT, then=F("ack_deadline")), output_field=DateTimeField()),
+            waiting_since=Case(
+                *(When(status=status, then=F(field)) for status, field in _REACHED_AT.items()),
+                default=F("created_at"),
+            ),
+        )
+        .order_by(
+            F("is_overdue").desc(nulls_last=True),
+            F("deadline").asc(nulls_last=True),
+            F("waiting_since").asc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+# The notice referrals.services.referral_message_post leaves the other side's contact points:
+# "<reference>: new message from <name>". Steps leave notices of their own, which the queue shows.
+MESSAGE_NOTICE_TEXT = ": new message from "
+
+
+def unread_referral_messages(*, user) -> QuerySet[Notification]:
+    """The user's unread notices of messages on referrals they may still open, newest first.
+
+    Each carries `referral_reference` and `other_state_name`. Opening the referral marks
+    them read (referrals.views.notices_read). A referral the user's state lost, or one of a
+    state they no longer work for, is left out with its notices.
+    """
+    referral_type = ContentType.objects.get_for_model(Referral)
+    state = user.member_state_id
+    about = Referral.objects.filter(pk=OuterRef("target_id")).order_by()
+    other_state = about.annotate(
+        other=Case(When(sending_state_id=state, then=F("receiving_state__name")), default=F("sending_state__name"))
+    )
+    return (
+        Notification.objects.for_user(user)
+        .unread()
+        .filter(
+            target_type=referral_type,
+            target_id__in=referrals_for(user).values("pk"),
+            text__contains=MESSAGE_NOTICE_TEXT,
+        )
+        .select_related("actor")
+        .annotate(
+            referral_reference=Subquery(about.values("reference")[:1]),
+            other_state_name=Subquery(other_state.values("other")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )

@@ -1,11 +1,50 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
 from members.models import Role, User
 from members.selectors import ncp_directory_list
 from notifications.models import Delivery, DeliveryStatus
 from notifications.selectors import current_announcements_for
+from referrals.selectors import referral_work_queue, unread_referral_messages
+from trainings.models import Training, TrainingFormat
+from trainings.selectors import trainings_awaiting_review, upcoming_sessions
+
+# Each block of the dashboard shows this many rows and links to its full list for the rest.
+BLOCK_LIMIT = 10
+LATEST_MESSAGES = 5
+
+
+@dataclass(frozen=True)
+class Block:
+    """The first rows of a list and how many there are in all."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.items)
+
+
+def _block(queryset: QuerySet, limit: int = BLOCK_LIMIT) -> Block:
+    # One query whatever is waiting: each row carries the total (COUNT(*) OVER (), taken
+    # before the LIMIT), so no separate count.
+    rows = list(queryset.annotate(block_total=Window(Count("pk")))[:limit])
+    return Block(items=rows, total=rows[0].block_total if rows else 0)
+
+
+def _place(training: Training) -> str:
+    """Where a training's sessions happen, in words: "Online", "Hotel Viru, Tallinn, Estonia and online"."""
+    if training.format == TrainingFormat.ONLINE:
+        return "Online"
+    parts = [training.venue, training.city, training.member_state.name if training.member_state else ""]
+    place = ", ".join(part for part in parts if part) or "Place not set"
+    return f"{place} and online" if training.format == TrainingFormat.HYBRID else place
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,6 +61,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.member_state_id:
         # A state's experts see their own contact points first.
         context["own_contact_points"] = ncp_directory_list(user=user).filter(member_state=user.member_state)[:5]
+    if user.role == Role.NCP and user.member_state_id:
+        # A contact point's work queue: what waits for their state, then what is new or due.
+        context["work_queue"] = _block(referral_work_queue(user=user))
+        context["unread_messages"] = _block(unread_referral_messages(user=user), LATEST_MESSAGES)
+        context["follow_ups"] = _block(follow_ups_due(user=user))
+        context["follow_up_days"] = FOLLOW_UP_SOON_DAYS
+    if user.role == Role.TRAINER:
+        context["awaiting_review"] = _block(trainings_awaiting_review(user=user))
+        context["next_sessions"] = sessions = _block(upcoming_sessions(user=user))
+        for session in sessions.items:
+            session.place = _place(session.training)
     if user.is_staff:
         context["pending_invitations"] = User.objects.active().invitation_pending().count()
         context["failed_deliveries"] = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()

@@ -1,7 +1,17 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from datetime import datetime
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from trainings.access import trainings_for
-from trainings.models import Attendance, Registration, RegistrationStatus, Training, TrainingSession
+from trainings.models import (
+    Attendance,
+    Registration,
+    RegistrationStatus,
+    Training,
+    TrainingSession,
+    TrainingStatus,
+)
 
 
 def training_list(*, user) -> QuerySet[Training]:
@@ -65,3 +75,44 @@ def attendees(*, training: Training, now) -> QuerySet[Registration]:
 
 def sessions_with_attendance(*, training: Training) -> QuerySet[TrainingSession]:
     return training.sessions.annotate(present=Count("attendances")).order_by("starts_at", "pk")
+
+
+# A training that is over or called off has no registrations left to decide.
+_ENDED = (TrainingStatus.COMPLETED, TrainingStatus.CANCELLED)
+
+
+def _run_by(trainer) -> QuerySet[Training]:
+    """The trainings a trainer runs: their grant, which is the access rule (trainings.access),
+    and the trainers list the same service keeps (services.training_set_trainers). The list
+    gives the planner an index to start from, the trainer's few rows of the list, instead of
+    every training checked against the grant's subqueries."""
+    return trainings_for(trainer).filter(trainers=trainer)
+
+
+def trainings_awaiting_review(*, user) -> QuerySet[Training]:
+    """The trainer's running trainings with registrations awaiting approval, each with `pending`, soonest first.
+
+    The status filter comes before the count, so only the waiting registrations are joined
+    and counted (registration_training_status: training, status).
+    """
+    return (
+        _run_by(user)
+        .exclude(status__in=_ENDED)
+        .filter(registrations__status=RegistrationStatus.REGISTERED)
+        .annotate(pending=Count("registrations"))
+        .order_by(F("starts_on").asc(nulls_last=True), "pk")
+    )
+
+
+def upcoming_sessions(*, user, now: datetime | None = None) -> QuerySet[TrainingSession]:
+    """The sessions of the trainer's trainings that have not ended yet (one under way included), next first.
+
+    Reached from the trainer's trainings through the session's training index.
+    """
+    now = now or timezone.now()
+    return (
+        TrainingSession.objects.filter(training__in=_run_by(user), ends_at__gt=now)
+        .exclude(training__status=TrainingStatus.CANCELLED)
+        .select_related("training", "training__member_state")
+        .order_by("starts_at", "pk")
+    )
