@@ -6,7 +6,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services as case_services
@@ -79,23 +78,21 @@ def test_another_cases_outside_reads_are_not_shown(client, login, ee_ncp, lv_ncp
     assert _seen(client.get(reverse("cases:detail", args=[referral.case_id]))) == []
 
 
-def _case_page_queries(client, case_id) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("cases:detail", args=[case_id]))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_case_page_runs_as_many_queries_with_20_outside_reads_as_with_1(client, login, ee_ncp, lv_ncp, referral):
+def test_the_case_page_runs_as_many_queries_with_20_outside_reads_as_with_1(
+    login, ee_ncp, lv_ncp, referral, assert_constant_queries
+):
     referral_services.referral_read_record(referral=referral, by=lv_ncp, what="referral viewed")
-    login(ee_ncp)
-    client.get(reverse("cases:detail", args=[referral.case_id]))  # warm the content-type cache
-    with_one = _case_page_queries(client, referral.case_id)
-    for _ in range(19):
-        referral_services.referral_read_record(referral=referral, by=lv_ncp, what="referral viewed")
-    with_twenty = _case_page_queries(client, referral.case_id)
-    assert with_twenty == with_one
-    assert len(client.get(reverse("cases:detail", args=[referral.case_id])).context["seen_outside_team"]) == 20
+
+    def grow():
+        for _ in range(19):
+            referral_services.referral_read_record(referral=referral, by=lv_ncp, what="referral viewed")
+
+    # Over the budget of DESIGN §10 (15): each kind of record on the page is a query of its own.
+    # The limit here keeps it from growing further until the page is reworked.
+    [(_, large)] = assert_constant_queries(
+        login(ee_ncp), reverse("cases:detail", args=[referral.case_id]), grow=grow, budget=19
+    )
+    assert len(large.response.context["seen_outside_team"]) == 20
 
 
 def test_opening_the_case_audit_trail_is_recorded_with_actor_role_and_address(client, login, ee_ncp, referral):

@@ -5,9 +5,6 @@ from itertools import count
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,42 +90,20 @@ def box_user(client, mfa_user, ee_ncp, lv_ncp):
     return _sign_in
 
 
-def _queries(client, url: str, params=None) -> tuple[int, object]:
-    """(queries, response): SAVEPOINT/RELEASE are left out, as transaction control
-    (allauth's session tracking and the session save make 4), as in tests/cases."""
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    statements = [query["sql"] for query in captured.captured_queries]
-    queries = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    return len(queries), response
-
-
-def test_inbox_and_outbox_run_the_same_queries_with_10_and_2000_referrals(bulk, box_user):
-    inbox_client = box_user("inbox")
-    outbox_client = box_user("outbox", client=Client())
-    boxes = {
-        "inbox": (inbox_client, reverse("referrals:inbox")),
-        "outbox": (outbox_client, reverse("referrals:outbox")),
-    }
-    for client, url in boxes.values():
-        client.get(url)  # the first request fills per-process caches (content types)
+@pytest.mark.parametrize("direction", BOXES)
+def test_inbox_and_outbox_run_the_same_queries_with_10_and_2000_referrals(
+    bulk, box_user, direction, assert_constant_queries
+):
+    url = reverse(f"referrals:{direction}")
     bulk(10)
-    small = {direction: _queries(client, url) for direction, (client, url) in boxes.items()}
-    bulk(1990)
-    large = {direction: _queries(client, url) for direction, (client, url) in boxes.items()}
-    for direction in boxes:
-        (small_count, small_response), (large_count, large_response) = small[direction], large[direction]
-        assert small_response.context["page"].paginator.count == 10
-        assert large_response.context["page"].paginator.count == 2000
-        assert len(large_response.context["page"].object_list) == 25
-        assert small_count == large_count, (
-            f"{direction}: {small_count} queries with 10 referrals, {large_count} with 2,000"
-        )
-        assert large_count <= 15, direction
-        client, url = boxes[direction]
-        filtered, response = _queries(client, url, {"urgency": "normal", "status": "sent", "page": "3"})
-        assert filtered == large_count and response.context["page"].number == 3
+    (plain_small, plain_large), (_, filtered_large) = assert_constant_queries(
+        box_user(direction), url, f"{url}?urgency=normal&status=sent&page=3", grow=lambda: bulk(1990)
+    )
+    assert plain_small.response.context["page"].paginator.count == 10
+    assert plain_large.response.context["page"].paginator.count == 2000
+    assert len(plain_large.response.context["page"].object_list) == 25
+    assert filtered_large.count == plain_large.count
+    assert filtered_large.response.context["page"].number == 3
 
 
 def _row_of(page: str, reference: str) -> str:
