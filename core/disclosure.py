@@ -34,7 +34,7 @@ The rules
 4. Combinations of equations (a row plus a row minus a column) can isolate a term that no
    single equation does. The exact test: with the visible terms known, a hidden term is
    determined exactly when its unit vector lies in the row space of the equations
-   restricted to the hidden terms (Gauss-Jordan elimination over fractions). Each term so
+   restricted to the hidden terms (exact Gauss-Jordan elimination). Each term so
    determined gets one more visible term of its equations hidden; then back to rule 2.
 
 Counts the reader can learn elsewhere (the secretariat can count the cases of a state and
@@ -49,7 +49,7 @@ two separate publications (each page or export is protected on its own).
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
+from math import gcd
 
 Key = Hashable
 
@@ -207,7 +207,8 @@ class _Search:
         return found if found is not None else self._nearest(term, hidden, zeros=True)
 
     def _nearest(self, term: Key, hidden: set[Key], *, zeros: bool) -> Key | None:
-        seen_terms, seen_equations = {term}, set()
+        seen_terms: set[Key] = {term}
+        seen_equations: set[int] = set()
         frontier = [term]
         while frontier:
             equations = sorted({i for t in frontier for i in self.containing[t]} - seen_equations)
@@ -226,27 +227,27 @@ def determined_terms(hidden: Iterable[Key], equations: Iterable[Equation]) -> fr
 
     Restricted to the hidden terms, each equation is a row; a term is determined exactly
     when its unit vector is in the rows' span, that is when the reduced row echelon form
-    has a row with that term alone. Sparse Gauss-Jordan elimination over fractions.
+    has a row with that term alone. Sparse Gauss-Jordan elimination, exact: rows are kept
+    as integers divided by their greatest common divisor (several times faster than
+    fractions, and no less exact).
     """
     hidden = set(hidden)
-    pivots: dict[Key, dict[Key, Fraction]] = {}
+    pivots: dict[Key, dict[Key, int]] = {}
     holders: dict[Key, set[Key]] = defaultdict(set)  # term -> pivots whose row holds it
     for equation in equations:
-        row: dict[Key, Fraction] = {}
+        row: dict[Key, int] = {}
         for term, coefficient in ((equation.total, 1), *((part, -1) for part in equation.parts)):
             if term in hidden:
-                row[term] = row.get(term, Fraction(0)) + coefficient
+                row[term] = row.get(term, 0) + coefficient
         row = {term: value for term, value in row.items() if value}
-        # Existing pivot rows are fully reduced, so subtracting them brings in no pivot term.
+        # Existing pivot rows are fully reduced, so eliminating them brings in no pivot term.
         for pivot in [term for term in row if term in pivots]:
-            _subtract(row, row[pivot], pivots[pivot], None, holders)
+            _eliminate(row, pivot, pivots[pivot], None, holders)
         if not row:
             continue
         pivot = next(iter(row))
-        scale = row[pivot]
-        row = {term: value / scale for term, value in row.items()}
         for other in list(holders.pop(pivot, ())):
-            _subtract(pivots[other], pivots[other][pivot], row, other, holders)
+            _eliminate(pivots[other], pivot, row, other, holders)
         pivots[pivot] = row
         for term in row:
             if term != pivot:
@@ -254,21 +255,32 @@ def determined_terms(hidden: Iterable[Key], equations: Iterable[Equation]) -> fr
     return frozenset(pivot for pivot, row in pivots.items() if len(row) == 1)
 
 
-def _subtract(
-    target: dict[Key, Fraction],
-    factor: Fraction,
-    source: Mapping[Key, Fraction],
+def _eliminate(
+    target: dict[Key, int],
+    term: Key,
+    source: Mapping[Key, int],
     target_pivot: Key | None,
     holders: dict[Key, set[Key]],
 ) -> None:
-    """target -= factor * source, keeping `holders` right when target is a pivot row."""
-    for term, value in source.items():
-        new = target.get(term, Fraction(0)) - factor * value
+    """target := a * target - b * source, with the smallest a and b that take `term` out of
+    target, then divided by the gcd of its coefficients; `holders` is kept right when target
+    is a pivot row."""
+    divisor = gcd(source[term], target[term])
+    a, b = source[term] // divisor, target[term] // divisor
+    if a != 1:
+        for key in target:
+            target[key] *= a
+    for key, value in source.items():
+        new = target.get(key, 0) - b * value
         if new:
-            if target_pivot is not None and term not in target and term != target_pivot:
-                holders[term].add(target_pivot)
-            target[term] = new
-        elif term in target:
-            del target[term]
+            if target_pivot is not None and key not in target and key != target_pivot:
+                holders[key].add(target_pivot)
+            target[key] = new
+        elif key in target:
+            del target[key]
             if target_pivot is not None:
-                holders[term].discard(target_pivot)
+                holders[key].discard(target_pivot)
+    divisor = gcd(*target.values())
+    if divisor > 1:
+        for key in target:
+            target[key] //= divisor
