@@ -9,14 +9,26 @@ The page shows one table at a time, rows by columns, but any reader can ask for 
 pair of dimensions, and the tables share their totals (a state's total is the same in
 its table by gender and by year). So the whole family of tables is protected as one
 publication, and each table is cut from it: a cell hidden in one view is hidden in all.
+
+Periods. The page shows all years or one calendar year, the year of the case's
+registration (as in its reference, EE-2026-0042), never a free date range: two ranges
+that overlap (2020-2022 and 2020-2021) could be subtracted to give the count of the
+difference, however small. A year's table is the all-years table with the year as one
+more dimension, so the publication also holds, for every pair of the other dimensions,
+its cells by year, with the equations that the years of a cell add up to its all-years
+count. Subtracting one period's table from another's is then one of the equations the
+protection already allows for.
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, product
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models.functions import Coalesce
 
 from cases.models import AgeBand, Case, ExploitationForm, Gender
 from core.disclosure import HIDDEN, Equation, Key, Protected, hidden_note, is_small, protect
@@ -28,6 +40,8 @@ DIMENSIONS = {
     "gender": ("Gender", "gender"),
     "age_band": ("Age band", "age_band"),
 }
+# The dimension a period cuts by: a period is one of its values, or all of them.
+YEAR = "year"
 # The secretariat's case admin lists each case's state and year, so counts by those two
 # are known to every reader of this page: they are never relied on to hide another.
 KNOWN_ELSEWHERE = ("member_state", "year")
@@ -43,6 +57,7 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[int | None], int | None]]  # (row, cells, total); None = hidden
     k: int
+    year: int | None = None  # the period: one year, or None for all years
 
     # How the page and any export show a hidden count, and the note beside the table.
     marker = HIDDEN
@@ -62,15 +77,34 @@ def _labels(dimension: str) -> dict:
     return {}
 
 
+_ORDER = {dimension: index for index, dimension in enumerate(DIMENSIONS)}
+
+
+def point_key(point: Mapping[str, object]) -> Key:
+    """One key for the number of cases at `point` (dimension -> value), whichever order its
+    dimensions come in: a margin has one dimension, a cell two, a cell of one year three."""
+    return tuple(sorted(point.items(), key=lambda item: _ORDER[item[0]]))
+
+
 def margin_key(dimension: str, value) -> Key:
-    return ("margin", dimension, value)
+    return point_key({dimension: value})
 
 
 def cell_key(first: str, first_value, second: str, second_value) -> Key:
     """One key for a cell whichever way round its table is shown."""
-    if list(DIMENSIONS).index(first) > list(DIMENSIONS).index(second):
-        first, first_value, second, second_value = second, second_value, first, first_value
-    return ("cell", first, first_value, second, second_value)
+    return point_key({first: first_value, second: second_value})
+
+
+def _views() -> list[tuple[str, ...]]:
+    """The sets of dimensions the page counts by: each alone (a row's total), each pair (a
+    table of all years), and each pair of the others with the year (a table of one year)."""
+    others = [dimension for dimension in DIMENSIONS if dimension != YEAR]
+    views = [
+        *((dimension,) for dimension in DIMENSIONS),
+        *combinations(DIMENSIONS, 2),
+        *((YEAR, *pair) for pair in combinations(others, 2)),
+    ]
+    return [tuple(sorted(view, key=_ORDER.__getitem__)) for view in views]  # in point_key's order
 
 
 def _cubes() -> tuple[Counter, Counter]:
@@ -86,65 +120,97 @@ def _cubes() -> tuple[Counter, Counter]:
     return plain, joined
 
 
-def case_publication(*, k: int) -> tuple[Protected, dict[str, list]]:
-    """Every count the statistics page can show, protected together, and each
-    dimension's values that occur (in display order)."""
+@dataclass(frozen=True)
+class CasePublication:
+    """Every count the statistics page can show, in every period, protected together."""
+
+    protected: Protected
+    values: dict[str, list]  # each dimension's values that occur, in display order
+
+    @property
+    def k(self) -> int:
+        return self.protected.k
+
+    @property
+    def years(self) -> list[int]:
+        return [year for year in self.values[YEAR] if year is not None]
+
+    def table(self, *, rows: str, columns: str, year: int | None = None) -> Table:
+        """The table of `rows` by `columns`, of one year or (None) of all years. Every row and
+        column of the period's cases is listed, zeros included."""
+
+        def values(dimension: str) -> list:
+            return [year] if dimension == YEAR and year is not None else self.values[dimension]
+
+        period = {YEAR: year} if year is not None else {}
+        row_labels, column_labels = _labels(rows), _labels(columns)
+        table_rows = [
+            (
+                str(row_labels.get(r, r if r is not None else "Not recorded")),
+                [self.protected.value(point_key({**period, rows: r, columns: c})) for c in values(columns)],
+                self.protected.value(point_key({**period, rows: r})),
+            )
+            for r in values(rows)
+        ]
+        return Table(
+            row_label=DIMENSIONS[rows][0],
+            column_label=DIMENSIONS[columns][0],
+            columns=[str(column_labels.get(c, c if c is not None else "Not recorded")) for c in values(columns)],
+            rows=table_rows,
+            k=self.k,
+            year=year,
+        )
+
+
+def case_publication(*, k: int | None = None) -> CasePublication:
+    """Every count the statistics page can show, in all years and in each, protected as one
+    publication."""
+    k = k or settings.THB_STATISTICS_MIN_CELL
     plain, joined = _cubes()
     single = [dimension for dimension in DIMENSIONS if dimension != MULTI_VALUED]
+    views = _views()
     counts: Counter = Counter()
     values: dict[str, set] = {dimension: set() for dimension in DIMENSIONS}
-
-    def add(cube: Counter, dimensions: list[str]) -> None:
+    for cube, dimensions in [(plain, single), (joined, [*single, MULTI_VALUED])]:
+        # The joined cube counts a case once per form: only views by form are taken from it.
+        counted = [view for view in views if (MULTI_VALUED in view) == (cube is joined)]
         for combination, n in cube.items():
             point = dict(zip(dimensions, combination, strict=True))
             for dimension, value in point.items():
                 values[dimension].add(value)
-            for dimension in dimensions if cube is plain else [MULTI_VALUED]:
-                counts[margin_key(dimension, point[dimension])] += n
-            for first, second in combinations(dimensions, 2):
-                if cube is plain or MULTI_VALUED in (first, second):
-                    counts[cell_key(first, point[first], second, point[second])] += n
-
-    add(plain, single)
-    add(joined, [*single, MULTI_VALUED])
+            for view in counted:
+                counts[tuple((dimension, point[dimension]) for dimension in view)] += n
     ordered = {dimension: sorted(found, key=lambda v: (v is None, str(v))) for dimension, found in values.items()}
+
     equations = []
-    for first, second in combinations(DIMENSIONS, 2):
-        # Every cell is listed, zeros included, so that each equation is the whole row or column.
-        for a in ordered[first]:
-            parts = tuple(cell_key(first, a, second, b) for b in ordered[second])
-            equations.append(Equation(margin_key(first, a), parts))
-        for b in ordered[second]:
-            parts = tuple(cell_key(first, a, second, b) for a in ordered[first])
-            equations.append(Equation(margin_key(second, b), parts))
+    for view in views:
+        if len(view) < 2:
+            continue
+        # Summed over one of its dimensions, a view gives the view without it: a table's
+        # row and column totals, or, summed over the years, the all-years cell. Every cell
+        # is listed, zeros included, so that each equation is the whole row or column.
+        for summed in view:
+            rest = [dimension for dimension in view if dimension != summed]
+            for fixed in product(*(ordered[dimension] for dimension in rest)):
+                point = dict(zip(rest, fixed, strict=True))
+                parts = tuple(point_key({**point, summed: value}) for value in ordered[summed])
+                equations.append(Equation(point_key(point), parts))
     # A sum over the forms counts a case once per form, so the equations summing over
     # forms are declared although they may not hold: that only ever hides more.
     full = {key: 0 for equation in equations for key in equation.terms} | dict(counts)
     first, second = KNOWN_ELSEWHERE
     known = [margin_key(d, v) for d in KNOWN_ELSEWHERE for v in ordered[d]]
     known += [cell_key(first, a, second, b) for a in ordered[first] for b in ordered[second]]
-    return protect(full, equations, k=k, known=known), ordered
+    return CasePublication(protected=protect(full, equations, k=k, known=known), values=ordered)
 
 
-def case_table(*, rows: str, columns: str, k: int | None = None) -> Table:
-    k = k or settings.THB_STATISTICS_MIN_CELL
-    protected, ordered = case_publication(k=k)
-    row_labels, column_labels = _labels(rows), _labels(columns)
-    table_rows = [
-        (
-            str(row_labels.get(r, r if r is not None else "Not recorded")),
-            [protected.value(cell_key(rows, r, columns, c)) for c in ordered[columns]],
-            protected.value(margin_key(rows, r)),
-        )
-        for r in ordered[rows]
-    ]
-    return Table(
-        row_label=DIMENSIONS[rows][0],
-        column_label=DIMENSIONS[columns][0],
-        columns=[str(column_labels.get(c, c if c is not None else "Not recorded")) for c in ordered[columns]],
-        rows=table_rows,
-        k=k,
-    )
+def case_years() -> list[int]:
+    """The years that hold cases (one query, on the year's index)."""
+    return list(Case.objects.order_by("year").values_list("year", flat=True).distinct())
+
+
+def case_table(*, rows: str, columns: str, year: int | None = None, k: int | None = None) -> Table:
+    return case_publication(k=k).table(rows=rows, columns=columns, year=year)
 
 
 # CTDC's column names for the published, aggregated records.
@@ -165,34 +231,89 @@ LABOUR_FORMS = {"labour"}
 SEXUAL_FORMS = {"sexual"}
 
 
-def ctdc_rows(*, k: int | None = None) -> tuple[list[list], int]:
-    """Aggregated CTDC rows with at least k cases each, and how many cases were left out."""
-    k = k or settings.THB_STATISTICS_MIN_CELL
-    forms_by_case: dict[int, list[str]] = {}
-    through = Case.forms_of_exploitation.through.objects.values_list("case_id", "exploitationform__code")
-    for case_id, code in through.order_by("case_id", "exploitationform__code"):
-        forms_by_case.setdefault(case_id, []).append(code)
-    names = dict(ExploitationForm.objects.values_list("code", "ctdc_column"))
-    groups = Counter()
-    for case_id, year, gender, age_band, citizenship, exploitation in Case.objects.order_by().values_list(
-        "pk", "year", "gender", "age_band", "citizenship", "country_of_exploitation"
-    ):
-        codes = forms_by_case.get(case_id, [])
+# What a CTDC row is made of besides the forms of exploitation, one value per case.
+CTDC_FIELDS = ("year", "gender", "age_band", "citizenship", "country_of_exploitation")
+# Bits of one mask column: a PostgreSQL bigint holds 63 bits.
+MASK_BITS = 62
+
+
+def _ctdc_grouped(*, year: int | None):
+    """The period's cases grouped by their CTDC fields and their set of forms of exploitation,
+    as an SQL aggregate (one query, however many cases), and the forms in code order.
+
+    Each case's set of forms is a bit mask (bit i for the i-th form by code), summed from its
+    rows of the join table: a case has each form once, so the sum is the set."""
+    forms = list(ExploitationForm.objects.order_by("code").values_list("pk", "code", "ctdc_column"))
+    join = Case.forms_of_exploitation.through.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    masks = {}
+    for start in range(0, len(forms), MASK_BITS):
+        bits = [
+            When(exploitationform_id=pk, then=Value(1 << bit, output_field=BigIntegerField()))
+            for bit, (pk, _, _) in enumerate(forms[start : start + MASK_BITS])
+        ]
+        mask = join.annotate(mask=Sum(SqlCase(*bits, default=Value(0), output_field=BigIntegerField())))
+        masks[f"forms_mask_{start // MASK_BITS}"] = Coalesce(Subquery(mask.values("mask")), Value(0))
+    cases = Case.objects.order_by() if year is None else Case.objects.filter(year=year).order_by()
+    grouped = cases.annotate(**masks).values(*CTDC_FIELDS, *masks).annotate(n=Count("pk"))
+    return grouped, forms, list(masks)
+
+
+def _ctdc_groups(grouped, forms: list, masks: list[str]) -> Counter:
+    """CTDC rows and their counts. Two sets of forms can make the same row (two forms that
+    CTDC counts under the same column), so a row can sum several groups of the query."""
+    names = {code: column for _, code, column in forms}
+    groups: Counter = Counter()
+    for row in grouped:
+        codes = [
+            code
+            for index, name in enumerate(masks)
+            for bit, (_, code, _) in enumerate(forms[index * MASK_BITS : (index + 1) * MASK_BITS])
+            if row[name] >> bit & 1
+        ]
         groups[
             (
-                year,
-                CTDC_GENDER.get(gender, ""),
-                age_band.replace("-", "--") if age_band != "unknown" else "",
-                citizenship or "",
-                exploitation or "",
+                row["year"],
+                CTDC_GENDER.get(row["gender"], ""),
+                row["age_band"].replace("-", "--") if row["age_band"] != "unknown" else "",
+                row["citizenship"] or "",
+                row["country_of_exploitation"] or "",
                 int(bool(LABOUR_FORMS & set(codes))),
                 int(bool(SEXUAL_FORMS & set(codes))),
                 int(bool(set(codes) - LABOUR_FORMS - SEXUAL_FORMS)),
                 ";".join(names.get(code) or code for code in codes),
             )
-        ] += 1
+        ] += row["n"]
+    return groups
+
+
+def ctdc_rows(*, k: int | None = None, year: int | None = None) -> tuple[list[list], int]:
+    """Aggregated CTDC rows with at least k cases each, of one year or (None) all years, and
+    how many cases were left out.
+
+    A year's file holds exactly the rows of the all-years file with that year (each row is
+    of one year already, and no totals are published): it reveals nothing the other does
+    not, which is why the export can take the period and free date ranges still cannot."""
+    k = k or settings.THB_STATISTICS_MIN_CELL
+    groups = _ctdc_groups(*_ctdc_grouped(year=year))
     published = [
         [*key, count] for key, count in sorted(groups.items(), key=lambda item: str(item[0])) if not is_small(count, k)
     ]
     left_out = sum(count for count in groups.values() if is_small(count, k))
     return published, left_out
+
+
+def ctdc_suppressed_groups(*, k: int | None = None, year: int | None = None) -> int | None:
+    """When every CTDC row of the period would be suppressed, how many there are (the export
+    then holds its explanation only); otherwise None, as when there are no cases.
+
+    For the statistics page, without building the export: one SQL test (does any group of
+    cases with the same fields and forms reach k?) answers whenever one does. Only when none
+    does are the groups counted, since groups whose forms differ may still make one row."""
+    k = k or settings.THB_STATISTICS_MIN_CELL
+    grouped, forms, masks = _ctdc_grouped(year=year)
+    if k <= 1 or grouped.filter(n__gte=k).exists():
+        return None
+    groups = _ctdc_groups(grouped, forms, masks)
+    if not groups or any(not is_small(count, k) for count in groups.values()):
+        return None
+    return len(groups)

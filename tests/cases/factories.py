@@ -55,10 +55,11 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def bulk_cases(member_state, count: int, *, forms=("labour",), **fields) -> None:
+def bulk_cases(member_state, count: int, *, forms=("labour",), year: int | None = None, **fields) -> None:
     """`count` cases of one state in a few queries, with the NCP team's grants that
-    cases.services.case_create would make (but no audit entries)."""
-    year = timezone.localdate().year
+    cases.services.case_create would make (but no audit entries); registered this year
+    unless `year` is given."""
+    year = year or timezone.localdate().year
     last = Case.objects.filter(member_state=member_state, year=year).order_by("-sequence").first()
     start = (last.sequence if last else 0) + 1
     cases = Case.objects.bulk_create(
