@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import access_case
 from cases.models import DataCategory
+from core.forms import PeriodForm
 from members.models import Role
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from referrals import forms, selectors, services
 from referrals.access import access_referral, access_referral_document
 from referrals.models import Referral, ReferralStatus, Side
-from referrals.statistics import referral_statistics
+from referrals.statistics import referral_publication
 from referrals.workflow import REFERRAL_WORKFLOW
 from thb_portal.pagination import paginate, querystring_without_page
 
@@ -360,5 +361,13 @@ def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("referrals.view_referral_statistics", raise_exception=True)
 def statistics(request: HttpRequest) -> HttpResponse:
+    # One publication for every period (see referrals.statistics): its years are the
+    # periods on offer.
+    publication = referral_publication()
+    period_form = PeriodForm(request.GET, years=publication.years, noun="referrals sent")
+    if not period_form.is_valid():
+        context = {"period_form": period_form, "k": publication.k}
+        return render(request, "referrals/statistics.html", context, status=400)
     services.referral_statistics_record(by=request.user)
-    return render(request, "referrals/statistics.html", {"stats": referral_statistics()})
+    stats = publication.view(period_form.cleaned_data["period"])
+    return render(request, "referrals/statistics.html", {"stats": stats, "period_form": period_form, "k": stats["k"]})
