@@ -54,6 +54,8 @@ class RegistrationStatus(models.TextChoices):
 
 # The statuses that take a place: the capacity counts these.
 SEAT_STATUSES = (RegistrationStatus.REGISTERED, RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+# The participants on the attendance sheet: those with a place, and those who held one and did not come.
+ATTENDANCE_STATUSES = (*SEAT_STATUSES, RegistrationStatus.NO_SHOW)
 
 
 class ParticipantGender(models.TextChoices):
@@ -142,13 +144,20 @@ class Training(models.Model):
                     {"capacity": f"{taken} places are already taken, so the capacity cannot be lower than {taken}."}
                 )
 
-    def registration_is_open(self, now=None) -> bool:
+    def registration_refusal(self, now=None) -> str:
+        """Why nobody can register at `now`, in words for the person trying; "" while registration is open.
+        The page that says "open" and the service that registers read this one rule."""
         now = now or timezone.now()
         if self.status != TrainingStatus.OPEN:
-            return False
+            return f"Registration is not open: the training is “{TrainingStatus(self.status).label}”."
         if self.registration_opens and now < self.registration_opens:
-            return False
-        return not (self.registration_closes and now >= self.registration_closes)
+            return f"Registration opens on {timezone.localtime(self.registration_opens):%d %b %Y %H:%M}."
+        if self.registration_closes and now >= self.registration_closes:
+            return f"Registration closed on {timezone.localtime(self.registration_closes):%d %b %Y %H:%M}."
+        return ""
+
+    def registration_is_open(self, now=None) -> bool:
+        return not self.registration_refusal(now)
 
 
 class TrainingUserObjectPermission(UserObjectPermissionBase):

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from trainings.access import trainings_for
 from trainings.models import (
+    ATTENDANCE_STATUSES,
+    SEAT_STATUSES,
     Attendance,
     Registration,
     RegistrationStatus,
@@ -20,7 +22,7 @@ def training_list(*, user) -> QuerySet[Training]:
         trainings_for(user)
         .select_related("member_state")
         .annotate(
-            seated=Count("registrations", filter=Q(registrations__status__in=["registered", "confirmed", "attended"])),
+            seated=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
             waitlisted=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
         )
         .order_by("-starts_on", "-pk")
@@ -28,10 +30,12 @@ def training_list(*, user) -> QuerySet[Training]:
 
 
 def training_counts(*, training: Training) -> dict[str, int]:
+    """The training's registrations by status, and under "seated" the places they take."""
     counts = dict(
         training.registrations.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    return {status: counts.get(status, 0) for status in RegistrationStatus.values}
+    by_status = {status: counts.get(status, 0) for status in RegistrationStatus.values}
+    return {**by_status, "seated": sum(by_status[status] for status in SEAT_STATUSES)}
 
 
 def registration_list(*, training: Training, query: str = "", status: str = "") -> QuerySet[Registration]:
@@ -48,14 +52,7 @@ def registration_list(*, training: Training, query: str = "", status: str = "") 
 def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
     """Participants who can attend, each with the ids of the sessions they were at."""
     return (
-        training.registrations.filter(
-            status__in=[
-                RegistrationStatus.REGISTERED,
-                RegistrationStatus.CONFIRMED,
-                RegistrationStatus.ATTENDED,
-                RegistrationStatus.NO_SHOW,
-            ]
-        )
+        training.registrations.filter(status__in=ATTENDANCE_STATUSES)
         .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.only("registration_id", "session_id")))
         .order_by("full_name", "pk")
     )

@@ -14,6 +14,7 @@ from notifications.models import Delivery
 from notifications.services import address_emails_delete, notify, notify_address
 from thb_portal.public_figures import public_figures_changed
 from trainings.models import (
+    ATTENDANCE_STATUSES,
     SEAT_STATUSES,
     Attendance,
     HistoricalTotal,
@@ -240,16 +241,8 @@ def _set_status(registration: Registration, status: str, now) -> None:
 
 
 def _check_window(training: Training, now) -> None:
-    if training.status != TrainingStatus.OPEN:
-        raise ValidationError(f"Registration is not open: the training is “{TrainingStatus(training.status).label}”.")
-    if training.registration_opens and now < training.registration_opens:
-        raise ValidationError(
-            f"Registration opens on {timezone.localtime(training.registration_opens):%d %b %Y %H:%M}."
-        )
-    if training.registration_closes and now >= training.registration_closes:
-        raise ValidationError(
-            f"Registration closed on {timezone.localtime(training.registration_closes):%d %b %Y %H:%M}."
-        )
+    if refusal := training.registration_refusal(now):
+        raise ValidationError(refusal)
 
 
 def _places_left(training: Training) -> int:
@@ -387,7 +380,7 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
     )
     if registration.training.status == T.CANCELLED:
         raise ValidationError("The training was cancelled; attendance cannot be marked.")
-    if registration.status not in (S.REGISTERED, S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
+    if registration.status not in ATTENDANCE_STATUSES:
         raise ValidationError(f"A registration that is “{S(registration.status).label}” has no attendance.")
     now = timezone.now()
     # Nobody can have been present at a session that has not begun; unmarking stays possible.

@@ -9,7 +9,14 @@ from pypdf import PdfReader
 
 from tests.conftest import page_queries
 from tests.trainings.factories import RegistrationFactory
-from trainings.models import Attendance, HistoricalTotal, Registration, RegistrationStatus, TrainingStatus
+from trainings.models import (
+    SEAT_STATUSES,
+    Attendance,
+    HistoricalTotal,
+    Registration,
+    RegistrationStatus,
+    TrainingStatus,
+)
 
 S = RegistrationStatus
 
@@ -150,3 +157,15 @@ def test_secretariat_completes_a_training(client, make_user, mfa_user, training)
     client.post(reverse("trainings:complete", args=[training.pk]))
     training.refresh_from_db()
     assert training.status == TrainingStatus.COMPLETED
+
+
+def test_the_list_and_the_page_count_the_places_of_the_seat_statuses_only(trainer_client, training):
+    # One registration of every status: registered, confirmed and attended take a place.
+    for status in S.values:
+        RegistrationFactory(training=training, status=status)
+    taken = len(SEAT_STATUSES)
+    assert taken == training.registrations.seated().count() == 3
+    page = trainer_client.get(reverse("trainings:detail", args=[training.pk])).content.decode()
+    assert f"{taken} of {training.capacity} taken · 1 on the waiting list" in page
+    listing = trainer_client.get(reverse("trainings:list")).content.decode()
+    assert f"<td>{taken} / {training.capacity}</td>" in listing
