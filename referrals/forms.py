@@ -115,8 +115,23 @@ class ReasonForm(StepForm):
 
 
 class ReferOnwardForm(StepForm):
-    third_state = forms.ModelChoiceField(queryset=MemberState.objects.active(), label="Refer on to")
+    third_state = forms.ModelChoiceField(
+        queryset=MemberState.objects.active().exclude(kind=MemberStateKind.EU),
+        label="Refer on to",
+        error_messages={
+            "invalid_choice": "Choose a third state from the list: not the EU, nor a state this referral is between."
+        },
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A third state: not the EU (a CBSS member, not a destination), nor the two states
+        # the referral is already between.
+        if self.referral is not None:
+            self.fields["third_state"].queryset = self.fields["third_state"].queryset.exclude(
+                pk__in=[self.referral.sending_state_id, self.referral.receiving_state_id]
+            )
 
 
 class NoteForm(StepForm):
