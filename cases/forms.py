@@ -17,7 +17,7 @@ from cases.models import (
     RiskAssessment,
     Stage,
 )
-from members.models import MemberState
+from members.models import MemberState, MemberStateKind
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -166,11 +166,13 @@ class RevealForm(BootstrapFormMixin, forms.Form):
 class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     purposes = forms.MultipleChoiceField(choices=ConsentPurpose.choices, widget=forms.CheckboxSelectMultiple)
     data_categories = forms.MultipleChoiceField(choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple)
+    # The EU is a CBSS member, not a state a referral can go to (as in referrals.forms).
     member_states = forms.ModelMultipleChoiceField(
-        queryset=MemberState.objects.active(),
+        queryset=MemberState.objects.active().exclude(kind=MemberStateKind.EU),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The states the person agreed their data may go to.",
+        error_messages={"invalid_choice": "Choose states from the list: the EU is not a state a referral goes to."},
     )
 
     class Meta:
