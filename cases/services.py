@@ -25,6 +25,8 @@ from cases.models import (
     Stage,
 )
 from cases.workflow import CASE_STAGE_WORKFLOW
+from core.audit import audited_as_by
+from core.db import update_fields
 from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
@@ -65,6 +67,7 @@ def _log(case: Case, *, by: User | None, action: int, what: str, **extra) -> Non
     )
 
 
+@audited_as_by
 @transaction.atomic
 def case_create(*, member_state: MemberState, by: User, data: dict, m2m: dict | None = None) -> Case:
     """Open a case with the next reference of its state and year (EE-2026-0042)."""
@@ -93,6 +96,7 @@ def case_create(*, member_state: MemberState, by: User, data: dict, m2m: dict | 
     return case
 
 
+@audited_as_by
 @transaction.atomic
 def case_update(*, case: Case, by: User, data: dict, m2m: dict | None = None) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -107,6 +111,7 @@ def case_update(*, case: Case, by: User, data: dict, m2m: dict | None = None) ->
     return case
 
 
+@audited_as_by
 @transaction.atomic
 def case_move_stage(
     *,
@@ -136,6 +141,7 @@ def case_move_stage(
     return _take_stage_step(case, step, data)
 
 
+@audited_as_by
 @transaction.atomic
 def case_reopen(*, case: Case, to_stage: str, reason: str, by: User) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -164,19 +170,19 @@ def _take_stage_step(case: Case, step: Transition, data: dict) -> Case:
     return case
 
 
+@audited_as_by
 @transaction.atomic
 def identity_save(*, case: Case, by: User, data: dict) -> CaseIdentity:
     identity, _ = CaseIdentity.objects.get_or_create(case=case)
     changed = [name for name in CaseIdentity.ENCRYPTED_FIELDS if name in data and getattr(identity, name) != data[name]]
-    for name in changed:
-        setattr(identity, name, data[name])
-    identity.save()
+    update_fields(identity, {name: data[name] for name in changed}, clean=False)
     if changed:
         # Which fields changed, never their values.
         _log(case, by=by, action=LogEntry.Action.UPDATE, what="identity changed", fields=changed)
     return identity
 
 
+@audited_as_by
 @transaction.atomic
 def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> CaseIdentity | None:
     """Return the identity for display, and record who saw it, when and why."""
@@ -185,10 +191,12 @@ def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> Ca
     return CaseIdentity.objects.filter(case=case).first()
 
 
+@audited_as_by
 def case_read_record(*, case: Case, by: User, what: str, **extra) -> None:
     _log(case, by=by, action=LogEntry.Action.ACCESS, what=what, **extra)
 
 
+@audited_as_by
 def statistics_export_record(*, by: User, what: str, **extra) -> None:
     """Audit an export of case statistics: it is a read of case data, though of no one case."""
     LogEntry.objects.log_create(
@@ -204,6 +212,7 @@ def statistics_export_record(*, by: User, what: str, **extra) -> None:
     )
 
 
+@audited_as_by
 @transaction.atomic
 def case_record_add(*, case: Case, record: CaseRecord, by: User, m2m: dict | None = None) -> CaseRecord:
     """Add a consent, assessment, service, proceedings or follow-up to a case."""
@@ -219,6 +228,7 @@ def case_record_add(*, case: Case, record: CaseRecord, by: User, m2m: dict | Non
     return record
 
 
+@audited_as_by
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by: User, reason: str) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -242,6 +252,7 @@ def _end_referrals_relying_on(consent: Consent, *, by: User) -> None:
     referrals_end_for_withdrawn_consent(consent=consent, by=by)
 
 
+@audited_as_by
 @transaction.atomic
 def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -254,6 +265,7 @@ def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) 
     return follow_up
 
 
+@audited_as_by
 @transaction.atomic
 def document_upload(*, case: Case, upload, title: str, by: User) -> CaseDocument:
     """Store a checked file under a generated name; a refused file leaves nothing behind."""

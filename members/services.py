@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
+from core.audit import audit_actor_from, audited_as_by
+from core.db import update_fields
 from members.models import (
     STATE_ROLES,
     STATELESS_ROLES,
@@ -123,6 +125,7 @@ def _check_email_free(email: str) -> None:
         raise ValidationError({"email": f"A user with the email address {email} already exists."})
 
 
+@audit_actor_from("invited_by")
 @transaction.atomic
 def user_invite(
     *,
@@ -177,6 +180,7 @@ def _notify_invitation(user: User) -> None:
     )
 
 
+@audit_actor_from("invited_by")
 @transaction.atomic
 def user_reinvite(*, user: User, invited_by: User | None) -> User:
     """Send a fresh link; earlier links for this user stop working."""
@@ -299,6 +303,7 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@audit_actor_from("invited_by")
 @transaction.atomic
 def invitations_import_csv(*, raw: bytes, invited_by: User) -> list[User]:
     """Invite every row of a CSV, or nobody: all rows are checked before any is written."""
@@ -454,6 +459,7 @@ def _apply_role(
     return user
 
 
+@audited_as_by
 @transaction.atomic
 def user_reassign(
     *, user: User, role: str, member_state: MemberState | None, organisation: Organisation | None, by: User
@@ -485,6 +491,7 @@ def _end_sessions(user: User) -> None:
         session.end()
 
 
+@audited_as_by
 @transaction.atomic
 def user_deactivate(*, user: User, by: User | None = None) -> User:
     _refuse_own_change(user=user, by=by)
@@ -512,6 +519,7 @@ def _apply_reactivation(*, user: User, by: User | None) -> User:
     return user
 
 
+@audited_as_by
 @transaction.atomic
 def user_reactivate(*, user: User, by: User) -> AccessRequest | None:
     """Reactivate a deactivated user; for an NCP or a superuser, a pending access request."""
@@ -532,6 +540,7 @@ def user_reactivate(*, user: User, by: User) -> AccessRequest | None:
     return None
 
 
+@audited_as_by
 @transaction.atomic
 def user_set_superuser(*, user: User, is_superuser: bool, by: User) -> AccessRequest | None:
     """Removing superuser status is immediate; granting it is a request for a second secretariat member."""
@@ -688,6 +697,7 @@ def _notify_decision(access_request: AccessRequest, *, by: User) -> None:
     )
 
 
+@audited_as_by
 @transaction.atomic
 def access_request_confirm(*, access_request: AccessRequest, by: User) -> AccessRequest:
     """A second person confirms: only now does the change take effect."""
@@ -718,6 +728,7 @@ def access_request_confirm(*, access_request: AccessRequest, by: User) -> Access
     return access_request
 
 
+@audited_as_by
 @transaction.atomic
 def access_request_decline(*, access_request: AccessRequest, by: User, reason: str) -> AccessRequest:
     reason = " ".join(reason.split())
@@ -730,6 +741,7 @@ def access_request_decline(*, access_request: AccessRequest, by: User, reason: s
     return access_request
 
 
+@audited_as_by
 @transaction.atomic
 def access_request_cancel(*, access_request: AccessRequest, by: User) -> AccessRequest:
     """The requester withdraws their own open request."""
@@ -791,11 +803,37 @@ def user_update_profile(*, user: User, data: dict) -> User:
     return user
 
 
-def users_mark_directory_verified(*, users: list[User], verified_at) -> int:
+# What the secretariat changes on a user straight from the admin's form. Role, state,
+# organisation, activity and superuser status have their services (four-eyes), and so
+# has the login email (the new address confirms it).
+DETAIL_FIELDS = ("full_name", "position", "phone", "languages", "directory_verified_at")
+
+
+def _clean_user(user: User) -> None:
+    user.full_clean(exclude=["password"])
+
+
+@audited_as_by
+@transaction.atomic
+def user_update_details(*, user: User, data: dict, by: User) -> User:
+    """The secretariat corrects a user's name and directory entry: `data` holds what changed,
+    of DETAIL_FIELDS and `expertise`."""
+    data = dict(data)
+    expertise = data.pop("expertise", None)
+    unknown = set(data) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not changed here: {', '.join(sorted(unknown))}.")
+    update_fields(user, data, clean=False, check=_clean_user)
+    if expertise is not None:
+        user.expertise.set(expertise)
+    return user
+
+
+@audited_as_by
+def users_mark_directory_verified(*, users: list[User], verified_at, by: User | None = None) -> int:
     # Saved one by one so that the audit log records each change.
     for user in users:
-        user.directory_verified_at = verified_at
-        user.save(update_fields=["directory_verified_at"])
+        update_fields(user, {"directory_verified_at": verified_at}, clean=False)
     return len(users)
 
 
@@ -816,6 +854,7 @@ def user_email_locked(user: User) -> bool:
     return AccessRequest.objects.pending().filter(subject=user).exists()
 
 
+@audited_as_by
 @transaction.atomic
 def user_sessions_end_others(*, user: User, keep_session_key: str | None, by: User | None) -> int:
     """End every session of `user` but the one given (adding or removing an authenticator
@@ -855,6 +894,7 @@ def user_email_address_ensure(*, user: User):
     return address
 
 
+@audited_as_by
 @transaction.atomic
 def user_email_change_request(*, user: User, new_email: str, by: User) -> None:
     """Ask to change the login email; it changes only when the new address confirms the

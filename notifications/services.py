@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from core.audit import audited_as_by
 from members.models import User
 from notifications.kinds import EmailMode, get_kind
 from notifications.models import (
@@ -511,6 +512,7 @@ def announcement_audience(announcement: Announcement):
     return users
 
 
+@audited_as_by
 @transaction.atomic
 def announcement_publish(*, announcement: Announcement, by: User) -> Announcement:
     announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)

@@ -1,16 +1,50 @@
-"""Writes on projects: publishing and unpublishing."""
+"""Writes on projects: saving the secretariat's form, publishing and unpublishing."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_as_by
+from core.db import update_fields
+from members.models import User
 from projects.models import Project
 from thb_portal.public_figures import public_figures_changed
 from thb_portal.visibility import Visibility
 
+# Set by project_set_visibility alone, which records when a project first went out.
+VISIBILITY_FIELDS = {"visibility", "published_at"}
 
+
+@audited_as_by
 @transaction.atomic
-def project_set_visibility(*, project: Project, visibility: str) -> Project:
+def project_save(*, project: Project, data: dict, m2m: dict | None = None, by: User | None) -> Project:
+    """Create a project, or change one, from the secretariat's form.
+
+    `data` holds the fields to set (on a change, those that changed) and `m2m` the partner
+    lists to set. Publishing is project_set_visibility's, not a field to save here.
+    """
+    if VISIBILITY_FIELDS & set(data):
+        raise ValidationError("Publish or unpublish a project with the actions of the project list.")
+    created = project.pk is None
+    if created:
+        for name, value in data.items():
+            setattr(project, name, value)
+        project.full_clean()
+        project.save()
+    else:
+        update_fields(project, data)
+    for name, values in (m2m or {}).items():
+        getattr(project, name).set(values)
+    if m2m and not data and not created:
+        # Only the partners changed: the row still records that it was changed.
+        update_fields(project, {"updated_at": timezone.now()}, clean=False)
+    public_figures_changed()
+    return project
+
+
+@audited_as_by
+@transaction.atomic
+def project_set_visibility(*, project: Project, visibility: str, by: User | None = None) -> Project:
     """Publish (public or members only) or unpublish (draft) a project."""
     if visibility not in Visibility.values:
         raise ValidationError(f"Unknown visibility “{visibility}”.")
@@ -25,10 +59,12 @@ def project_set_visibility(*, project: Project, visibility: str) -> Project:
     return project
 
 
-def project_publish(*, project: Project, members_only: bool = False) -> Project:
+@audited_as_by
+def project_publish(*, project: Project, members_only: bool = False, by: User | None = None) -> Project:
     visibility = Visibility.MEMBERS if members_only else Visibility.PUBLIC
-    return project_set_visibility(project=project, visibility=visibility)
+    return project_set_visibility(project=project, visibility=visibility, by=by)
 
 
-def project_unpublish(*, project: Project) -> Project:
-    return project_set_visibility(project=project, visibility=Visibility.DRAFT)
+@audited_as_by
+def project_unpublish(*, project: Project, by: User | None = None) -> Project:
+    return project_set_visibility(project=project, visibility=Visibility.DRAFT, by=by)

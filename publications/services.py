@@ -1,8 +1,12 @@
-"""Writes on publications: files, cover, topics, visibility, downloads, deletion.
+"""Writes on publications: the secretariat's form, files, cover, topics, visibility, downloads, deletion.
 
 Files are checked by content before anything is stored, stored under generated
 names, and removed from storage once the row that pointed to them is gone.
 """
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +14,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audited_as_by
+from core.db import update_fields
+from members.models import User
 from publications.languages import LANGUAGE_NAMES
 from publications.models import Publication, PublicationFile, Topic
 from thb_portal.public_figures import public_figures_changed
@@ -121,8 +128,9 @@ def publication_index_topics(*, publication: Publication) -> Publication:
     return publication
 
 
+@audited_as_by
 @transaction.atomic
-def publication_set_visibility(*, publication: Publication, visibility: str) -> Publication:
+def publication_set_visibility(*, publication: Publication, visibility: str, by: User | None = None) -> Publication:
     """Publish (public or members only) or unpublish (draft) a publication."""
     if visibility not in Visibility.values:
         raise ValidationError(f"Unknown visibility “{visibility}”.")
@@ -137,17 +145,20 @@ def publication_set_visibility(*, publication: Publication, visibility: str) -> 
     return publication
 
 
-def publication_publish(*, publication: Publication, members_only: bool = False) -> Publication:
+@audited_as_by
+def publication_publish(*, publication: Publication, members_only: bool = False, by: User | None = None) -> Publication:
     visibility = Visibility.MEMBERS if members_only else Visibility.PUBLIC
-    return publication_set_visibility(publication=publication, visibility=visibility)
+    return publication_set_visibility(publication=publication, visibility=visibility, by=by)
 
 
-def publication_unpublish(*, publication: Publication) -> Publication:
-    return publication_set_visibility(publication=publication, visibility=Visibility.DRAFT)
+@audited_as_by
+def publication_unpublish(*, publication: Publication, by: User | None = None) -> Publication:
+    return publication_set_visibility(publication=publication, visibility=Visibility.DRAFT, by=by)
 
 
+@audited_as_by
 @transaction.atomic
-def publication_delete(*, publication: Publication) -> None:
+def publication_delete(*, publication: Publication, by: User | None = None) -> None:
     """Delete the publication with its files, and their stored content once committed."""
     public_figures_changed()
     stored = [(f.file.storage, f.file.name) for f in publication.files.all()]
@@ -156,3 +167,85 @@ def publication_delete(*, publication: Publication) -> None:
     publication.delete()
     for storage, name in stored:
         _delete_stored_after_commit(storage, name)
+
+
+# The secretariat's form ----------------------------------------------------------------
+
+# Set by publication_set_visibility alone, which records when a publication first went out.
+VISIBILITY_FIELDS = {"visibility", "published_at"}
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One row of a publication's files, as the form gives it."""
+
+    language: str = ""
+    # A new file for the language, replacing the one stored in it.
+    upload: Any = None
+    # The stored file the row shows; None for a new row.
+    file_id: int | None = None
+    remove: bool = False
+
+
+def _stored_files(publication: Publication, rows: list[FileRow]) -> dict[int, PublicationFile]:
+    ids = {row.file_id for row in rows if row.file_id is not None}
+    stored = {f.pk: f for f in PublicationFile.objects.filter(publication=publication, pk__in=ids)}
+    if ids - set(stored):
+        raise ValidationError("A file in the form is not one of this publication's; reload the page.")
+    return stored
+
+
+@audited_as_by
+@transaction.atomic
+def publication_save(
+    *,
+    publication: Publication,
+    data: dict,
+    m2m: dict | None = None,
+    files: Iterable[FileRow] = (),
+    cover=None,
+    remove_cover: bool = False,
+    by: User | None,
+) -> Publication:
+    """Create a publication, or change one, with its files, cover and topics, from the form.
+
+    `data` holds the fields to set (on a change, those that changed) and `m2m` the audiences
+    and topics to set. Of the file rows, those to remove go first (so that another row may
+    take their language); a stored file given another language is moved to it; an upload
+    replaces the file in its row's language. Publishing is publication_set_visibility's.
+    """
+    if VISIBILITY_FIELDS & set(data):
+        raise ValidationError("Publish or unpublish a publication with the actions of the publication list.")
+    created = publication.pk is None
+    if created:
+        for name, value in data.items():
+            setattr(publication, name, value)
+        publication.full_clean()
+        publication.save()
+    else:
+        update_fields(publication, data)
+    for name, values in (m2m or {}).items():
+        getattr(publication, name).set(values)
+    if m2m and not data and not created:
+        # Only audiences or topics changed: the row still records that it was changed.
+        update_fields(publication, {"updated_at": timezone.now()}, clean=False)
+    rows = list(files)
+    stored = _stored_files(publication, rows)
+    for row in rows:
+        if row.remove and row.file_id is not None:
+            publication_file_remove(publication_file=stored[row.file_id])
+    for row in rows:
+        if row.remove:
+            continue
+        existing = stored.get(row.file_id) if row.file_id is not None else None
+        if existing is not None and existing.language != row.language:
+            publication_file_set_language(publication_file=existing, language=row.language)
+        if row.upload:
+            publication_file_attach(publication=publication, language=row.language, upload=row.upload)
+    if cover:
+        publication_set_cover(publication=publication, upload=cover)
+    elif remove_cover and publication.cover:
+        publication_set_cover(publication=publication, upload=None)
+    publication_index_topics(publication=publication)
+    public_figures_changed()
+    return publication

@@ -16,6 +16,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Case, Consent, DataCategory, RevealPurpose
+from core.audit import audited_as_by
+from core.db import update_fields
 from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
@@ -70,6 +72,7 @@ def _notify_side(referral: Referral, side: str, text: str, *, actor: User | None
 # Drafting ---------------------------------------------------------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     """A draft referral of a case; only the sending state sees it until it is sent."""
@@ -95,6 +98,7 @@ def referral_create(*, case: Case, by: User, data: dict) -> Referral:
     return referral
 
 
+@audited_as_by
 @transaction.atomic
 def referral_update_draft(*, referral: Referral, by: User, data: dict) -> Referral:
     """Change a draft before it is sent; once sent, the snapshot is what the receiver got."""
@@ -107,14 +111,11 @@ def referral_update_draft(*, referral: Referral, by: User, data: dict) -> Referr
     unknown = set(data) - set(DRAFT_FIELDS)
     if unknown:
         raise ValidationError(f"These cannot be changed in a draft: {', '.join(sorted(unknown))}.")
-    for name, value in data.items():
-        setattr(referral, name, value)
-    _check_draft(referral)
-    referral.full_clean()
-    referral.save()
+    update_fields(referral, data, check=_check_draft)
     return referral
 
 
+@audited_as_by
 @transaction.atomic
 def referral_delete_draft(*, referral: Referral, by: User) -> str:
     """Delete a draft its sending state will not send; it was never shared, so nothing else goes.
@@ -196,6 +197,7 @@ def _revoke_receiver(referral: Referral, *, by: User | None) -> None:
     ReferralEvent.objects.create(referral=referral, kind=EventKind.ACCESS_REVOKED, side=Side.PORTAL, actor=by)
 
 
+@audited_as_by
 @transaction.atomic
 def referral_transition(*, referral: Referral, action: str, by: User, data: dict | None = None) -> Referral:
     """Take one step of the referral table (referrals.workflow), whichever it is."""
@@ -269,6 +271,7 @@ def _log_read(referral: Referral, *, by: User, what: str, **extra) -> None:
     )
 
 
+@audited_as_by
 def referral_read_record(*, referral: Referral, by: User, what: str, **extra) -> None:
     """Record a read of a referral (viewed, printed, attachment downloaded)."""
     _log_read(referral, by=by, what=what, **extra)
@@ -280,6 +283,7 @@ def shared_identity(referral: Referral) -> dict:
     return {category: snapshot[category] for category in REVEALED_CATEGORIES if snapshot.get(category)}
 
 
+@audited_as_by
 @transaction.atomic
 def referral_identity_reveal(
     *, referral: Referral, by: User, purpose: str, note: str = "", printed: bool = False
@@ -302,6 +306,7 @@ def referral_identity_reveal(
     return shared
 
 
+@audited_as_by
 @transaction.atomic
 def referral_statistics_record(*, by: User) -> None:
     """Audit a look at the referral statistics: a read of referral data, though of no one referral."""
@@ -321,6 +326,7 @@ def referral_statistics_record(*, by: User) -> None:
 # Messages ---------------------------------------------------------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def referral_message_post(*, referral: Referral, by: User, body: str, upload=None) -> ReferralMessage:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -428,6 +434,7 @@ def referrals_expire_access(*, now=None) -> dict:
 # Consent withdrawal and retention (called by cases.services) ----------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def referrals_end_for_withdrawn_consent(*, consent: Consent, by: User) -> dict:
     """Every referral resting on a withdrawn consent stops being readable by the receiving state.

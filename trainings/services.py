@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.audit import audited_as_by
+from core.db import update_fields
 from members.models import Role, User
 from notifications.models import Delivery
 from notifications.services import address_emails_delete, notify, notify_address
@@ -52,6 +54,7 @@ def facts_invalidate() -> None:
 # Trainings -------------------------------------------------------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def training_create(*, by: User | None, data: dict, sessions: list[tuple] = (), trainers=()) -> Training:
     training = Training(**data)
@@ -112,6 +115,7 @@ def training_final_effect(training: Training, status: str) -> dict:
     return {"told": registrations.filter(status__in=[S.REGISTERED, S.CONFIRMED, S.WAITLISTED]).count()}
 
 
+@audited_as_by
 @transaction.atomic
 def training_update(*, training: Training, by: User | None, data: dict) -> Training:
     """Change a training's details. A new status has its consequences here: completing marks
@@ -124,10 +128,7 @@ def training_update(*, training: Training, by: User | None, data: dict) -> Train
     completing = new_status != before_status and new_status == T.COMPLETED
     if completing and (error := training_completion_error(training, timezone.now())):
         raise ValidationError({"status": error})
-    for name, value in data.items():
-        setattr(training, name, value)
-    training.full_clean()
-    training.save()
+    update_fields(training, data)
     now = timezone.now()
     if new_status != before_status and new_status == T.COMPLETED:
         _mark_no_shows(training, now)
@@ -174,6 +175,7 @@ def _session_create(training: Training, starts_at, ends_at, title: str) -> Train
     return session
 
 
+@audited_as_by
 @transaction.atomic
 def session_add(*, training: Training, starts_at, ends_at, title: str = "", by: User | None = None) -> TrainingSession:
     training = Training.objects.select_for_update().get(pk=training.pk)
@@ -183,6 +185,7 @@ def session_add(*, training: Training, starts_at, ends_at, title: str = "", by: 
     return session
 
 
+@audited_as_by
 @transaction.atomic
 def training_set_trainers(*, training: Training, trainers, by: User | None) -> None:
     """Make `trainers` the training's trainers, granting and revoking their object permissions."""
@@ -210,6 +213,7 @@ def training_set_trainers(*, training: Training, trainers, by: User | None) -> N
         )
 
 
+@audited_as_by
 @transaction.atomic
 def training_complete(*, training: Training, by: User) -> Training:
     """Close the books: confirmed participants with no attendance become no-shows."""
@@ -221,6 +225,7 @@ def _mark_no_shows(training: Training, now) -> None:
         _set_status(registration, S.NO_SHOW, now)
 
 
+@audited_as_by
 @transaction.atomic
 def session_remove(*, session: TrainingSession, by: User | None) -> None:
     training = Training.objects.select_for_update().get(pk=session.training_id)
@@ -267,6 +272,7 @@ def _initial_status(training: Training, has_place: bool) -> str:
     return S.REGISTERED if training.requires_approval else S.CONFIRMED
 
 
+@audited_as_by
 @transaction.atomic
 def registration_register(*, training: Training, data: dict, by: User | None, now=None) -> Registration:
     """Register one participant: a place if there is one, else the waiting list, else a clear refusal."""
@@ -287,6 +293,7 @@ def registration_register(*, training: Training, data: dict, by: User | None, no
     return registration
 
 
+@audited_as_by
 @transaction.atomic
 def registrations_import(*, training: Training, rows: list[dict], by: User | None, now=None) -> list[Registration]:
     """Register every row or none: any failure rolls the whole file back."""
@@ -315,6 +322,7 @@ def registrations_import(*, training: Training, rows: list[dict], by: User | Non
     return created
 
 
+@audited_as_by
 @transaction.atomic
 def registration_move(*, registration: Registration, to: str, by: User | None, now=None) -> Registration:
     """Move a registration along its allowed paths; a freed place goes to the first waitlisted."""
@@ -334,6 +342,7 @@ def registration_move(*, registration: Registration, to: str, by: User | None, n
     return registration
 
 
+@audited_as_by
 def waitlist_promote(*, training: Training, by: User | None, now=None) -> list[Registration]:
     """Give free places to the waiting list, first come first served, and tell them. Call with the training locked."""
     now = now or timezone.now()
@@ -369,6 +378,7 @@ def _after_status(registration: Registration, *, by: User | None) -> None:
 # Attendance ------------------------------------------------------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def attendance_set(*, registration: Registration, session: TrainingSession, present: bool, by: User) -> Registration:
     """Mark presence at one session; being present at any session makes the participant “attended”."""
@@ -482,6 +492,7 @@ def trainings_delete_personal_data(*, now=None) -> dict:
 # Historical totals -----------------------------------------------------------------
 
 
+@audited_as_by
 @transaction.atomic
 def historical_total_save(*, total: HistoricalTotal, by: User | None) -> HistoricalTotal:
     total.full_clean()
@@ -490,6 +501,7 @@ def historical_total_save(*, total: HistoricalTotal, by: User | None) -> Histori
     return total
 
 
+@audited_as_by
 @transaction.atomic
 def historical_total_delete(*, total: HistoricalTotal, by: User | None) -> None:
     total.delete()
