@@ -12,9 +12,10 @@ from members.forms import InvitationCSVForm
 from members.models import AccessRequest, ExpertiseArea, MemberState, Organisation, User
 from thb_portal.admin_mixins import ReadOnlyAdminMixin
 
-# Saved straight from the change form; everything else on a user goes through a service
-# (role, state and organisation, activity, superuser status: four-eyes; email: verification).
-DIRECT_FIELDS = ["full_name", "position", "phone", "languages", "directory_verified_at"]
+# Every change on a user goes through a service: the details (name, directory entry) through
+# user_update_details; role, state and organisation, activity, superuser status through the
+# four-eyes services; the email through its verification.
+DETAIL_FIELDS = [*services.DETAIL_FIELDS, "expertise"]
 ROLE_FIELDS = ["role", "member_state", "organisation"]
 # Nobody changes these on their own account (DESIGN §5); the services refuse it too.
 OWN_ACCOUNT_READONLY = [*ROLE_FIELDS, "is_active", "is_superuser"]
@@ -226,12 +227,12 @@ class UserAdmin(admin.ModelAdmin):
                 self._say_waiting(request, access_request)
             return
         changed = set(form.changed_data)
-        # The form has already copied every field onto obj; only the direct ones are saved
-        # from it, the rest through the services, which decide what happens at once.
-        direct = [name for name in DIRECT_FIELDS if name in changed]
-        if direct:
-            obj.save(update_fields=direct)
+        # The form has already copied every field onto obj; nothing is saved from it: the
+        # services decide what happens at once.
         stored = User.objects.get(pk=obj.pk)
+        details = {name: data[name] for name in DETAIL_FIELDS if name in changed}
+        if details:
+            services.user_update_details(user=stored, data=details, by=request.user)
         held: set[str] = set()  # changed in the form, but not (yet) on the user
         if changed & set(ROLE_FIELDS):
             waiting = services.user_reassign(
@@ -275,6 +276,11 @@ class UserAdmin(admin.ModelAdmin):
         form.changed_data[:] = [name for name in form.changed_data if name not in held]
         obj.refresh_from_db()
 
+    def save_related(self, request, form, formsets, change):
+        # Nothing left to save: the expertise went through user_update_details in save_model,
+        # an invitation through user_invite, and users have no inlines.
+        pass
+
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted, so the audit trail keeps its actors.
         return False
@@ -302,7 +308,9 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark directory entry as verified today", permissions=["change"])
     def mark_directory_verified(self, request, queryset):
-        count = services.users_mark_directory_verified(users=list(queryset), verified_at=timezone.now())
+        count = services.users_mark_directory_verified(
+            users=list(queryset), verified_at=timezone.now(), by=request.user
+        )
         self.message_user(request, f"Marked {count} entr(ies) as verified.", messages.SUCCESS)
 
     def get_urls(self):

@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
 
 from projects import services
 from projects.models import Project
 from publications.models import Publication
-from thb_portal.admin_mixins import VisibilityActionsMixin
-from thb_portal.public_figures import public_figures_changed
+from thb_portal.admin_mixins import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 
 
 class OutputInline(admin.TabularInline):
@@ -49,7 +47,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(VisibilityActionsMixin, admin.ModelAdmin):
+class ProjectAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, admin.ModelAdmin):
     form = ProjectForm
     inlines = [OutputInline]
     list_display = ["title", "acronym", "status", "funding_source", "start_date", "end_date", "visibility"]
@@ -69,10 +67,10 @@ class ProjectAdmin(VisibilityActionsMixin, admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def set_visibility(self, obj, visibility: str):
-        return services.project_set_visibility(project=obj, visibility=visibility)
+    def set_visibility(self, obj, visibility: str, by):
+        return services.project_set_visibility(project=obj, visibility=visibility, by=by)
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        public_figures_changed()
+    def save_through_service(self, request, form, formsets, change):
+        # The outputs inline is read-only: a publication names its project in its own form.
+        data, m2m = form_changes(form, change)
+        services.project_save(project=form.instance, data=data, m2m=m2m, by=request.user)

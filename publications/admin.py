@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -10,8 +9,7 @@ from import_export.formats import base_formats
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
-from thb_portal.admin_mixins import VisibilityActionsMixin
-from thb_portal.public_figures import public_figures_changed
+from thb_portal.admin_mixins import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 
 
@@ -120,7 +118,7 @@ class FilesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Publication)
-class PublicationAdmin(VisibilityActionsMixin, ImportExportModelAdmin):
+class PublicationAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, ImportExportModelAdmin):
     form = PublicationForm
     resource_classes = [PublicationResource]
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -157,54 +155,55 @@ class PublicationAdmin(VisibilityActionsMixin, ImportExportModelAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("publications.view_publication")
 
-    def set_visibility(self, obj, visibility: str):
-        return services.publication_set_visibility(publication=obj, visibility=visibility)
+    def set_visibility(self, obj, visibility: str, by):
+        return services.publication_set_visibility(publication=obj, visibility=visibility, by=by)
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        public_figures_changed()
-        if form.cleaned_data.get("cover_upload"):
-            services.publication_set_cover(publication=obj, upload=form.cleaned_data["cover_upload"])
-        elif form.cleaned_data.get("remove_cover") and obj.cover:
-            services.publication_set_cover(publication=obj, upload=None)
+    def save_through_service(self, request, form, formsets, change):
+        data, m2m = form_changes(form, change)
+        files = next((formset for formset in formsets if formset.model is PublicationFile), None)
+        services.publication_save(
+            publication=form.instance,
+            data=data,
+            m2m=m2m,
+            files=self._file_rows(files) if files is not None else (),
+            cover=form.cleaned_data.get("cover_upload"),
+            remove_cover=form.cleaned_data.get("remove_cover", False),
+            by=request.user,
+        )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.publication_index_topics(publication=form.instance)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not PublicationFile:
-            return super().save_formset(request, form, formset, change)
-        # Files go through the service (checks, generated names, cleanup), not formset.save().
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    @staticmethod
+    def _file_rows(formset) -> list[services.FileRow]:
+        """The file rows as the service takes them; what to do with each is the service's."""
+        rows = []
         deleted = formset.deleted_forms
-        for inline_form in deleted:
-            if inline_form.instance.pk:
-                services.publication_file_remove(publication_file=inline_form.instance)
-                formset.deleted_objects.append(inline_form.instance)
         for inline_form in formset.forms:
-            if inline_form in deleted or not inline_form.has_changed():
+            stored = inline_form.instance if inline_form.instance.pk else None
+            if inline_form in deleted:
+                if stored is not None:
+                    rows.append(services.FileRow(file_id=stored.pk, remove=True))
+                    formset.deleted_objects.append(stored)
                 continue
-            existing = inline_form.instance if inline_form.instance.pk else None
-            language = inline_form.cleaned_data["language"]
-            if existing and "language" in inline_form.changed_data:
-                services.publication_file_set_language(publication_file=existing, language=language)
-            upload = inline_form.cleaned_data.get("upload")
-            saved = existing
-            if upload:
-                saved = services.publication_file_attach(publication=form.instance, language=language, upload=upload)
-            if existing:
-                formset.changed_objects.append((saved, inline_form.changed_data))
+            if not inline_form.has_changed():
+                continue
+            rows.append(
+                services.FileRow(
+                    language=inline_form.cleaned_data["language"],
+                    upload=inline_form.cleaned_data.get("upload"),
+                    file_id=stored.pk if stored is not None else None,
+                )
+            )
+            if stored is not None:
+                formset.changed_objects.append((stored, inline_form.changed_data))
             else:
-                formset.new_objects.append(saved)
+                formset.new_objects.append(inline_form.instance)
+        return rows
 
     def delete_model(self, request, obj):
-        services.publication_delete(publication=obj)
+        services.publication_delete(publication=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for publication in queryset:
-            services.publication_delete(publication=publication)
+            services.publication_delete(publication=publication, by=request.user)
 
 
 @admin.register(Audience)

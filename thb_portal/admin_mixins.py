@@ -9,17 +9,17 @@ from thb_portal.visibility import Visibility
 class VisibilityActionsMixin:
     """Publish (public or members only) and unpublish actions that call the app's service.
 
-    The admin class defines `set_visibility(obj, visibility)`, calling its service.
+    The admin class defines `set_visibility(obj, visibility, by)`, calling its service.
     """
 
-    def set_visibility(self, obj, visibility: str):
+    def set_visibility(self, obj, visibility: str, by):
         raise NotImplementedError
 
     def _apply_visibility(self, request, queryset, visibility: str, done: str) -> None:
         count = 0
         for obj in queryset:
             try:
-                self.set_visibility(obj, visibility)
+                self.set_visibility(obj, visibility, request.user)
             except ValidationError as error:
                 self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
             else:
@@ -38,6 +38,42 @@ class VisibilityActionsMixin:
     @admin.action(description="Unpublish: back to draft", permissions=["change"])
     def unpublish(self, request, queryset):
         self._apply_visibility(request, queryset, Visibility.DRAFT, "unpublished (now drafts)")
+
+
+def form_changes(form, change: bool) -> tuple[dict, dict]:
+    """What a model form sets, as a service takes it: (fields, many-to-many fields).
+
+    On a change form only what changed; on an add form every field of the form's model.
+    Form-only fields (an upload, a "remove" box) are the admin's to pass on by name.
+    """
+    model_fields = {field.name: field for field in form._meta.model._meta.get_fields()}
+    names = [name for name in form.fields if name in model_fields and name in form.cleaned_data]
+    if change:
+        names = [name for name in names if name in form.changed_data]
+    data = {name: form.cleaned_data[name] for name in names if not model_fields[name].many_to_many}
+    m2m = {name: form.cleaned_data[name] for name in names if model_fields[name].many_to_many}
+    return data, m2m
+
+
+class SaveThroughServiceMixin:
+    """The add and change forms save through the app's service, in one call.
+
+    Django saves the object in save_model and its many-to-many fields and inlines in
+    save_related; the service takes them together (files, topics, partners), so save_model
+    saves nothing and save_related calls `save_through_service(request, form, formsets, change)`.
+    """
+
+    def save_through_service(self, request, form, formsets, change: bool) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved with what belongs to it, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        # The admin's history message reads these; save_through_service fills in what it did.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        self.save_through_service(request, form, formsets, change)
 
 
 class ReadOnlyAdminMixin:

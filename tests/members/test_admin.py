@@ -1,9 +1,16 @@
+import pytest
 from allauth.usersessions.models import UserSession
+from auditlog.models import LogEntry
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.urls import reverse
 
+from members import services
 from members.models import Role, User
+from tests.members.factories import ExpertiseAreaFactory
+from tests.members.test_access_requests import admin_change
 
 
 def test_adding_a_user_in_the_admin_invites_them(secretariat_client, demo_states, django_capture_on_commit_callbacks):
@@ -184,3 +191,38 @@ def test_mark_directory_verified_action(secretariat_client, make_user):
     )
     ncp.refresh_from_db()
     assert ncp.directory_verified_at is not None
+
+
+def test_a_users_details_changed_in_the_admin_go_through_the_service(secretariat_client, make_user, monkeypatch):
+    user = make_user(Role.OBSERVER, full_name="Old Name")
+    area = ExpertiseAreaFactory()
+    calls = []
+    real = services.user_update_details
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "user_update_details", spy)
+    before = LogEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    response = admin_change(secretariat_client, user, full_name="New Name", expertise=[area.pk])
+    assert response.status_code == 200
+    [call] = calls
+    assert call["by"] == secretariat_client.user
+    assert call["data"]["full_name"] == "New Name"
+    assert list(call["data"]["expertise"]) == [area]
+    user.refresh_from_db()
+    assert user.full_name == "New Name"
+    assert list(user.expertise.all()) == [area]
+    # The name and the expertise, each in the audit log by the person who changed them.
+    entries = LogEntry.objects.get_for_object(user).filter(pk__gt=before)
+    assert len(entries) == 2
+    assert {entry.actor for entry in entries} == {secretariat_client.user}
+
+
+def test_the_details_service_changes_only_details(make_user):
+    user = make_user(Role.OBSERVER)
+    with pytest.raises(ValidationError, match="not changed here: role"):
+        services.user_update_details(user=user, data={"role": Role.NCP}, by=make_user(Role.SECRETARIAT))
+    user.refresh_from_db()
+    assert user.role == Role.OBSERVER
