@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from cases.models import (
+    MINOR_AGE_BANDS,
     AssistanceService,
     Case,
     CaseIdentity,
@@ -76,7 +77,7 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("guardian_appointed") and not (
-            cleaned.get("is_minor") or cleaned.get("age_band") in ("0-8", "9-17")
+            cleaned.get("is_minor") or cleaned.get("age_band") in MINOR_AGE_BANDS
         ):
             self.add_error("guardian_appointed", "A guardian is recorded for minors only: tick “minor” first.")
         return cleaned

@@ -40,7 +40,7 @@ TEAM_CASE_PERMISSIONS = ("cases.view_case", "cases.change_case", "cases.reveal_i
 
 def allowed_stage_moves(case: Case) -> list[str]:
     """The stages an open case may move to now (cases.workflow); a closed one is reopened instead."""
-    return [] if case.stage == Stage.CLOSED else CASE_STAGE_WORKFLOW.targets(case.stage)
+    return [] if case.is_closed else CASE_STAGE_WORKFLOW.targets(case.stage)
 
 
 def _status_for(stage: str, closure_reason: str) -> str:
@@ -128,7 +128,7 @@ def case_move_stage(
     if to_stage not in Stage.values:
         raise ValidationError(f"“{to_stage}” is not a stage.")
     step = CASE_STAGE_WORKFLOW.between(case.stage, to_stage)
-    if case.stage == Stage.CLOSED:
+    if case.is_closed:
         raise ValidationError("The case is closed. Reopen it, with a reason, before moving it.")
     if step is None:
         raise ValidationError(f"A case cannot move from “{Stage(case.stage).label}” to “{Stage(to_stage).label}”.")
@@ -145,7 +145,7 @@ def case_move_stage(
 @transaction.atomic
 def case_reopen(*, case: Case, to_stage: str, reason: str, by: User) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.stage != Stage.CLOSED:
+    if not case.is_closed:
         raise ValidationError("Only a closed case can be reopened.")
     step = CASE_STAGE_WORKFLOW.between(Stage.CLOSED, to_stage)
     if step is None:

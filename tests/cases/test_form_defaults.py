@@ -59,3 +59,18 @@ def test_a_point_left_unticked_still_refuses_the_consent(ee_ncp):
     form = ConsentForm(_consent_data(all_explained="on", **ticked))
     assert not form.is_valid()
     assert "Tick each one" in " ".join(form.non_field_errors())
+
+
+def test_a_guardian_is_recorded_for_every_minor_age_band_and_for_no_other(demo_states):
+    from cases.forms import CaseForm
+    from cases.models import MINOR_AGE_BANDS, AgeBand
+
+    def guardian_refused(age_band: str) -> bool:
+        form = CaseForm(
+            {"trafficking_status": "presumed", "gender": "woman", "age_band": age_band, "guardian_appointed": "on"},
+            member_state=demo_states["EE"],
+        )
+        form.is_valid()
+        return "guardian_appointed" in form.errors
+
+    assert [band for band in AgeBand.values if not guardian_refused(band)] == list(MINOR_AGE_BANDS)
