@@ -53,14 +53,18 @@ class Transition:
     record: Callable[..., dict[str, Any]] | None = None
     # Fields set to the moment the step is taken (accepted_at).
     stamps: tuple[str, ...] = ()
-    # apply(obj, data, now) -> the names of the further fields it set.
+    # apply(obj, data, now) -> the names of the further fields it set, before the row is saved;
+    # it refuses (ValidationError) a step that cannot be taken yet.
     apply: Callable[..., Iterable[str]] | None = None
+    # effects(obj, step=, by=, now=): what the step does beyond its own row once that is saved
+    # (no-shows marked, participants told). The function or its dotted path, as for the form.
+    effects: Callable[..., Any] | str | None = None
     grants: bool = False
     revokes: bool = False
     # Destructive steps get a danger button and say first what they undo.
     destructive: bool = False
     confirmation: str = ""
-    notifies: Notice | None = None
+    notifies: tuple[Notice, ...] = ()
     # Said when the step is not possible from the current status; "{status}" is its label.
     refusal: str = ""
 
@@ -84,10 +88,18 @@ class Transition:
 
     def form_class(self) -> Any:
         """The form's class, imported on first use when the table names it by path."""
-        if self.form is None or isinstance(self.form, type):
-            return self.form
-        module, _, attribute = self.form.rpartition(".")
-        return getattr(import_module(module), attribute)
+        return _resolve(self.form)
+
+    def effects_function(self) -> Callable[..., Any] | None:
+        return _resolve(self.effects)
+
+
+def _resolve(value: Any) -> Any:
+    """A class or function the table holds, or names by dotted path (imported when first used)."""
+    if not isinstance(value, str):
+        return value
+    module, _, attribute = value.rpartition(".")
+    return getattr(import_module(module), attribute)
 
 
 @dataclass(frozen=True)

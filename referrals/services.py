@@ -230,10 +230,11 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
         _grant_receiver(referral)
     if transition.revokes:
         _revoke_receiver(referral, by=by)
-    if transition.notifies:
-        other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
+    # The referral table tells one audience: the other side's contact points.
+    other_side = Side.RECEIVING if side == Side.SENDING else Side.SENDING
+    for notice in transition.notifies:
         label = EventKind(transition.records).label.lower()
-        _notify_side(referral, other_side, f"{label} by {by.full_name}", actor=by, kind=transition.notifies.kind)
+        _notify_side(referral, other_side, f"{label} by {by.full_name}", actor=by, kind=notice.kind)
     return referral
 
 

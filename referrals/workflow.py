@@ -112,7 +112,7 @@ def _apply_contacts(referral: Referral, data: dict, now: datetime) -> list[str]:
 
 S = ReferralStatus
 ACTIVE = (S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
-_STEP = {"url": "referrals:action", "notifies": TELL_OTHER_SIDE}
+_STEP = {"url": "referrals:action", "notifies": (TELL_OTHER_SIDE,)}
 
 REFERRAL_WORKFLOW = Workflow(
     name="referral",

@@ -4,7 +4,8 @@ from django.db.models import Q
 
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 from trainings.models import Registration, RegistrationStatus, Training, TrainingSession, TrainingStatus
-from trainings.services import TRAINING_MOVES, training_status_error
+from trainings.services import training_status_error
+from trainings.workflow import settings_statuses
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -85,8 +86,9 @@ class TrainingSettingsForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.status
-        # Completing has its own button, which says what it does to the participants.
-        reachable = {current} | (TRAINING_MOVES[current] - {TrainingStatus.COMPLETED})
+        # The steps taken here (trainings.workflow); completing has its own page, which says
+        # what it does to the participants.
+        reachable = set(settings_statuses(current))
         status_field = self.fields["status"]
         status_field.choices = [(value, label) for value, label in TrainingStatus.choices if value in reachable]
         status_field.help_text = "Cancelling tells every registered, confirmed and waiting participant by email."

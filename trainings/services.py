@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audited_as_by
 from core.db import update_fields
+from core.workflow import Transition
 from members.models import Role, User
 from notifications.models import Delivery
 from notifications.services import address_emails_delete, notify, notify_address
@@ -26,25 +27,24 @@ from trainings.models import (
     TrainingSession,
     TrainingStatus,
 )
+from trainings.workflow import REGISTRATION_WORKFLOW, RUNNING_STATUSES, TRAINING_WORKFLOW
+
+# Re-exported: the training's views ask services whether it can be completed yet.
+from trainings.workflow import training_completion_error as training_completion_error
 
 # A trainer of a training gets these on it (per user: trainers belong to no state team).
 TRAINER_PERMISSIONS = ("trainings.view_training", "trainings.change_training")
 PERSONAL_FIELDS = ("full_name", "email", "organisation", "country", "profession", "gender")
+# The participants still waiting for a training: a cancellation reaches them.
+WAITING = (RegistrationStatus.REGISTERED, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 S = RegistrationStatus
-ALLOWED_MOVES: dict[str, set[str]] = {
-    S.REGISTERED: {S.CONFIRMED, S.REJECTED, S.CANCELLED},
-    S.CONFIRMED: {S.ATTENDED, S.NO_SHOW, S.CANCELLED},
-    S.WAITLISTED: {S.CONFIRMED, S.CANCELLED},
-    S.ATTENDED: {S.NO_SHOW},  # a correction
-    S.NO_SHOW: {S.ATTENDED},
-    S.REJECTED: set(),
-    S.CANCELLED: set(),
-}
+T = TrainingStatus
 
 
 def allowed_moves(registration: Registration) -> list[str]:
-    return [status for status in S.values if status in ALLOWED_MOVES[registration.status]]
+    """The statuses a registration may be moved to now (trainings.workflow)."""
+    return REGISTRATION_WORKFLOW.targets(registration.status)
 
 
 def facts_invalidate() -> None:
@@ -70,49 +70,23 @@ def training_create(*, by: User | None, data: dict, sessions: list[tuple] = (), 
     return training
 
 
-T = TrainingStatus
-# Completed and cancelled are final: figures and certificates rest on them. The secretariat
-# corrects a mistake in the database, on purpose, not through a status button.
-TRAINING_MOVES: dict[str, set[str]] = {
-    T.PLANNED: {T.OPEN, T.CLOSED, T.COMPLETED, T.CANCELLED},
-    T.OPEN: {T.PLANNED, T.CLOSED, T.COMPLETED, T.CANCELLED},
-    T.CLOSED: {T.OPEN, T.COMPLETED, T.CANCELLED},
-    T.COMPLETED: set(),
-    T.CANCELLED: set(),
-}
-# Trainings whose waiting list may still move up.
-RUNNING_STATUSES = (T.PLANNED, T.OPEN, T.CLOSED)
-
-
 def training_status_error(current: str, new: str) -> str | None:
     """Why a training cannot go from `current` to `new`, or None when it can."""
-    if current == new or new in TRAINING_MOVES[current]:
+    if current == new or TRAINING_WORKFLOW.between(current, new):
         return None
-    if current in (T.COMPLETED, T.CANCELLED):
+    if current not in RUNNING_STATUSES:
         return f"The training is {T(current).label.lower()}; its status can no longer change."
     return f"A training that is “{T(current).label}” cannot become “{T(new).label}”."
 
 
-def training_completion_error(training: Training, now) -> str | None:
-    """Why the training cannot be completed yet: completing marks no-shows and feeds the
-    figures, so it waits until the last session is over."""
-    last_end = training.sessions.aggregate(last=Max("ends_at"))["last"]
-    if last_end is None:
-        return "The training has no sessions, so it cannot be completed."
-    if last_end > now:
-        return (
-            f"The last session ends on {timezone.localtime(last_end):%d %b %Y %H:%M}; "
-            "the training can be completed after that."
-        )
-    return None
-
-
 def training_final_effect(training: Training, status: str) -> dict:
-    """How many people a final status change affects, for its confirmation step."""
+    """How many people a final status change affects, and the step (its label, button and
+    confirmation text), for the page that asks first."""
+    step = TRAINING_WORKFLOW.between(training.status, status)
     registrations = training.registrations
     if status == T.COMPLETED:
-        return {"no_shows": registrations.filter(status=S.CONFIRMED, attendances__isnull=True).count()}
-    return {"told": registrations.filter(status__in=[S.REGISTERED, S.CONFIRMED, S.WAITLISTED]).count()}
+        return {"step": step, "no_shows": registrations.filter(status=S.CONFIRMED, attendances__isnull=True).count()}
+    return {"step": step, "told": registrations.filter(status__in=WAITING).count()}
 
 
 @audited_as_by
@@ -125,33 +99,36 @@ def training_update(*, training: Training, by: User | None, data: dict) -> Train
     new_status = data.get("status", before_status)
     if error := training_status_error(before_status, new_status):
         raise ValidationError({"status": error})
-    completing = new_status != before_status and new_status == T.COMPLETED
-    if completing and (error := training_completion_error(training, timezone.now())):
-        raise ValidationError({"status": error})
+    step = TRAINING_WORKFLOW.between(before_status, new_status) if new_status != before_status else None
+    if step and step.apply:
+        step.apply(training, data, timezone.now())
     update_fields(training, data)
     now = timezone.now()
-    if new_status != before_status and new_status == T.COMPLETED:
-        _mark_no_shows(training, now)
-    elif new_status != before_status and new_status == T.CANCELLED:
-        _tell_about_cancellation(training, by=by)
+    if step and (effects := step.effects_function()):
+        effects(training, step=step, by=by, now=now)
     if training.capacity > before_capacity and training.status in RUNNING_STATUSES:
         waitlist_promote(training=training, by=by, now=now)
     facts_invalidate()
     return training
 
 
-def _tell_about_cancellation(training: Training, *, by: User | None) -> None:
-    waiting = training.registrations.filter(status__in=[S.REGISTERED, S.CONFIRMED, S.WAITLISTED])
-    for registration in waiting.select_related("training"):
-        _queue_email(registration, kind="training_cancelled", key=f"cancelled:{registration.pk}")
-    notify(
-        recipients=[trainer for trainer in training.trainers.all() if trainer != by],
-        kind="training_cancelled",
-        text=f"{training.title} is cancelled; its participants are told by email.",
-        link=training.get_absolute_url(),
-        target=training,
-        actor=by,
-    )
+@audited_as_by
+def tell_about_cancellation(training: Training, *, step: Transition, by: User | None, now) -> None:
+    """The cancel step's effects: its notices go to the participants still waiting for it
+    (by email: they are not users) and to the training's other trainers."""
+    for notice in step.notifies:
+        if notice.audience == "participants":
+            for registration in training.registrations.filter(status__in=WAITING).select_related("training"):
+                _queue_email(registration, kind=notice.kind, key=f"cancelled:{registration.pk}")
+        elif notice.audience == "trainers":
+            notify(
+                recipients=[trainer for trainer in training.trainers.all() if trainer != by],
+                kind=notice.kind,
+                text=f"{training.title} is cancelled; its participants are told by email.",
+                link=training.get_absolute_url(),
+                target=training,
+                actor=by,
+            )
 
 
 def training_refresh_start(*, training: Training) -> None:
@@ -220,7 +197,9 @@ def training_complete(*, training: Training, by: User) -> Training:
     return training_update(training=training, by=by, data={"status": T.COMPLETED})
 
 
-def _mark_no_shows(training: Training, now) -> None:
+@audited_as_by
+def mark_no_shows(training: Training, *, step: Transition | None = None, by: User | None = None, now) -> None:
+    """The complete step's effects: confirmed participants who came to no session are no-shows."""
     for registration in training.registrations.filter(status=S.CONFIRMED, attendances__isnull=True):
         _set_status(registration, S.NO_SHOW, now)
 
@@ -329,13 +308,16 @@ def registration_move(*, registration: Registration, to: str, by: User | None, n
     now = now or timezone.now()
     training = Training.objects.select_for_update().get(pk=registration.training_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if to not in ALLOWED_MOVES[registration.status]:
+    step = REGISTRATION_WORKFLOW.between(registration.status, to)
+    if step is None:
         raise ValidationError(f"A registration that is “{S(registration.status).label}” cannot become “{S(to).label}”.")
-    if registration.status == S.WAITLISTED and to == S.CONFIRMED and _places_left(training) <= 0:
-        raise ValidationError("There is no free place: cancel a registration first.")
+    if step.apply:
+        step.apply(registration, {}, now)
     frees_place = registration.status in SEAT_STATUSES and to not in SEAT_STATUSES
-    _set_status(registration, to, now)
-    _after_status(registration, by=by)
+    _set_status(registration, step.target, now)
+    for notice in step.notifies:
+        # The registration's own participant, by email (the step's notices name no other audience).
+        _queue_email(registration, kind=notice.kind, key=f"{notice.kind}:{registration.pk}")
     if frees_place:
         waitlist_promote(training=training, by=by, now=now)
     facts_invalidate()

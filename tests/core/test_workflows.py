@@ -14,6 +14,9 @@ from referrals.forms import StepForm
 from referrals.workflow import CONSENT_WITHDRAWAL, REFERRAL_WORKFLOW
 from tests.access.policy import POLICY
 from tests.referrals.test_access import ROWS as REFERRAL_WALK
+from trainings.models import RegistrationStatus, TrainingStatus
+from trainings.services import EMAIL_SUBJECTS
+from trainings.workflow import REGISTRATION_WORKFLOW, RUNNING_STATUSES, TRAINING_WORKFLOW, settings_statuses
 
 # The shape ------------------------------------------------------------------------------
 
@@ -86,8 +89,7 @@ def test_each_referral_step_has_a_label_a_form_a_notice_and_a_place_in_the_walk(
     assert step.label and step.label == step.label.strip()
     assert step.form is not None and issubclass(step.form_class(), StepForm)
     assert step.records, "a referral step records an event on the timeline"
-    assert isinstance(step.notifies, Notice) and step.notifies.kind in KINDS
-    assert step.notifies.audience == "other side"
+    assert [(notice.kind in KINDS, notice.audience) for notice in step.notifies] == [(True, "other side")]
     assert step.by and step.url in _walked_urls()
     # The permission walk posts every step as every visitor (tests/referrals/test_access.py).
     assert f"action {step.name}" in {row.label for row in REFERRAL_WALK if row.name == step.url}
@@ -128,7 +130,38 @@ def test_the_stage_table_allows_exactly_the_bsr_trm_moves_and_reopening_from_clo
             assert {t.url for t in CASE_STAGE_WORKFLOW.available(stage)} == {"cases:move_stage"}
 
 
-EVERY_TABLE = [REFERRAL_WORKFLOW, CASE_STAGE_WORKFLOW]
+# Trainings: the moves as they were before the tables. Completed, cancelled, rejected and
+# cancelled registrations are final.
+TRAINING_MOVES = {
+    "planned": {"open", "closed", "completed", "cancelled"},
+    "open": {"planned", "closed", "completed", "cancelled"},
+    "closed": {"open", "completed", "cancelled"},
+    "completed": set(),
+    "cancelled": set(),
+}
+REGISTRATION_MOVES = {
+    "registered": {"confirmed", "rejected", "cancelled"},
+    "confirmed": {"attended", "no_show", "cancelled"},
+    "waitlisted": {"confirmed", "cancelled"},
+    "attended": {"no_show"},
+    "no_show": {"attended"},
+    "rejected": set(),
+    "cancelled": set(),
+}
+
+
+def test_the_training_tables_allow_exactly_the_moves_they_did():
+    assert {status: set(TRAINING_WORKFLOW.targets(status)) for status in TrainingStatus.values} == TRAINING_MOVES
+    assert {
+        status: set(REGISTRATION_WORKFLOW.targets(status)) for status in RegistrationStatus.values
+    } == REGISTRATION_MOVES
+    assert RUNNING_STATUSES == ("planned", "open", "closed")
+    # The settings form offers every step but completing, which has its own page.
+    assert settings_statuses("open") == ["open", "planned", "closed", "cancelled"]
+    assert [t.name for t in TRAINING_WORKFLOW if t.destructive] == ["complete", "cancel"]
+
+
+EVERY_TABLE = [REFERRAL_WORKFLOW, CASE_STAGE_WORKFLOW, TRAINING_WORKFLOW, REGISTRATION_WORKFLOW]
 
 
 def _steps():
@@ -139,17 +172,16 @@ def _steps():
 def test_every_step_of_every_table_has_a_label_a_form_a_known_notice_and_a_walked_url(workflow, step):
     assert step.label and step.by, step.name
     assert step.form is None or step.form_class() is not None
+    assert step.effects is None or callable(step.effects_function())
     assert step.url in _walked_urls(), f"{workflow.name}: {step.name} is taken at {step.url}, which the walk lacks"
-    if step.notifies:
-        assert step.notifies.kind in _notice_kinds(step.notifies.audience)
+    for notice in step.notifies:
+        assert isinstance(notice, Notice) and notice.kind in _notice_kinds(notice.audience), (step.name, notice)
     if step.destructive:
         assert step.confirmation and step.button_class == "btn-danger"
 
 
 def _notice_kinds(audience: str) -> set[str]:
-    if audience == "participant":
+    if audience in ("participant", "participants"):
         # Participants are not users: their emails have kinds of their own (trainings.services).
-        from trainings.services import EMAIL_SUBJECTS
-
         return set(EMAIL_SUBJECTS)
     return set(KINDS)
