@@ -1,6 +1,5 @@
 """Roles are Django groups; this module names them and the per-state team groups."""
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 
 from members.models import MemberState, Role
@@ -20,12 +19,16 @@ def team_group(member_state: MemberState, role: str) -> Group:
     return group
 
 
+# The roles that can reach case data: they need MFA in the session and get a short idle timeout.
+CASE_DATA_ROLES = (Role.NCP, Role.SECRETARIAT)
+
+
 def role_requires_mfa(role: str) -> bool:
-    return role in settings.THB_MFA_REQUIRED_ROLES
+    return role in CASE_DATA_ROLES
 
 
 def role_has_idle_timeout(role: str) -> bool:
-    return role in settings.THB_IDLE_TIMEOUT_ROLES
+    return role in CASE_DATA_ROLES
 
 
 ALL_ROLES = [role.value for role in Role]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from members.models import Role
+
 
 class EmailMode(models.TextChoices):
     IMMEDIATE = "immediate", "Email me at once"
@@ -63,7 +65,7 @@ KINDS: dict[str, NotificationKind] = {
             key="invitation_accepted",
             label="Invitation accepted",
             description="Someone you invited has set their password.",
-            roles=("secretariat",),
+            roles=(Role.SECRETARIAT,),
             default_email=EmailMode.DIGEST,
         ),
         NotificationKind(
@@ -77,7 +79,7 @@ KINDS: dict[str, NotificationKind] = {
             key="access_request_made",
             label="Access requests to decide",
             description="A change that would open case data to someone waits for a second person's confirmation.",
-            roles=("ncp", "secretariat"),
+            roles=(Role.NCP, Role.SECRETARIAT),
             email_configurable=False,
         ),
         NotificationKind(
@@ -90,19 +92,19 @@ KINDS: dict[str, NotificationKind] = {
             key="referral_update",
             label="Referral updates",
             description="A step, message or document on a referral of your state.",
-            roles=("ncp",),
+            roles=(Role.NCP,),
         ),
         NotificationKind(
             key="referral_overdue",
             label="Overdue referrals",
             description="A sent referral was not acknowledged by its deadline.",
-            roles=("ncp", "secretariat"),
+            roles=(Role.NCP, Role.SECRETARIAT),
         ),
         NotificationKind(
             key="referral_follow_up",
             label="Referral follow-up reminders",
             description="Time to follow up a completed referral (3, 6 and 12 months after).",
-            roles=("ncp",),
+            roles=(Role.NCP,),
             default_email=EmailMode.DIGEST,
         ),
         # Trainers' notices. Participants are not users: their confirmation, waiting-list and
@@ -111,25 +113,25 @@ KINDS: dict[str, NotificationKind] = {
             key="training_waitlist_promoted",
             label="Waiting list moved up",
             description="A place freed in a training you run and went to the first on its waiting list.",
-            roles=("trainer", "secretariat"),
+            roles=(Role.TRAINER, Role.SECRETARIAT),
         ),
         NotificationKind(
             key="training_assigned",
             label="Trainings assigned to you",
             description="The secretariat made you a trainer of a training.",
-            roles=("trainer",),
+            roles=(Role.TRAINER,),
         ),
         NotificationKind(
             key="training_cancelled",
             label="Trainings cancelled",
             description="A training you run was cancelled.",
-            roles=("trainer", "secretariat"),
+            roles=(Role.TRAINER, Role.SECRETARIAT),
         ),
         NotificationKind(
             key="training_reminder",
             label="Training reminders",
             description="A training you run starts soon.",
-            roles=("trainer", "secretariat"),
+            roles=(Role.TRAINER, Role.SECRETARIAT),
             default_email=EmailMode.DIGEST,
         ),
         NotificationKind(

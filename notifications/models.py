@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from members.models import Role
 from notifications.kinds import KINDS, EmailMode
 
 
@@ -190,7 +191,7 @@ class Announcement(models.Model):
         blank=True,
         related_name="+",
         verbose_name="roles",
-        limit_choices_to={"name__in": ["secretariat", "ncp", "national_representative", "trainer", "observer"]},
+        limit_choices_to={"name__in": Role.values},  # the role groups, not the state teams
     )
     expires_at = models.DateTimeField(
         "show until", null=True, blank=True, help_text="Dashboards stop showing it after this time."

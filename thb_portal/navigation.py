@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from members.access import DECIDING_ROLES
+from members.models import Role
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -42,7 +45,7 @@ def _directory_reader(user) -> bool:
 
 
 def _state_ncp(user) -> bool:
-    return user.is_authenticated and user.role == "ncp" and user.member_state_id is not None
+    return user.is_authenticated and user.role == Role.NCP and user.member_state_id is not None
 
 
 def _statistics_reader(user) -> bool:
@@ -54,12 +57,12 @@ def _referral_statistics_reader(user) -> bool:
 
 
 def _training_runner(user) -> bool:
-    return user.is_authenticated and (user.role == "trainer" or user.has_perm("trainings.view_all_trainings"))
+    return user.is_authenticated and (user.role == Role.TRAINER or user.has_perm("trainings.view_all_trainings"))
 
 
 def _access_decider(user) -> bool:
-    # Who may confirm a change that opens case data (members.access.DECIDING_ROLES).
-    return user.is_authenticated and user.role in ("ncp", "secretariat")
+    # Who may confirm a change that opens case data.
+    return user.is_authenticated and user.role in DECIDING_ROLES
 
 
 def _staff(user) -> bool:

@@ -45,11 +45,10 @@ if not THB_FIELD_ENCRYPTION_KEYS:
 THB_ENFORCE_MFA = env.bool("THB_ENFORCE_MFA", default=True)
 if not THB_ENFORCE_MFA and not (DEBUG or TESTING):
     raise ImproperlyConfigured("THB_ENFORCE_MFA may only be off when DEBUG is on (the demo).")
-THB_MFA_REQUIRED_ROLES = ("ncp", "secretariat")
+# Which roles need MFA, and which get the idle timeout below: members.roles.CASE_DATA_ROLES.
 
 # Roles that can reach case data get a short idle timeout.
 THB_IDLE_TIMEOUT_SECONDS = env.int("THB_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-THB_IDLE_TIMEOUT_ROLES = ("ncp", "secretariat")
 # ...and, busy or not, end THB_SESSION_MAX_AGE_SECONDS after signing in.
 THB_SESSION_MAX_AGE_SECONDS = env.int("THB_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
 # Activity (the idle timeout's clock, the sessions page's "last seen") is written at most

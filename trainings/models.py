@@ -16,6 +16,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from members.models import Role
+
 
 class Audience(models.TextChoices):
     CONSULAR = "consular", "Consular officials"
@@ -93,7 +95,7 @@ class Training(models.Model):
         default=False, help_text="Registrations stay “registered” until a trainer confirms them."
     )
     trainers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="trainings", limit_choices_to={"role": "trainer"}
+        settings.AUTH_USER_MODEL, blank=True, related_name="trainings", limit_choices_to={"role": Role.TRAINER}
     )
     project = models.ForeignKey(
         "projects.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="trainings"
