@@ -66,7 +66,7 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
         # (Each organisation is labelled with its state: one join, not a query per choice.)
         organisations = Organisation.objects.filter(member_state=member_state).select_related("member_state")
         self.fields["organisation"].queryset = organisations
-        self.fields["case_worker"].queryset = User.objects.active().filter(member_state=member_state, role=Role.NCP)
+        self.fields["case_worker"].queryset = User.objects.ncps_of(member_state)
         if acting_user is not None and self.instance.pk is None:
             # A new case is most often the opener's own: start from their organisation and themselves.
             if acting_user.organisation_id and acting_user.organisation.member_state_id == member_state.pk:

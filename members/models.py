@@ -136,6 +136,11 @@ class UserQuerySet(models.QuerySet):
     def with_role(self, role: str):
         return self.filter(role=role)
 
+    def ncps_of(self, member_state):
+        """The state's active national contact points (a MemberState or its id): who may hold its
+        cases, acknowledge its referrals and decide its access requests."""
+        return self.active().with_role(Role.NCP).filter(member_state=member_state)
+
     def invitation_pending(self):
         return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 

@@ -586,7 +586,7 @@ def may_decide_access_request(user: User, access_request: AccessRequest) -> bool
 def _request_notice_recipients(access_request: AccessRequest) -> list[User]:
     others = User.objects.active().exclude(pk__in=[access_request.requested_by_id, access_request.subject_id])
     if access_request.member_state_id is not None:
-        team = list(others.with_role(Role.NCP).filter(member_state_id=access_request.member_state_id))
+        team = list(others.ncps_of(access_request.member_state_id))
         if team:
             return team
     # No NCP team to ask (a superuser, or a state's first NCP): the rest of the secretariat decides.

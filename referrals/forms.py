@@ -90,7 +90,7 @@ class AcknowledgeForm(StepForm):
 
     def __init__(self, *args, referral: Referral, user: User | None = None, **kwargs):
         super().__init__(*args, referral=referral, user=user, **kwargs)
-        contacts = User.objects.active().filter(member_state_id=referral.receiving_state_id, role=Role.NCP)
+        contacts = User.objects.ncps_of(referral.receiving_state_id)
         self.fields["receiving_contact"].queryset = contacts
         self.fields["receiving_alternate"].queryset = contacts
         # Whoever acknowledges is usually the one who follows it up.

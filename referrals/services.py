@@ -54,7 +54,7 @@ def side_of(referral: Referral, user: User) -> str | None:
 
 
 def _state_contacts(state: MemberState):
-    return User.objects.active().filter(member_state=state, role=Role.NCP)
+    return User.objects.ncps_of(state)
 
 
 def _notify_side(referral: Referral, side: str, text: str, *, actor: User | None, kind: str = "referral_update"):
