@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.errors import error_text
 from members import selectors, services
 from members.forms import InvitationCSVForm
 from members.models import AccessRequest, ExpertiseArea, MemberState, Organisation, User
@@ -265,7 +266,7 @@ class UserAdmin(admin.ModelAdmin):
             try:
                 services.user_email_change_request(user=stored, new_email=data["email"], by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"The email was not changed: {' '.join(error.messages)}", messages.ERROR)
+                self.message_user(request, f"The email was not changed: {error_text(error)}", messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -293,7 +294,7 @@ class UserAdmin(admin.ModelAdmin):
                 services.user_reinvite(user=user, invited_by=request.user)
                 sent += 1
             except ValidationError as error:
-                refused.append(" ".join(error.messages))
+                refused.append(error_text(error))
         if sent:
             self.message_user(request, f"Invitation sent to {sent} user(s).", messages.SUCCESS)
         for reason in refused:

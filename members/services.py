@@ -29,6 +29,7 @@ from guardian.models import UserObjectPermissionBase
 
 from core.audit import audit_actor_from, audited_as_by
 from core.db import update_fields
+from core.errors import error_text
 from members.models import (
     STATE_ROLES,
     STATELESS_ROLES,
@@ -243,7 +244,7 @@ def _resolve_invitation_row(
     try:
         validate_email(email)
     except ValidationError as error:
-        problems.append(_validation_message(error))
+        problems.append(error_text(error))
         reported.add("email")
     if not row.get("full_name"):
         problems.append("full_name is empty.")
@@ -277,7 +278,7 @@ def _resolve_invitation_row(
         try:
             validate_role_assignment(role=role, member_state=member_state, organisation=organisation)
         except ValidationError as error:
-            problems.append(_validation_message(error))
+            problems.append(error_text(error))
     data = {
         "email": email,
         "full_name": row.get("full_name", ""),
@@ -295,12 +296,6 @@ def _resolve_invitation_row(
     if problems:
         raise ValidationError(problems)
     return data
-
-
-def _validation_message(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(message for messages in error.message_dict.values() for message in messages)
-    return " ".join(error.messages)
 
 
 @audit_actor_from("invited_by")

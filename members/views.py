@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core.errors import error_text
 from members import selectors, services
 from members.access import DECIDING_ROLES, access_access_request
 from members.filters import DirectoryFilter
@@ -102,10 +103,6 @@ def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, access_access_request(request.user, pk))
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @login_required
 @require_POST
 def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -113,7 +110,7 @@ def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.access_request_confirm(access_request=access_request, by=request.user)
     except ValidationError as error:
-        messages.error(request, f"Nothing was changed. {_error_text(error)}")
+        messages.error(request, f"Nothing was changed. {error_text(error)}")
     else:
         messages.success(
             request, f"Confirmed: {access_request.subject.full_name} now has {access_request.change_text}."
@@ -146,7 +143,7 @@ def access_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.access_request_cancel(access_request=access_request, by=request.user)
     except ValidationError as error:
-        messages.error(request, f"Nothing was changed. {_error_text(error)}")
+        messages.error(request, f"Nothing was changed. {error_text(error)}")
     else:
         messages.success(request, "The request is withdrawn.")
     return redirect(access_request)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
+from core.errors import error_text
 from notifications import services
 from notifications.models import Announcement, Delivery, DeliveryStatus, Notification
 
@@ -106,6 +107,6 @@ class AnnouncementAdmin(admin.ModelAdmin):
             try:
                 services.announcement_publish(announcement=announcement, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{announcement.title}: {' '.join(error.messages)}", messages.ERROR)
+                self.message_user(request, f"{announcement.title}: {error_text(error)}", messages.ERROR)
             else:
                 self.message_user(request, f"Published “{announcement.title}”.", messages.SUCCESS)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import access_case
 from cases.models import DataCategory
+from core.errors import error_text
 from core.forms import PeriodForm
 from members.models import Role
 from notifications import selectors as notification_selectors
@@ -33,10 +34,6 @@ def _require_ncp(request: HttpRequest) -> None:
 def _hidden_categories(referral: Referral) -> list[str]:
     """Labels of what the referral shares behind the reveal step (identity, contact)."""
     return [DataCategory(category).label for category in sorted(services.shared_identity(referral))]
-
-
-def _messages_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 class AccessEnded(Exception):
@@ -232,7 +229,7 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.referral_transition(referral=referral, action=action, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
             if not _field_errors_added(form, error):
-                messages.error(request, f"Nothing was changed. {_messages_of(error)}")
+                messages.error(request, f"Nothing was changed. {error_text(error)}")
                 return redirect(referral)
         else:
             messages.success(request, f"Done: {REFERRAL_WORKFLOW.get(action).label.lower()}.")
@@ -255,7 +252,7 @@ def referral_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reference = services.referral_delete_draft(referral=referral, by=request.user)
         except ValidationError as error:
-            messages.error(request, _messages_of(error))
+            messages.error(request, error_text(error))
             return redirect(referral)
         messages.success(request, f"Draft {reference} was deleted.")
         return redirect(case)
@@ -281,7 +278,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             if not _field_errors_added(form, error):
                 # The thread is closed to messages (a draft, an ended referral): nothing to correct here.
-                messages.error(request, f"The message was not sent. {_messages_of(error)}")
+                messages.error(request, f"The message was not sent. {error_text(error)}")
                 return redirect(f"{referral.get_absolute_url()}#messages")
         else:
             messages.success(request, "Message sent.")

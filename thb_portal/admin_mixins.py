@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core.errors import error_text
 from thb_portal.visibility import Visibility
 
 
@@ -21,7 +22,7 @@ class VisibilityActionsMixin:
             try:
                 self.set_visibility(obj, visibility, request.user)
             except ValidationError as error:
-                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+                self.message_user(request, f"{obj}: {error_text(error)}", messages.ERROR)
             else:
                 count += 1
         label = self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.errors import error_text
 from members.models import Role
 from thb_portal.pagination import paginate, querystring_without_page
 from thb_portal.spreadsheets import csv_response, safe_cell
@@ -41,10 +42,6 @@ EXPORT_HEADER = [
     "registered",
 ]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _require_training_role(request: HttpRequest) -> None:
@@ -151,7 +148,7 @@ def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
     try:
         services.session_remove(session=session, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "The session is removed.")
     return redirect("trainings:settings", pk=training.pk)
@@ -221,7 +218,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         created = services.registrations_import(training=training, rows=[row.data for row in rows], by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("trainings:import", pk=training.pk)
     waitlisted = sum(1 for r in created if r.status == RegistrationStatus.WAITLISTED)
     text = f"{len(created)} participants were imported."
@@ -257,7 +254,7 @@ def attendance_toggle(request: HttpRequest, pk: int, registration_pk: int, sessi
             registration=registration, session=session, present=present, by=request.user
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         status = 400
         present = registration.attendances.filter(session=session).exists()
     if request.htmx:
@@ -277,7 +274,7 @@ def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> Ht
     try:
         services.registration_move(registration=registration, to=form.cleaned_data["to"], by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, f"{registration.full_name}: {RegistrationStatus(form.cleaned_data['to']).label.lower()}."
@@ -298,7 +295,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.training_complete(training=training, by=request.user)
         except ValidationError as refusal:
-            error = _error_text(refusal)
+            error = error_text(refusal)
         else:
             messages.success(
                 request, "The training is completed; confirmed participants who came to no session are no-shows."
