@@ -26,3 +26,11 @@ def errors_as_text(form: forms.BaseForm) -> str:
         text = " ".join(errors)
         parts.append(text if name == forms.forms.NON_FIELD_ERRORS else f"{form[name].label}: {text}")
     return " ".join(parts)
+
+
+def form_data(request) -> tuple:
+    """A form's (data, files): bound on any POST, an empty one too (that is bad input to
+    refuse with 400, not a first visit), unbound otherwise. Form(*form_data(request), ...)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
