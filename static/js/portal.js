@@ -1,21 +1,114 @@
 // The portal's own script. No inline scripts anywhere: the CSP forbids them.
-document.addEventListener("htmx:responseError", function (event) {
-  var target = event.detail.target;
-  if (target) {
-    target.insertAdjacentHTML(
-      "afterbegin",
-      '<div class="alert alert-danger" role="alert">The page could not be updated. Please reload and try again.</div>'
-    );
+
+// htmx (2.0, static/vendor/htmx) swaps only 2xx answers. A refused form (400, 422) comes back
+// as the same fragment with what was typed and the errors next to the fields: swap it in like
+// a success. Any other failure leaves the page as it is, so what was typed stays, and says in
+// words what happened, just above the form (or element) that made the request.
+var REQUEST_PROBLEMS = {
+  403: "You no longer have access to this page.",
+  404: "This item no longer exists or is no longer shared with you.",
+  409: "Someone else changed this meanwhile. What you typed is still here; reload the page to see the change.",
+};
+var SERVER_PROBLEM = "The server could not save this. What you typed is still here; try again in a moment.";
+var SERVER_PROBLEM_READING = "The server could not load this. Try again in a moment.";
+var NETWORK_PROBLEM = "No connection: what you typed is still here.";
+var NETWORK_PROBLEM_READING = "No connection. Try again in a moment.";
+var UNREADABLE_ANSWER = "This could not be saved: the portal did not understand the request. Reload the page and try again.";
+
+function isFormFragment(xhr) {
+  // A whole page (Django's own error pages) would end up inside the panel: not a fragment.
+  var type = xhr.getResponseHeader("Content-Type") || "";
+  return type.indexOf("text/html") === 0 && xhr.responseText.trim() !== "" && !/<html[\s>]/i.test(xhr.responseText);
+}
+
+function isBackgroundRequest(elt) {
+  // Polling (the notices badge) and hidden helpers (marking notices read) fail quietly:
+  // they try again on their own, and nobody typed anything into them.
+  var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+  return /\bevery\b/.test(trigger) || Boolean(elt.closest && elt.closest("[hidden]"));
+}
+
+function problemAnchor(elt) {
+  return (elt.closest && elt.closest("form")) || elt;
+}
+
+function clearRequestProblem(elt) {
+  var anchor = problemAnchor(elt);
+  var box = anchor.previousElementSibling;
+  if (box && box.hasAttribute("data-request-problem")) {
+    box.remove();
+  }
+}
+
+function showRequestProblem(elt, text) {
+  if (!elt || isBackgroundRequest(elt)) {
+    return;
+  }
+  var anchor = problemAnchor(elt);
+  var box = anchor.previousElementSibling;
+  if (!box || !box.hasAttribute("data-request-problem")) {
+    box = document.createElement("div");
+    box.className = "alert alert-danger";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-request-problem", "");
+    anchor.parentNode.insertBefore(box, anchor);
+  }
+  box.textContent = text;
+}
+
+function isReading(detail) {
+  var verb = (detail.requestConfig && detail.requestConfig.verb) || "get";
+  return verb.toLowerCase() === "get";
+}
+
+document.addEventListener("htmx:beforeRequest", function (event) {
+  clearRequestProblem(event.detail.elt);
+});
+
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if ((status === 400 || status === 422) && isFormFragment(event.detail.xhr)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
   }
 });
 
-// htmx swaps only 2xx answers. A form that was refused (400) comes back with its message
-// and what the user typed; where the target opts in with data-swap-errors, show it in place.
-document.addEventListener("htmx:beforeSwap", function (event) {
-  var target = event.detail.target;
-  if (event.detail.xhr.status === 400 && target && target.hasAttribute("data-swap-errors")) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
+document.addEventListener("htmx:responseError", function (event) {
+  var status = event.detail.xhr.status;
+  var text = REQUEST_PROBLEMS[status];
+  if (!text && status >= 500) {
+    text = isReading(event.detail) ? SERVER_PROBLEM_READING : SERVER_PROBLEM;
+  }
+  showRequestProblem(event.detail.elt, text || UNREADABLE_ANSWER);
+});
+
+document.addEventListener("htmx:sendError", function (event) {
+  showRequestProblem(event.detail.elt, isReading(event.detail) ? NETWORK_PROBLEM_READING : NETWORK_PROBLEM);
+});
+
+document.addEventListener("htmx:timeout", function (event) {
+  showRequestProblem(event.detail.elt, isReading(event.detail) ? NETWORK_PROBLEM_READING : NETWORK_PROBLEM);
+});
+
+// A refused form starts with a summary of what to correct (templates/_components/error_summary.html):
+// the focus goes there, on a whole page and on a swapped fragment, so a screen reader reads it first.
+function focusErrorSummary(root) {
+  var summary = root && root.querySelector && root.querySelector("[data-error-summary]");
+  if (!summary && root && root.matches && root.matches("[data-error-summary]")) {
+    summary = root;
+  }
+  if (summary) {
+    summary.focus();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  focusErrorSummary(document);
+});
+
+document.addEventListener("htmx:load", function (event) {
+  if (event.detail.elt !== document.body) {
+    focusErrorSummary(event.detail.elt);
   }
 });
 
