@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core import validators
 
 from cases.models import (
     MINOR_AGE_BANDS,
@@ -22,6 +23,20 @@ from members.models import MemberState, MemberStateKind
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+# Free text kept in unbounded columns still has a sensible length, so that a pasted
+# document is refused with a message rather than stored.
+NOTE_LENGTH = 2000
+LONG_TEXT_LENGTH = 4000
+
+
+def limit_length(form: forms.BaseForm, length: int, *names: str) -> None:
+    """Give model fields without a max_length one on the form: a validator and the browser's hint."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = length
+        field.validators.append(validators.MaxLengthValidator(length))
+        field.widget.attrs["maxlength"] = str(length)
 
 
 class CaseForm(BootstrapFormMixin, forms.ModelForm):
@@ -73,6 +88,7 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
                 self.fields["organisation"].initial = acting_user.organisation_id
             if acting_user.member_state_id == member_state.pk and acting_user.role == Role.NCP:
                 self.fields["case_worker"].initial = acting_user.pk
+        limit_length(self, LONG_TEXT_LENGTH, "best_interests_note")
 
     def clean(self):
         cleaned = super().clean()
@@ -115,9 +131,14 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class StageMoveForm(BootstrapFormMixin, forms.Form):
-    to_stage = forms.ChoiceField(label="Move to", choices=())
+    to_stage = forms.ChoiceField(
+        label="Move to", choices=(), error_messages={"required": "Choose the stage to move the case to."}
+    )
     reason = forms.CharField(
-        label="Reason (when not identified)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Reason (when not identified)",
+        required=False,
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     closure_reason = forms.ChoiceField(
         label="Reason for closing", required=False, choices=[("", "—"), *ClosureReason.choices]
@@ -131,8 +152,18 @@ class StageMoveForm(BootstrapFormMixin, forms.Form):
 
 
 class ReopenForm(BootstrapFormMixin, forms.Form):
-    to_stage = forms.ChoiceField(label="Reopen in stage", choices=[c for c in Stage.choices if c[0] != Stage.CLOSED])
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    STAGE_MESSAGE = "Choose the stage the reopened case starts in."
+    to_stage = forms.ChoiceField(
+        label="Reopen in stage",
+        choices=[c for c in Stage.choices if c[0] != Stage.CLOSED],
+        error_messages={"required": STAGE_MESSAGE, "invalid_choice": STAGE_MESSAGE},
+    )
+    reason = forms.CharField(
+        label="Reason for reopening",
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give the reason for reopening the case."},
+    )
 
 
 class IdentityForm(BootstrapFormMixin, forms.ModelForm):
@@ -147,6 +178,19 @@ class IdentityForm(BootstrapFormMixin, forms.ModelForm):
             "contact_details": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
             "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self, 200, "given_names", "family_name")
+        limit_length(self, 100, "date_of_birth")
+        limit_length(self, NOTE_LENGTH, "document_numbers", "contact_details", "address")
+
+    def clean(self):
+        cleaned = super().clean()
+        # A first identity with nothing in it would only make the case page offer an empty reveal.
+        if self.instance.pk is None and not any((cleaned.get(name) or "").strip() for name in self.fields):
+            raise forms.ValidationError("Fill in at least one detail of the person's identity.")
+        return cleaned
 
 
 class RevealForm(BootstrapFormMixin, forms.Form):
@@ -237,7 +281,7 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ConsentWithdrawForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RiskAssessmentForm(BootstrapFormMixin, forms.ModelForm):
@@ -249,6 +293,10 @@ class RiskAssessmentForm(BootstrapFormMixin, forms.ModelForm):
             "needs": forms.Textarea(attrs={"rows": 3}),
             "safety_plan": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self, LONG_TEXT_LENGTH, "needs", "safety_plan")
 
 
 class AssistanceServiceForm(BootstrapFormMixin, forms.ModelForm):
@@ -271,6 +319,10 @@ class ProceedingsForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["country", "kind", "stage", "victim_role", "outcome"]
         widgets = {"outcome": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self, LONG_TEXT_LENGTH, "outcome")
+
 
 class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
@@ -281,7 +333,7 @@ class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
 
 class FollowUpDoneForm(BootstrapFormMixin, forms.Form):
     done_on = forms.DateField(widget=DATE)
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=LONG_TEXT_LENGTH)
 
 
 class DocumentForm(BootstrapFormMixin, forms.Form):

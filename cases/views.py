@@ -3,7 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
 from members.models import Role
 from thb_portal.encryption import DecryptionError
-from thb_portal.forms import errors_as_text
+from thb_portal.forms import form_data
 from thb_portal.pagination import paginate, querystring_without_page
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,19 @@ def _require_ncp(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _status(form) -> int:
+    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _add_service_error(form, error: ValidationError, field: str | None = None) -> None:
+    """A service's refusal next to the field it is about: its own field names when it gives
+    them (and the form has them), else `field`, else at the top of the form."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+    else:
+        form.add_error(field, error.messages)
 
 
 def _case_referrals(case, user) -> list:
@@ -64,23 +75,32 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     _require_ncp(request)
     state = request.user.member_state
-    form = forms.CaseForm(request.POST or None, member_state=state, acting_user=request.user)
+    form = forms.CaseForm(*form_data(request), member_state=state, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         data, m2m = form.split()
         try:
             case = services.case_create(member_state=state, by=request.user, data=data, m2m=m2m)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(request, f"Case {case.reference} was opened.")
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "title": "Open a case"})
+    return render(request, "cases/case_form.html", {"form": form, "title": "Open a case"}, status=_status(form))
 
 
-@never_cache
-@login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = access_case(request.user, pk)
+def _stage_forms(case, *, stage_form=None, reopen_form=None) -> dict:
+    """The stage panel's two forms: fresh ones, or the refused one with what was typed."""
+    allowed = forms.StageMoveForm(allowed=services.allowed_stage_moves(case))
+    if stage_form is None:
+        stage_form = allowed
+    else:
+        # The refused form was checked against every stage (so the service can name a wrong
+        # move); shown again, it offers only the moves open from the current stage.
+        stage_form.fields["to_stage"].choices = allowed.fields["to_stage"].choices
+    return {"stage_form": stage_form, "reopen_form": reopen_form or forms.ReopenForm()}
+
+
+def _detail(request: HttpRequest, case, *, status: int = 200, **bound_forms) -> HttpResponse:
     services.case_read_record(case=case, by=request.user, what="case viewed")
     context = {
         "case": case,
@@ -96,29 +116,35 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": _case_referrals(case, request.user),
         # exists(), not case.identity: the page must not decrypt what it does not show.
         "has_identity": CaseIdentity.objects.filter(case=case).exists(),
-        "stage_form": forms.StageMoveForm(allowed=services.allowed_stage_moves(case)),
-        "reopen_form": forms.ReopenForm(),
+        **_stage_forms(case, **bound_forms),
         "reveal_form": forms.RevealForm(),
         "document_form": forms.DocumentForm(),
         "record_forms": {key: (form_class(), title) for key, (form_class, title) in RECORD_FORMS.items()},
     }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, access_case(request.user, pk))
 
 
 @login_required
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
-    form = forms.CaseForm(request.POST or None, instance=case, member_state=case.member_state)
+    form = forms.CaseForm(*form_data(request), instance=case, member_state=case.member_state)
     if request.method == "POST" and form.is_valid():
         data, m2m = form.split()
         try:
             services.case_update(case=case, by=request.user, data=data, m2m=m2m)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(request, "The case was saved.")
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": f"Edit {case.reference}"})
+    context = {"form": form, "case": case, "title": f"Edit {case.reference}"}
+    return render(request, "cases/case_form.html", context, status=_status(form))
 
 
 @login_required
@@ -127,26 +153,20 @@ def case_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     # Any stage passes the form; the service says clearly why a move is not allowed.
     form = forms.StageMoveForm(request.POST, allowed=Stage.values)
-    status = 200
-    if not form.is_valid():
-        messages.error(request, f"Nothing was changed. {errors_as_text(form)}")
-        status = 400
-    else:
+    if form.is_valid():
         try:
             case = services.case_move_stage(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
-            status = 400
+            _add_service_error(form, error, "to_stage")
         else:
             messages.success(request, f"The case is now in stage “{Stage(case.stage).label}”.")
+            if request.htmx:
+                return render(request, "cases/_stage.html", {"case": case, **_stage_forms(case)})
+            return redirect(case)
+    # Refused: the panel again, with what was chosen and typed and the reason next to the field.
     if request.htmx:
-        context = {
-            "case": case,
-            "stage_form": forms.StageMoveForm(allowed=services.allowed_stage_moves(case)),
-            "reopen_form": forms.ReopenForm(),
-        }
-        return render(request, "cases/_stage.html", context, status=status)
-    return redirect(case)
+        return render(request, "cases/_stage.html", {"case": case, **_stage_forms(case, stage_form=form)}, status=400)
+    return _detail(request, case, stage_form=form, status=400)
 
 
 @login_required
@@ -158,12 +178,11 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_reopen(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            _add_service_error(form, error)
         else:
             messages.success(request, "The case was reopened.")
-    else:
-        messages.error(request, "Give the stage and the reason for reopening.")
-    return redirect(case)
+            return redirect(case)
+    return _detail(request, case, reopen_form=form, status=400)
 
 
 @never_cache
@@ -175,7 +194,7 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except DecryptionError:
         logger.exception("Identity of case %s cannot be decrypted", case.pk)
         return render(request, "cases/identity_revealed.html", {"case": case, "decryption_failed": True}, status=503)
-    form = forms.IdentityForm(request.POST or None, instance=identity)
+    form = forms.IdentityForm(*form_data(request), instance=identity)
     if request.method == "POST" and form.is_valid():
         services.identity_save(case=case, by=request.user, data=form.cleaned_data)
         messages.success(request, "The identity was saved (encrypted).")
@@ -183,7 +202,7 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and identity is not None:
         # Editing shows the values: that is a reveal too.
         services.identity_reveal(case=case, by=request.user, purpose=RevealPurpose.EDIT)
-    return render(request, "cases/identity_form.html", {"form": form, "case": case})
+    return render(request, "cases/identity_form.html", {"form": form, "case": case}, status=_status(form))
 
 
 @never_cache
@@ -192,74 +211,74 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.reveal_identity")
     form = forms.RevealForm(request.POST)
+    # htmx swaps the panel; a plain form post gets a whole page around it.
+    template = "cases/_identity.html" if request.htmx else "cases/identity_revealed.html"
     if not form.is_valid():
-        return render(request, "cases/_identity.html", {"case": case, "reveal_form": form}, status=400)
+        return render(request, template, {"case": case, "reveal_form": form}, status=400)
     try:
         identity = services.identity_reveal(case=case, by=request.user, **form.cleaned_data)
     except DecryptionError:
         logger.exception("Identity of case %s cannot be decrypted", case.pk)
-        return render(request, "cases/_identity.html", {"case": case, "decryption_failed": True}, status=503)
-    response = render(request, "cases/_identity.html", {"case": case, "identity": identity, "revealed": True})
-    if not request.htmx:
-        response = render(request, "cases/identity_revealed.html", {"case": case, "identity": identity})
-    return response
+        return render(request, template, {"case": case, "decryption_failed": True}, status=503)
+    return render(request, template, {"case": case, "identity": identity, "revealed": True})
 
 
 @login_required
 def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     if kind not in RECORD_FORMS:
-        from django.http import Http404
-
         raise Http404("No such record type.")
     form_class, title = RECORD_FORMS[kind]
-    form = form_class(request.POST or None)
+    form = form_class(*form_data(request))
     if request.method == "POST" and form.is_valid():
         m2m = {name: form.cleaned_data[name] for name in getattr(form, "M2M_FIELDS", ())}
         try:
             services.case_record_add(case=case, record=form.save(commit=False), by=request.user, m2m=m2m)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(request, f"{title.removeprefix('Record ').removeprefix('Plan ').capitalize()} saved.")
             return redirect(case)
-    return render(request, "cases/record_form.html", {"form": form, "case": case, "title": title})
+    context = {"form": form, "case": case, "title": title}
+    return render(request, "cases/record_form.html", context, status=_status(form))
 
 
 @login_required
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case, consent = access_case_record(request.user, pk, Consent, consent_pk)
-    form = forms.ConsentWithdrawForm(request.POST or None)
+    form = forms.ConsentWithdrawForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(request, "The consent was recorded as withdrawn.")
             return redirect(case)
-    return render(request, "cases/record_form.html", {"form": form, "case": case, "title": "Withdraw consent"})
+    context = {"form": form, "case": case, "title": "Withdraw consent"}
+    return render(request, "cases/record_form.html", context, status=_status(form))
 
 
 @login_required
 def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     case, follow_up = access_case_record(request.user, pk, FollowUp, follow_up_pk)
-    form = forms.FollowUpDoneForm(request.POST or None)
+    form = forms.FollowUpDoneForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_complete(follow_up=follow_up, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(request, "The follow-up was recorded as done.")
             return redirect(case)
-    return render(request, "cases/record_form.html", {"form": form, "case": case, "title": "Record a follow-up"})
+    context = {"form": form, "case": case, "title": "Record a follow-up"}
+    return render(request, "cases/record_form.html", context, status=_status(form))
 
 
 @login_required
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
-    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    form = forms.DocumentForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.document_upload(
@@ -270,12 +289,11 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The document was stored.")
             return redirect(case)
-    status = 400 if form.errors else 200
     return render(
         request,
         "cases/record_form.html",
         {"form": form, "case": case, "title": "Add a document", "multipart": True},
-        status=status,
+        status=_status(form),
     )
 
 

@@ -4,7 +4,8 @@ BSR-TRM measures need not come in order: each entry is one stage a case may move
 the stages it may come from. Any open case may be closed, with a reason; a closed case
 is reopened, with a reason, in the stage it starts again from. cases.services runs any
 entry; the stage panel's choices are the table's. Each entry's hook checks and sets what
-that stage needs (a reason, the reflection period's dates, the closure's reason).
+that stage needs (a reason, the reflection period's dates, the closure's reason); its
+refusals name the form field they are about, so the panel shows them at that field.
 """
 
 from datetime import datetime
@@ -23,7 +24,7 @@ _MOVE = {"by": (Role.NCP,), "form": "cases.forms.StageMoveForm", "url": "cases:m
 def _not_identified(case: Case, data: dict, now: datetime) -> list[str]:
     reason = (data.get("reason") or "").strip()
     if not reason:
-        raise ValidationError("Give the reason why the person was not identified.")
+        raise ValidationError({"reason": "Give the reason why the person was not identified."})
     case.not_identified_reason = reason
     return ["not_identified_reason"]
 
@@ -31,9 +32,12 @@ def _not_identified(case: Case, data: dict, now: datetime) -> list[str]:
 def _reflection_period(case: Case, data: dict, now: datetime) -> list[str]:
     start, end = data.get("reflection_start"), data.get("reflection_end")
     if not start or not end:
-        raise ValidationError("Give the start and end of the reflection and recovery period.")
+        missing = [name for name, value in (("reflection_start", start), ("reflection_end", end)) if not value]
+        raise ValidationError(
+            {name: "Give the start and end of the reflection and recovery period." for name in missing}
+        )
     if end < start:
-        raise ValidationError("The reflection period cannot end before it starts.")
+        raise ValidationError({"reflection_end": "The reflection period cannot end before it starts."})
     case.reflection_start, case.reflection_end = start, end
     return ["reflection_start", "reflection_end"]
 
@@ -41,7 +45,7 @@ def _reflection_period(case: Case, data: dict, now: datetime) -> list[str]:
 def _close(case: Case, data: dict, now: datetime) -> list[str]:
     closure_reason = data.get("closure_reason") or ""
     if closure_reason not in ClosureReason.values:
-        raise ValidationError("Choose the reason for closing the case.")
+        raise ValidationError({"closure_reason": "Choose the reason for closing the case."})
     case.closure_reason = closure_reason
     return ["closure_reason"]
 
@@ -51,7 +55,7 @@ def _reopen(case: Case, data: dict, now: datetime) -> list[str]:
         raise ValidationError("This case was anonymised after its retention period and cannot be reopened.")
     reason = (data.get("reason") or "").strip()
     if not reason:
-        raise ValidationError("Give the reason for reopening the case.")
+        raise ValidationError({"reason": "Give the reason for reopening the case."})
     case.closure_reason, case.closed_at, case.reopened_reason = "", None, reason
     return ["closure_reason", "closed_at", "reopened_reason"]
 

@@ -32,6 +32,17 @@ def _move(client, case, **data):
     return response.content.decode()
 
 
+def _refused(client, case, url_name="cases:move_stage", *, at=None, **data):
+    """Post a move (or a reopening) that is refused: the case page again, 400, with what was
+    chosen and the reason at the field `at`; returns the page."""
+    response = client.post(reverse(url_name, args=[case.pk]), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    if at is not None:
+        assert f'id="id_{at}_error"' in content
+    return content
+
+
 def _unchanged(case) -> None:
     fresh = Case.objects.get(pk=case.pk)
     assert (fresh.stage, fresh.status, fresh.stage_changed_at, fresh.closed_at, fresh.closure_reason) == (
@@ -74,7 +85,7 @@ def test_closing_sets_the_closed_status_by_its_reason(ncp_client, case, closure_
 
 
 def test_a_move_that_is_not_allowed_gets_a_clear_message_and_changes_nothing(ncp_client, case):
-    content = _move(ncp_client, case, to_stage=Stage.RETURNED)
+    content = _refused(ncp_client, case, at="to_stage", to_stage=Stage.RETURNED)
     assert "A case cannot move from “Presumed victim” to “Returned”." in content
     _unchanged(case)
 
@@ -86,14 +97,14 @@ def test_the_service_refuses_a_move_that_is_not_allowed_by_name(ee_ncp, case):
 
 
 def test_a_stage_that_does_not_exist_is_refused(ncp_client, ee_ncp, case):
-    _move(ncp_client, case, to_stage="vanished")
+    _refused(ncp_client, case, at="to_stage", to_stage="vanished")
     _unchanged(case)
     with pytest.raises(ValidationError, match="is not a stage"):
         services.case_move_stage(case=case, to_stage="vanished", by=ee_ncp)
 
 
 def test_not_identified_needs_a_reason(ncp_client, case):
-    content = _move(ncp_client, case, to_stage=Stage.NOT_IDENTIFIED, reason="  ")
+    content = _refused(ncp_client, case, at="reason", to_stage=Stage.NOT_IDENTIFIED, reason="  ")
     assert "Give the reason why the person was not identified." in content
     _unchanged(case)
 
@@ -104,20 +115,31 @@ def test_not_identified_needs_a_reason(ncp_client, case):
 
 
 @pytest.mark.parametrize(
-    "period, message",
+    "period, at, message",
     [
-        ({}, "Give the start and end of the reflection and recovery period."),
-        ({"reflection_start": "2026-11-01"}, "Give the start and end of the reflection and recovery period."),
-        ({"reflection_end": "2026-12-01"}, "Give the start and end of the reflection and recovery period."),
+        ({}, "reflection_start", "Give the start and end of the reflection and recovery period."),
+        (
+            {"reflection_start": "2026-11-01"},
+            "reflection_end",
+            "Give the start and end of the reflection and recovery period.",
+        ),
+        (
+            {"reflection_end": "2026-12-01"},
+            "reflection_start",
+            "Give the start and end of the reflection and recovery period.",
+        ),
         (
             {"reflection_start": "2026-11-01", "reflection_end": "2026-10-31"},
+            "reflection_end",
             "The reflection period cannot end before it starts.",
         ),
     ],
 )
-def test_the_reflection_period_needs_a_start_and_an_end_not_before_it(ncp_client, case, period, message):
-    content = _move(ncp_client, case, to_stage=Stage.REFLECTION_PERIOD, **period)
+def test_the_reflection_period_needs_a_start_and_an_end_not_before_it(ncp_client, case, period, at, message):
+    content = _refused(ncp_client, case, at=at, to_stage=Stage.REFLECTION_PERIOD, **period)
     assert message in content
+    for value in period.values():
+        assert f'value="{value}"' in content  # what was typed is still there
     _unchanged(case)
 
 
@@ -134,11 +156,11 @@ def test_a_reflection_period_of_one_day_is_accepted(ncp_client, case):
     [
         ("", "Choose the reason for closing the case."),
         # Not one of the choices: the form refuses the whole move.
-        ("bored", "Nothing was changed. Reason for closing: Select a valid choice."),
+        ("bored", "Select a valid choice."),
     ],
 )
 def test_closing_needs_a_closure_reason(ncp_client, case, closure_reason, message):
-    content = _move(ncp_client, case, to_stage=Stage.CLOSED, closure_reason=closure_reason)
+    content = _refused(ncp_client, case, at="closure_reason", to_stage=Stage.CLOSED, closure_reason=closure_reason)
     assert message in content
     _unchanged(case)
 
@@ -157,24 +179,31 @@ def closed_case(ee_ncp, case):
 
 
 def test_a_closed_case_cannot_be_moved_only_reopened(ncp_client, ee_ncp, closed_case):
-    _move(ncp_client, closed_case, to_stage=Stage.PRESUMED)
+    content = _refused(ncp_client, closed_case, to_stage=Stage.PRESUMED)
+    assert "The case is closed. Reopen it, with a reason, before moving it." in content
     _unchanged(closed_case)
     with pytest.raises(ValidationError, match=re.escape("The case is closed. Reopen it, with a reason")):
         services.case_move_stage(case=closed_case, to_stage=Stage.PRESUMED, by=ee_ncp)
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    "data, at, message",
     [
-        ({"to_stage": Stage.PRESUMED}, "Give the stage and the reason for reopening."),
-        ({"to_stage": Stage.PRESUMED, "reason": "   "}, "Give the stage and the reason for reopening."),
-        ({"reason": "New evidence."}, "Give the stage and the reason for reopening."),
-        ({"to_stage": Stage.CLOSED, "reason": "New evidence."}, "Give the stage and the reason for reopening."),
+        ({"to_stage": Stage.PRESUMED}, "reason", "Give the reason for reopening the case."),
+        ({"to_stage": Stage.PRESUMED, "reason": "   "}, "reason", "Give the reason for reopening the case."),
+        ({"reason": "New evidence."}, "to_stage", "Choose the stage the reopened case starts in."),
+        (
+            {"to_stage": Stage.CLOSED, "reason": "New evidence."},
+            "to_stage",
+            "Choose the stage the reopened case starts in.",
+        ),
     ],
 )
-def test_reopening_needs_a_reason_and_a_stage(ncp_client, closed_case, data, message):
-    response = ncp_client.post(reverse("cases:reopen", args=[closed_case.pk]), data, follow=True)
-    assert message in response.content.decode()
+def test_reopening_needs_a_reason_and_a_stage(ncp_client, closed_case, data, at, message):
+    content = _refused(ncp_client, closed_case, "cases:reopen", at=at, **data)
+    assert message in content
+    if data.get("reason", "").strip():
+        assert data["reason"] in content  # what was typed is still there
     _unchanged(closed_case)
 
 
