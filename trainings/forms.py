@@ -34,12 +34,23 @@ class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
         model = Registration
         fields = ["full_name", "email", "organisation", "country", "profession", "gender", "consent"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, training: Training, **kwargs):
         super().__init__(*args, **kwargs)
+        self.training = training
         self.fields["consent"].required = True
+        self.fields["consent"].error_messages["required"] = (
+            "The participant must consent to the processing of their data."
+        )
+
+    def clean_email(self):
+        # Said at the field; trainings.services checks it again under the training's lock.
+        email = self.cleaned_data["email"].strip().lower()
+        if self.training.registrations.filter(email__iexact=email).exists():
+            raise forms.ValidationError(f"{email} is already registered for this training.")
+        return email
 
     def validate_unique(self):
-        # The service reports a duplicate email in words; the model's constraint needs the training.
+        # The duplicate email is checked above, in words; the model's constraint needs the training.
         pass
 
 
@@ -56,7 +67,10 @@ class ImportConfirmForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to = forms.ChoiceField(choices=RegistrationStatus.choices)
+    to = forms.ChoiceField(
+        choices=RegistrationStatus.choices,
+        error_messages={"required": "Choose the new status.", "invalid_choice": "Choose one of the statuses listed."},
+    )
 
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -106,3 +120,12 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "starts_at", "ends_at"]
         widgets = {"starts_at": LOCAL_DATETIME, "ends_at": LOCAL_DATETIME}
         labels = {"title": "Title (optional)", "starts_at": "Starts", "ends_at": "Ends"}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        # In words at the field; a field with an error is left out of the model's checks, so the
+        # check constraint does not also answer with its name.
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "The session must end after it starts.")
+        return cleaned

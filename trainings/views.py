@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import error_text
 from members.models import Role
+from thb_portal.forms import form_data
 from thb_portal.pagination import paginate, querystring_without_page
 from thb_portal.spreadsheets import csv_response, safe_cell
 from trainings import imports, selectors, services
@@ -44,6 +45,15 @@ EXPORT_HEADER = [
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _add_service_error(form, error: ValidationError) -> None:
+    """A service's refusal next to the fields it names (when the form has them), else at the top."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def _require_training_role(request: HttpRequest) -> None:
     # The list is a trainer's or the secretariat's page; anyone else gets 403.
     if request.user.role != Role.TRAINER and not sees_all_trainings(request.user):
@@ -57,18 +67,28 @@ def training_list(request: HttpRequest) -> HttpResponse:
     return render(request, "trainings/list.html", context)
 
 
+def _status(form) -> int:
+    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 @never_cache
 @login_required
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    training = access_training(request.user, pk)
+    return _render_detail(request, access_training(request.user, pk))
+
+
+def _render_detail(request, training, *, refused_move=None, status=200) -> HttpResponse:
+    """The training's page; `refused_move` is (registration, chosen status, message) of a status
+    change that was refused, shown at its row and at the top."""
     participant_filter = ParticipantFilter(request.GET, queryset=selectors.registration_list(training=training))
     page = paginate(request, participant_filter.qs)
     page.object_list = list(page.object_list)
     for registration in page.object_list:
         # The template is given each row's moves; allowed_moves is a pure function, no query.
-        registration.moves = [
-            (status, RegistrationStatus(status).label) for status in services.allowed_moves(registration)
-        ]
+        registration.moves = [(move, RegistrationStatus(move).label) for move in services.allowed_moves(registration)]
+        if refused_move and refused_move[0].pk == registration.pk:
+            registration.move_chosen, registration.move_error = refused_move[1], refused_move[2]
     context = {
         "training": training,
         "sessions": training.sessions.all(),
@@ -78,8 +98,9 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "querystring": querystring_without_page(request),
         "registration_open": training.registration_is_open(),
+        "refused_move": refused_move,
     }
-    return render(request, "trainings/detail.html", context)
+    return render(request, "trainings/detail.html", context, status=status)
 
 
 def _render_settings(request, training, *, form=None, session_form=None, confirm=None, status=200) -> HttpResponse:
@@ -133,7 +154,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_add(training=training, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            _add_service_error(form, error)
         else:
             messages.success(request, f"Session added: {timezone.localtime(session.starts_at):%d %b %Y %H:%M}.")
             return redirect("trainings:settings", pk=training.pk)
@@ -157,25 +178,25 @@ def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(*form_data(request), training=training)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_register(training=training, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_error(form, error)
         else:
             messages.success(
                 request, f"{registration.full_name} is registered: {registration.get_status_display().lower()}."
             )
             return redirect(training)
-    return render(request, "trainings/register.html", {"training": training, "form": form})
+    return render(request, "trainings/register.html", {"training": training, "form": form}, status=_status(form))
 
 
 @login_required
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Step one: read and check the file, and show every row with its errors. Saves nothing."""
     training = access_training(request.user, pk, perm=CHANGE)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(*form_data(request))
     context = {"training": training, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +213,13 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 else None,
             )
             return render(request, "trainings/import_preview.html", context)
-    return render(request, "trainings/import.html", context)
+    return render(request, "trainings/import.html", context, status=_status(form))
+
+
+def _import_refused(request: HttpRequest, training: Training, text: str) -> HttpResponse:
+    """The upload page again, saying why nothing was imported (the file has to be chosen again)."""
+    context = {"training": training, "form": ImportUploadForm(), "refusal": text}
+    return render(request, "trainings/import.html", context, status=400)
 
 
 @login_required
@@ -202,13 +229,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     form = ImportConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The preview is missing. Upload the file again.")
-        return redirect("trainings:import", pk=training.pk)
+        return _import_refused(request, training, "The preview is missing. Upload the file again.")
     try:
         rows = imports.validate_rows(training, imports.rows_from_token(training, form.cleaned_data["token"]))
     except imports.ImportFileError as error:
-        messages.error(request, str(error))
-        return redirect("trainings:import", pk=training.pk)
+        return _import_refused(request, training, str(error))
     bad = [row for row in rows if row.errors]
     if bad:
         # Registrations changed since the preview: show the rows again, import nothing.
@@ -218,8 +243,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         created = services.registrations_import(training=training, rows=[row.data for row in rows], by=request.user)
     except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("trainings:import", pk=training.pk)
+        return _import_refused(request, training, error_text(error))
     waitlisted = sum(1 for r in created if r.status == RegistrationStatus.WAITLISTED)
     text = f"{len(created)} participants were imported."
     if waitlisted:
@@ -269,16 +293,15 @@ def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> Ht
     training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That status is not known.")
-        return redirect(training)
+        text = " ".join(form.errors["to"])
+        return _render_detail(request, training, refused_move=(registration, request.POST.get("to"), text), status=400)
     try:
         services.registration_move(registration=registration, to=form.cleaned_data["to"], by=request.user)
     except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, f"{registration.full_name}: {RegistrationStatus(form.cleaned_data['to']).label.lower()}."
-        )
+        # The row shows the moves open now, with the reason this one is not (one of them).
+        refused = (registration, form.cleaned_data["to"], error_text(error))
+        return _render_detail(request, training, refused_move=refused, status=400)
+    messages.success(request, f"{registration.full_name}: {RegistrationStatus(form.cleaned_data['to']).label.lower()}.")
     return redirect(training)
 
 

@@ -147,7 +147,7 @@ def test_register_page_shows_a_clear_message_and_changes_nothing_after_the_windo
     data = participant_data(1)
     data["consent"] = "on"
     response = client.post(reverse("trainings:register", args=[training.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Registration closed" in response.content.decode()
     assert not Registration.objects.exists()
 
