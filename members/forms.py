@@ -1,8 +1,12 @@
+import re
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from members.models import ExpertiseArea, User
 from thb_portal.forms import BootstrapFormMixin
+
+PHONE = re.compile(r"\+?[0-9 ()./-]*[0-9][0-9 ()./-]*")
 
 
 class ProfileForm(BootstrapFormMixin, forms.ModelForm):
@@ -13,14 +17,34 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "position", "phone", "languages", "expertise"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        # The directory shows it for colleagues to dial: digits and the usual separators only.
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                "Enter a phone number: digits, spaces and + ( ) - / . only, such as +372 600 0000."
+            )
+        return phone
+
+
+# Long enough for any passphrase or password manager; a megabyte is refused before it is hashed.
+PASSWORD_MAX_LENGTH = 200
 
 
 class SetPasswordForm(BootstrapFormMixin, forms.Form):
     password1 = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
     )
     password2 = forms.CharField(
-        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+        label="Password (again)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
     )
 
     def __init__(self, *args, user: User, **kwargs):

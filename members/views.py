@@ -12,7 +12,8 @@ from members import selectors, services
 from members.access import DECIDING_ROLES, access_access_request
 from members.filters import DirectoryFilter
 from members.forms import AccessRequestDeclineForm, ProfileForm, SetPasswordForm
-from members.models import AccessRequest
+from members.models import AccessRequest, User
+from thb_portal.forms import form_data
 from thb_portal.pagination import paginate, querystring_without_page
 
 
@@ -33,14 +34,27 @@ def ncp_directory(request: HttpRequest) -> HttpResponse:
     return render(request, "members/ncp_directory.html", {"page": page})
 
 
+def _status(form) -> int:
+    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A POST checks a copy: a refused form must not leave its values on request.user, which
+    # the page's header shows.
+    instance = User.objects.get(pk=request.user.pk) if request.method == "POST" else request.user
+    form = ProfileForm(*form_data(request), instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your profile was saved.")
-        return redirect("members:profile")
-    return render(request, "members/profile.html", {"form": form})
+        try:
+            services.user_update_profile(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            # The model's own checks, which the form ran already; a change made meanwhile.
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("members:profile")
+    return render(request, "members/profile.html", {"form": form}, status=_status(form))
 
 
 @never_cache
@@ -50,7 +64,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invited_user = services.invitation_user(token)
     except services.InvitationError as error:
         return _invitation_unusable(request, error)
-    form = SetPasswordForm(request.POST or None, user=invited_user)
+    form = SetPasswordForm(*form_data(request), user=invited_user)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_accept(token=token, password=form.cleaned_data["password1"])
@@ -58,7 +72,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return _invitation_unusable(request, error)
         messages.success(request, "Your password is set. Sign in to continue.")
         return redirect("account_login")
-    return render(request, "members/accept_invitation.html", {"form": form, "invited_user": invited_user})
+    # Passwords are never sent back into the page: a refused form asks for them again.
+    context = {"form": form, "invited_user": invited_user}
+    return render(request, "members/accept_invitation.html", context, status=_status(form))
 
 
 def _invitation_unusable(request: HttpRequest, error: "services.InvitationError") -> HttpResponse:

@@ -1,6 +1,6 @@
 from django import forms
 
-from notifications.kinds import EmailMode, kinds_for
+from notifications.kinds import KINDS, EmailMode, kinds_for
 
 FIELD_PREFIX = "email_"
 
@@ -29,7 +29,15 @@ class PreferencesForm(forms.Form):
             if key.startswith(FIELD_PREFIX) and key not in self.fields
         ]
         if unexpected:
-            raise forms.ValidationError(f"You cannot set email preferences for: {', '.join(sorted(unexpected))}.")
+            # By their labels: the keys are the portal's codes, which mean nothing to the user.
+            known = sorted(KINDS[key].label for key in unexpected if key in KINDS)
+            names = ", ".join(f"“{label}”" for label in known)
+            if len(known) < len(unexpected):
+                names = f"{names} and notices that do not exist" if names else "notices that do not exist"
+            raise forms.ValidationError(
+                f"You cannot set email preferences for {names}: you do not receive them. "
+                "Reload the page and choose again."
+            )
         return cleaned
 
     def preferences(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ from notifications import selectors, services
 from notifications.access import access_announcement, access_notification
 from notifications.forms import PreferencesForm
 from notifications.models import NotificationPreference
+from thb_portal.forms import form_data
 from thb_portal.pagination import paginate
 
 
@@ -53,13 +54,14 @@ def unread_badge(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "email"))
-    form = PreferencesForm(request.POST or None, user=request.user, current=current)
+    form = PreferencesForm(*form_data(request), user=request.user, current=current)
     if request.method == "POST" and form.is_valid():
         for kind, email in form.preferences().items():
             services.preference_set(user=request.user, kind=kind, email=email)
         messages.success(request, "Your notification preferences were saved.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "notifications/preferences.html", {"form": form}, status=status)
 
 
 @login_required

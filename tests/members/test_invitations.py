@@ -127,7 +127,7 @@ def test_weak_or_mismatched_password_is_refused_with_a_message(
         invite(secretariat, demo_states)
     path = link_path(mail.outbox[0])
     response = client.post(path, {"password1": "short", "password2": "short"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"too short" in response.content
     response = client.post(path, {"password1": "correct-horse-battery", "password2": "correct-horse-batterx"})
     assert b"do not match" in response.content

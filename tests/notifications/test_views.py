@@ -109,8 +109,11 @@ def test_preferences_page_refuses_a_kind_the_user_may_not_receive(client, expert
         reverse("notifications:preferences"),
         {"email_announcement": "digest", "email_role_changed": "none", "email_invitation_accepted": "none"},
     )
-    assert response.status_code == 200
-    assert "You cannot set email preferences for: invitation_accepted" in response.content.decode()
+    assert response.status_code == 400
+    content = response.content.decode()
+    # By its label, never the code.
+    assert "You cannot set email preferences for “Invitation accepted”: you do not receive them." in content
+    assert "invitation_accepted" not in content
     assert not NotificationPreference.objects.exists()
 
 
@@ -118,7 +121,7 @@ def test_preferences_page_refuses_an_unknown_choice(client, expert):
     response = client.post(
         reverse("notifications:preferences"), {"email_announcement": "fax", "email_role_changed": "none"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Select a valid choice" in response.content
     assert not NotificationPreference.objects.exists()
 
