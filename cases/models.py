@@ -5,6 +5,8 @@ publication bands, so that statistics can be exported in CTDC form. Identity liv
 apart, encrypted, in CaseIdentity.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -156,14 +158,14 @@ class ControlMeans(models.Model):
         return self.name
 
 
-class CaseQuerySet(models.QuerySet):
-    def open(self):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> Self:
         return self.exclude(stage=Stage.CLOSED)
 
-    def closed(self):
+    def closed(self) -> Self:
         return self.filter(stage=Stage.CLOSED)
 
-    def not_anonymised(self):
+    def not_anonymised(self) -> Self:
         return self.filter(anonymised_at__isnull=True)
 
 

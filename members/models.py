@@ -1,4 +1,5 @@
 import unicodedata
+from typing import Self
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -16,8 +17,8 @@ class MemberStateKind(models.TextChoices):
     TRM_PARTNER = "trm_partner", "TRM partner state"
 
 
-class MemberStateQuerySet(models.QuerySet):
-    def active(self):
+class MemberStateQuerySet(models.QuerySet["MemberState"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 
@@ -85,7 +86,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.member_state_id:
+        if self.member_state is not None:
             return f"{self.name} ({self.member_state.code})"
         return self.name
 
@@ -129,23 +130,27 @@ def validate_one_line(value: str) -> None:
             )
 
 
-class UserQuerySet(models.QuerySet):
-    def active(self):
+class UserQuerySet(models.QuerySet["User"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
-    def with_role(self, role: str):
+    def with_role(self, role: str) -> Self:
         return self.filter(role=role)
 
-    def ncps_of(self, member_state):
+    def ncps_of(self, member_state: "MemberState | int") -> Self:
         """The state's active national contact points (a MemberState or its id): who may hold its
         cases, acknowledge its referrals and decide its access requests."""
         return self.active().with_role(Role.NCP).filter(member_state=member_state)
 
-    def invitation_pending(self):
+    def invitation_pending(self) -> Self:
         return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+# A named base, so that the type checker sees the queryset's methods on the manager.
+_UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
+
+
+class UserManager(_UserManagerBase["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
@@ -255,8 +260,8 @@ class AccessRequestStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class AccessRequestQuerySet(models.QuerySet):
-    def pending(self):
+class AccessRequestQuerySet(models.QuerySet["AccessRequest"]):
+    def pending(self) -> Self:
         # An open request past its expiry is expired, whether or not a job has marked it yet.
         return self.filter(status=AccessRequestStatus.PENDING, expires_at__gt=timezone.now())
 
@@ -313,9 +318,9 @@ class AccessRequest(models.Model):
         if self.kind == AccessRequestKind.SUPERUSER:
             return "superuser"
         if self.kind == AccessRequestKind.REACTIVATION:
-            where = f" ({self.member_state.name})" if self.member_state_id else ""
+            where = f" ({self.member_state.name})" if self.member_state is not None else ""
             return f"reactivation{where}"
-        where = f" of {self.member_state.name}" if self.member_state_id else ""
+        where = f" of {self.member_state.name}" if self.member_state is not None else ""
         return f"{Role(self.role).label}{where}"
 
     @property

@@ -1,3 +1,6 @@
+import datetime
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -10,12 +13,15 @@ from django.utils import timezone
 from members.models import Role
 from notifications.kinds import KINDS, EmailMode
 
+if TYPE_CHECKING:
+    from core.types import AnyUser
 
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def for_user(self, user):
+    def for_user(self, user: "AnyUser") -> Self:
         return self.filter(recipient=user)
 
 
@@ -91,8 +97,8 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def due(self, now=None):
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def due(self, now: datetime.datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
 
@@ -167,11 +173,11 @@ class AnnouncementSeverity(models.TextChoices):
     ALERT = "alert", "Alert: coordinated response needed"
 
 
-class AnnouncementQuerySet(models.QuerySet):
-    def published(self):
+class AnnouncementQuerySet(models.QuerySet["Announcement"]):
+    def published(self) -> Self:
         return self.filter(published_at__isnull=False)
 
-    def current(self, now=None):
+    def current(self, now: datetime.datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.published().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 

@@ -1,4 +1,6 @@
+import datetime
 from decimal import Decimal
+from typing import Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -26,11 +28,11 @@ class FundingSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ProjectQuerySet(models.QuerySet):
-    def public(self):
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def public(self) -> Self:
         return self.filter(visibility=Visibility.PUBLIC)
 
-    def ongoing(self, today=None):
+    def ongoing(self, today: datetime.date | None = None) -> Self:
         """Ongoing by its dates: started and not ended. The stored status only fills in a date
         that is not known (no start date: "ongoing" says it started; no end date: "completed"
         says it ended)."""
@@ -39,7 +41,7 @@ class ProjectQuerySet(models.QuerySet):
         not_ended = Q(end_date__gte=today) | Q(end_date__isnull=True) & ~Q(status=ProjectStatus.COMPLETED)
         return self.filter(started & not_ended)
 
-    def psf(self):
+    def psf(self) -> Self:
         return self.filter(funding_source=FundingSource.PSF)
 
 

@@ -1,5 +1,7 @@
 import re
+from collections.abc import Iterable
 from pathlib import PurePosixPath
+from typing import Self
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -72,14 +74,14 @@ def validate_isbn(value: str) -> None:
     )
 
 
-class PublicationQuerySet(models.QuerySet):
-    def public(self):
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def public(self) -> Self:
         return self.filter(visibility=Visibility.PUBLIC)
 
-    def at_levels(self, levels):
+    def at_levels(self, levels: Iterable[str]) -> Self:
         return self.filter(visibility__in=levels)
 
-    def mandates(self):
+    def mandates(self) -> Self:
         return self.filter(type=PublicationType.MANDATE)
 
 

@@ -5,6 +5,9 @@ sending, the timeline, the messages and the documents, never the sending state's
 case file. Every step is an immutable ReferralEvent both sides see.
 """
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -79,12 +82,12 @@ class Service(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ReferralQuerySet(models.QuerySet):
-    def overdue(self, now=None):
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def overdue(self, now: datetime.datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(status=ReferralStatus.SENT, ack_deadline__lt=now)
 
-    def with_overdue_flag(self, now=None):
+    def with_overdue_flag(self, now: datetime.datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.annotate(
             is_overdue=models.ExpressionWrapper(

@@ -5,6 +5,9 @@ data (name, email, organisation, profession, gender, country) is blanked after t
 training's retention date; statuses and attendance stay, so the counts stay.
 """
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -67,11 +70,11 @@ class ParticipantGender(models.TextChoices):
     UNDISCLOSED = "undisclosed", "Prefer not to say"
 
 
-class TrainingQuerySet(models.QuerySet):
-    def held(self):
+class TrainingQuerySet(models.QuerySet["Training"]):
+    def held(self) -> Self:
         return self.filter(status=TrainingStatus.COMPLETED)
 
-    def due_for_retention(self, today):
+    def due_for_retention(self, today: datetime.date) -> Self:
         return self.filter(retention_date__lt=today, personal_data_deleted_at__isnull=True)
 
 
@@ -186,14 +189,14 @@ class TrainingSession(models.Model):
         return self.title or f"{self.starts_at:%d %b %Y %H:%M}"
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def seated(self):
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def seated(self) -> Self:
         return self.filter(status__in=SEAT_STATUSES)
 
-    def waitlisted(self):
+    def waitlisted(self) -> Self:
         return self.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
 
-    def attended(self):
+    def attended(self) -> Self:
         return self.filter(status=RegistrationStatus.ATTENDED)
 
 

@@ -1,0 +1,16 @@
+"""Type aliases the apps share.
+
+The kernel imports no app at run time (DESIGN.md section 3), so the user model is
+named only for the type checker; at run time the alias holds forward references.
+"""
+
+from typing import TYPE_CHECKING, TypeAlias, Union
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from members.models import User
+
+# Whoever makes a request: a signed-in user or an anonymous visitor (`request.user`).
+# Every access and selector function takes this, and narrows with `user.is_authenticated`.
+AnyUser: TypeAlias = Union["User", "AnonymousUser"]
