@@ -7,36 +7,46 @@ enough: the user's current role and state must match too, so a grant left behind
 role or state change (or added by hand) opens nothing.
 """
 
+from typing import TypeVar, cast
+
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseDocument, CaseRecord
+from cases.models import Case, CaseDocument, CaseQuerySet, CaseRecord
+from core.types import AnyUser
 from members.models import Role
 
+R = TypeVar("R", bound=CaseRecord)
 
-def cases_for(user, perm: str = "cases.view_case"):
+
+def cases_for(user: AnyUser, perm: str = "cases.view_case") -> CaseQuerySet:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     if user.role != Role.NCP or user.member_state_id is None:
         return Case.objects.none()
-    granted = get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+    # guardian filters Case's default manager, so this is a CaseQuerySet; its types say QuerySet[Case].
+    granted = cast(
+        CaseQuerySet, get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+    )
     return granted.filter(member_state_id=user.member_state_id)
 
 
-def access_case(user, pk: int, perm: str = "cases.view_case") -> Case:
+def access_case(user: AnyUser, pk: int, perm: str = "cases.view_case") -> Case:
     case = cases_for(user, perm).select_related("member_state", "organisation", "case_worker").filter(pk=pk).first()
     if case is None:
         raise Http404("No such case.")
     return case
 
 
-def access_case_record(user, case_pk: int, model: type[CaseRecord], pk: int, perm: str = "cases.change_case"):
+def access_case_record(
+    user: AnyUser, case_pk: int, model: type[R], pk: int, perm: str = "cases.change_case"
+) -> tuple[Case, R]:
     case = access_case(user, case_pk, perm)
-    record = model.objects.filter(case=case, pk=pk).first()
+    record = model._default_manager.filter(case=case, pk=pk).first()
     if record is None:
         raise Http404("No such record.")
     return case, record
 
 
-def access_case_document(user, case_pk: int, pk: int) -> tuple[Case, CaseDocument]:
+def access_case_document(user: AnyUser, case_pk: int, pk: int) -> tuple[Case, CaseDocument]:
     return access_case_record(user, case_pk, CaseDocument, pk, perm="cases.view_case")

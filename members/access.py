@@ -3,13 +3,14 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.models import AccessRequest, AccessRequestKind, Role, User
+from core.types import AnyUser
+from members.models import AccessRequest, AccessRequestKind, Role
 
 # Only these roles have the access-request pages at all (others get 403 for the list).
 DECIDING_ROLES = (Role.NCP, Role.SECRETARIAT)
 
 
-def access_requests_for(user: User) -> QuerySet[AccessRequest]:
+def access_requests_for(user: AnyUser) -> QuerySet[AccessRequest]:
     """The requests a user may see: those they may decide, made, or that concern them."""
     if not user.is_authenticated or not user.is_active or user.role not in DECIDING_ROLES:
         return AccessRequest.objects.none()
@@ -21,7 +22,7 @@ def access_requests_for(user: User) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(mine | state)
 
 
-def access_access_request(user: User, pk: int) -> AccessRequest:
+def access_access_request(user: AnyUser, pk: int) -> AccessRequest:
     access_request = (
         access_requests_for(user)
         .select_related("subject__member_state", "member_state", "organisation", "requested_by", "decided_by")

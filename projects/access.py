@@ -3,25 +3,26 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.types import AnyUser
 from projects.models import Project
 from thb_portal.visibility import SignInRequired, Visibility, visible_levels
 
 DRAFT_PERMISSION = "projects.view_draft_project"
 
 
-def project_levels(user) -> list[str]:
+def project_levels(user: AnyUser) -> list[str]:
     return visible_levels(user, draft_permission=DRAFT_PERMISSION)
 
 
-def projects_for(user) -> QuerySet[Project]:
+def projects_for(user: AnyUser) -> QuerySet[Project]:
     return Project.objects.filter(visibility__in=project_levels(user))
 
 
-def project_visible_to(user, project: Project | None) -> bool:
+def project_visible_to(user: AnyUser, project: Project | None) -> bool:
     return project is not None and project.visibility in project_levels(user)
 
 
-def access_project(user, slug: str) -> Project:
+def access_project(user: AnyUser, slug: str) -> Project:
     project = projects_for(user).select_related("lead_organisation__member_state").filter(slug=slug).first()
     if project is None:
         members_only = Project.objects.filter(slug=slug, visibility=Visibility.MEMBERS)

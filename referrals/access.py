@@ -6,25 +6,32 @@ enough: only an active NCP of the sending or receiving state opens a referral, s
 stale grant opens nothing.
 """
 
+from typing import cast
+
 from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from core.types import AnyUser
 from members.models import Role
-from referrals.models import Referral, ReferralDocument
+from referrals.models import Referral, ReferralDocument, ReferralQuerySet
 
 
-def referrals_for(user, perm: str = "referrals.view_referral"):
+def referrals_for(user: AnyUser, perm: str = "referrals.view_referral") -> ReferralQuerySet:
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
     if user.role != Role.NCP or user.member_state_id is None:
         return Referral.objects.none()
-    granted = get_objects_for_user(user, perm, klass=Referral, accept_global_perms=False, with_superuser=False)
+    # guardian filters Referral's default manager, so this is a ReferralQuerySet; its types say QuerySet[Referral].
+    granted = cast(
+        ReferralQuerySet,
+        get_objects_for_user(user, perm, klass=Referral, accept_global_perms=False, with_superuser=False),
+    )
     own_state = Q(sending_state_id=user.member_state_id) | Q(receiving_state_id=user.member_state_id)
     return granted.filter(own_state)
 
 
-def access_referral(user, pk: int, perm: str = "referrals.view_referral") -> Referral:
+def access_referral(user: AnyUser, pk: int, perm: str = "referrals.view_referral") -> Referral:
     referral = (
         referrals_for(user, perm)
         .select_related("sending_state", "receiving_state", "sending_contact", "receiving_contact", "case")
@@ -36,7 +43,7 @@ def access_referral(user, pk: int, perm: str = "referrals.view_referral") -> Ref
     return referral
 
 
-def access_referral_document(user, referral_pk: int, pk: int) -> tuple[Referral, ReferralDocument]:
+def access_referral_document(user: AnyUser, referral_pk: int, pk: int) -> tuple[Referral, ReferralDocument]:
     referral = access_referral(user, referral_pk)
     document = ReferralDocument.objects.filter(referral=referral, pk=pk).first()
     if document is None:

@@ -6,35 +6,44 @@ services.training_set_trainers), and only while their role is trainer: a grant l
 behind by a role change opens nothing. The secretariat's role carries view_all_trainings.
 """
 
+from typing import cast
+
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from core.types import AnyUser
 from members.models import Role
-from trainings.models import Registration, Training, TrainingSession
+from trainings.models import Registration, Training, TrainingQuerySet, TrainingSession
 
 
-def sees_all_trainings(user) -> bool:
+def sees_all_trainings(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm("trainings.view_all_trainings")
 
 
-def trainings_for(user, perm: str = "trainings.view_training"):
+def trainings_for(user: AnyUser, perm: str = "trainings.view_training") -> TrainingQuerySet:
     if not user.is_authenticated or not user.is_active:
         return Training.objects.none()
     if sees_all_trainings(user):
         return Training.objects.all()
     if user.role != Role.TRAINER:
         return Training.objects.none()
-    return get_objects_for_user(user, perm, klass=Training, accept_global_perms=False, with_superuser=False)
+    # guardian filters Training's default manager, so this is a TrainingQuerySet; its types say QuerySet[Training].
+    return cast(
+        TrainingQuerySet,
+        get_objects_for_user(user, perm, klass=Training, accept_global_perms=False, with_superuser=False),
+    )
 
 
-def access_training(user, pk: int, perm: str = "trainings.view_training") -> Training:
+def access_training(user: AnyUser, pk: int, perm: str = "trainings.view_training") -> Training:
     training = trainings_for(user, perm).select_related("member_state", "project").filter(pk=pk).first()
     if training is None:
         raise Http404("No such training.")
     return training
 
 
-def access_registration(user, training_pk: int, pk: int, perm: str = "trainings.change_training"):
+def access_registration(
+    user: AnyUser, training_pk: int, pk: int, perm: str = "trainings.change_training"
+) -> tuple[Training, Registration]:
     training = access_training(user, training_pk, perm)
     registration = Registration.objects.filter(training=training, pk=pk).first()
     if registration is None:
