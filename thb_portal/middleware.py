@@ -50,3 +50,33 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
         if settings.THB_TRUSTED_PROXY_COUNT == 0:
             return None
         return BaseAuditlogMiddleware._get_remote_port(request)
+
+
+class AllauthHeadAsGetMiddleware:
+    """allauth's views see a HEAD as the GET it stands for.
+
+    allauth's rate limits leave out only GET (allauth.core.internal.ratelimit.consume): a
+    HEAD of the sign-in, sign-up, password or re-authentication page counted as an attempt,
+    written to the cache (a database table on the embedded default), and a monitor sending
+    HEADs could lock an address out of signing in. A HEAD is a GET without its body (RFC 9110
+    §9.3.2), and allauth's views already answer it with their get(); only the limit (and
+    `allow_get` of its re-authentication) tell the two apart. Last in MIDDLEWARE, so that the
+    other middleware sees the real method; the method is put back for the response (the
+    server leaves out the body of a HEAD, and the request log names it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            if getattr(request, "_thb_head_as_get", False):
+                request.method = "HEAD"
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "HEAD" and (view_func.__module__ or "").startswith("allauth."):
+            request.method = "GET"
+            request._thb_head_as_get = True
+        return None

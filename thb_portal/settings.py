@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "thb_portal.middleware.AuditlogMiddleware",
+    # Last: allauth's views take a HEAD as a GET (its rate limits counted a HEAD as an attempt).
+    "thb_portal.middleware.AllauthHeadAsGetMiddleware",
 ]
 
 ROOT_URLCONF = "thb_portal.urls"
