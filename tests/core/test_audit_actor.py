@@ -199,21 +199,22 @@ def test_outside_any_service_and_request_an_entry_has_no_actor(ee_ncp):
 
 # Every service that takes `by` sets it as the actor --------------------------------------------
 
-# Public functions of the services modules that take `by` but write nothing: a question asked.
-READS_TAKING_BY = {("referrals.services", "transition_refusal")}
-
 
 def _services_taking_a_person() -> list[tuple[str, str, str]]:
+    """The services (public, keyword-only, as DESIGN §4 has them) that take the person acting.
+
+    Helpers with positional arguments, such as a workflow's effects or a question like
+    referrals.services.transition_refusal, run inside a service or write nothing.
+    """
     found = []
-    for path in sorted(ROOT.glob("*/services.py")):
-        module = f"{path.parent.name}.services"
+    # A services module, or a services package once it grows (DESIGN §4).
+    for path in sorted([*ROOT.glob("*/services.py"), *ROOT.glob("*/services/*.py")]):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         for node in ast.parse(path.read_text()).body:
-            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_") or node.args.args:
                 continue
-            names = {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
-            for person in ("by", "invited_by"):
-                if person in names and (module, node.name) not in READS_TAKING_BY:
-                    found.append((module, node.name, person))
+            names = {arg.arg for arg in node.args.kwonlyargs}
+            found += [(module, node.name, person) for person in ("by", "invited_by") if person in names]
     return found
 
 
