@@ -61,6 +61,9 @@ class Transition:
     effects: Callable[..., Any] | str | None = None
     grants: bool = False
     revokes: bool = False
+    # A branch leaves the normal path: a choice a side may make (decline, refer onward), never
+    # the step an object waits for. Pages open the normal path's next step; work queues list it.
+    branch: bool = False
     # Destructive steps get a danger button and say first what they undo.
     destructive: bool = False
     confirmation: str = ""
@@ -91,7 +94,9 @@ class Transition:
         return _resolve(self.form)
 
     def effects_function(self) -> Callable[..., Any] | None:
-        return _resolve(self.effects)
+        """The effects' function, imported on first use when the table names it by path."""
+        effects: Callable[..., Any] | None = _resolve(self.effects)
+        return effects
 
 
 def _resolve(value: Any) -> Any:

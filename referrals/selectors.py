@@ -83,7 +83,7 @@ def access_ended_for(*, user, pk: int) -> tuple[Referral, ReferralEvent] | None:
 
 # The steps of the normal path. Each waits on one side (referrals.workflow); a branch
 # (decline, withdraw, refer onward) is a choice a state may make, never what a referral waits for.
-WORK_ACTIONS = ("send", "acknowledge", "accept", "start", "complete", "close")
+WORK_ACTIONS = tuple(step.name for step in REFERRAL_WORKFLOW if not step.branch)
 
 
 def _work_steps() -> dict[tuple[str, str], str]:

@@ -163,8 +163,8 @@ def _detail(
         else:
             actions.append((transition, forms.action_form(transition.name, referral, user=request.user)))
     # Open when the page loads: the step just tried, else the next one of the normal path (one
-    # click less). The table lists that path first; a destructive step is never opened unasked.
-    first_step = next((t.name for t, _ in actions if not t.destructive), None)
+    # click less); a branch (decline, withdraw, refer onward) is never opened unasked.
+    first_step = next((t.name for t, _ in actions if not t.branch), None)
     open_action = bound_action[0] if bound_action else first_step
     context = {
         "referral": referral,

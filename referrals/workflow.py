@@ -203,6 +203,7 @@ REFERRAL_WORKFLOW = Workflow(
             record=_record_reason,
             destructive=True,
             confirmation="Declining ends the referral; the sending state is told the reason. It cannot be undone.",
+            branch=True,
             **_STEP,
         ),
         Transition(
@@ -221,6 +222,7 @@ REFERRAL_WORKFLOW = Workflow(
                 "Withdrawing ends the referral, and the receiving state loses what it shares at once. "
                 "It cannot be undone."
             ),
+            branch=True,
             **_STEP,
         ),
         Transition(
@@ -237,6 +239,7 @@ REFERRAL_WORKFLOW = Workflow(
             confirmation=(
                 "The referral ends, and the receiving state loses what it shares at once. It cannot be undone."
             ),
+            branch=True,
             **_STEP,
         ),
         Transition(
@@ -248,6 +251,7 @@ REFERRAL_WORKFLOW = Workflow(
             form=f"{FORMS}.ReferOnwardForm",
             records=EventKind.REFERRED_ONWARD,
             record=_record_onward,
+            branch=True,
             **_STEP,
         ),
     ),

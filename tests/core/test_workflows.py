@@ -97,6 +97,13 @@ def test_each_referral_step_has_a_label_a_form_a_notice_and_a_place_in_the_walk(
         assert step.confirmation and step.button_class == "btn-danger"
 
 
+def test_the_normal_path_is_every_step_but_the_branches():
+    path = [t.name for t in REFERRAL_WORKFLOW if not t.branch]
+    assert path == ["send", "acknowledge", "accept", "start", "complete", "close"]
+    # Every destructive step leaves the normal path.
+    assert all(t.branch for t in REFERRAL_WORKFLOW if t.destructive)
+
+
 def test_only_sending_grants_and_only_the_two_withdrawals_revoke():
     assert [t.name for t in REFERRAL_WORKFLOW if t.grants] == ["send"]
     assert {t.name for t in REFERRAL_WORKFLOW if t.revokes} == {"withdraw", CONSENT_WITHDRAWAL.name}
