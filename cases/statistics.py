@@ -27,7 +27,7 @@ from itertools import combinations, product
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Count, Field, Model, OuterRef, Subquery, Sum, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce
 
@@ -249,6 +249,12 @@ _CTDC_SQL = """
 """
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.column
+
+
 def _ctdc_grouped(*, year: int | None) -> tuple[list[dict], list]:
     """The period's cases grouped by their CTDC fields and their set of forms of exploitation,
     with their counts (one SQL aggregate, however many cases), and the forms in code order.
@@ -260,8 +266,8 @@ def _ctdc_grouped(*, year: int | None) -> tuple[list[dict], list]:
     models' metadata and every value is a parameter."""
     forms = list(ExploitationForm.objects.order_by("code").values_list("pk", "code", "ctdc_column"))
     quote = connection.ops.quote_name
-    case_meta, join_meta = Case._meta, Case.forms_of_exploitation.through._meta
-    case_id, form_id = (quote(join_meta.get_field(name).column) for name in ("case", "exploitationform"))
+    through = Case.forms_of_exploitation.through
+    case_id, form_id = (quote(_column(through, name)) for name in ("case", "exploitationform"))
     chunks = [forms[start : start + MASK_BITS] for start in range(0, len(forms), MASK_BITS)] or [[]]
     masks = [f"mask_{index}" for index in range(len(chunks))]
     sums, params = [], []
@@ -269,17 +275,17 @@ def _ctdc_grouped(*, year: int | None) -> tuple[list[dict], list]:
         whens = " ".join("WHEN %s THEN %s" for _ in chunk)
         sums.append(f"SUM(CASE {form_id} {whens} ELSE 0 END) AS {name}" if chunk else f"SUM(0) AS {name}")
         params += [value for bit, (pk, _, _) in enumerate(chunk) for value in (pk, 1 << bit)]
-    year_column = quote(case_meta.get_field("year").column)
-    cases, pk = quote(case_meta.db_table), quote(case_meta.pk.column)
+    year_column = quote(_column(Case, "year"))
+    cases, pk = quote(Case._meta.db_table), quote(_column(Case, "id"))
     sql = _CTDC_SQL.format(
         fields=", ".join(CTDC_FIELDS),
         masks=", ".join(masks),
-        case_fields=", ".join(f"c.{quote(case_meta.get_field(f).column)} AS {f}" for f in CTDC_FIELDS),
+        case_fields=", ".join(f"c.{quote(_column(Case, f))} AS {f}" for f in CTDC_FIELDS),
         mask_values=", ".join(f"COALESCE(m.{name}, 0) AS {name}" for name in masks),
         cases=cases,
         case_id=case_id,
         sums=", ".join(sums),
-        join=quote(join_meta.db_table),
+        join=quote(through._meta.db_table),
         # Names from the models' metadata, the year a parameter.
         join_of_year=f" WHERE {case_id} IN (SELECT {pk} FROM {cases} WHERE {year_column} = %s)"  # noqa: S608
         if year is not None
@@ -307,8 +313,9 @@ def _ctdc_group_reaches(*, k: int, year: int | None) -> bool:
             When(exploitationform_id=pk, then=Value(1 << bit, output_field=BigIntegerField()))
             for bit, pk in enumerate(forms[start : start + MASK_BITS])
         ]
-        mask = join.annotate(mask=Sum(SqlCase(*bits, default=Value(0), output_field=BigIntegerField())))
-        masks[f"mask_{start // MASK_BITS}"] = Coalesce(Subquery(mask.values("mask")), Value(0))
+        name = f"mask_{start // MASK_BITS}"
+        mask = join.annotate(**{name: Sum(SqlCase(*bits, default=Value(0), output_field=BigIntegerField()))})
+        masks[name] = Coalesce(Subquery(mask.values(name)), Value(0))
     cases = Case.objects.order_by() if year is None else Case.objects.filter(year=year).order_by()
     grouped = cases.annotate(**masks).values(*CTDC_FIELDS, *masks).annotate(n=Count("pk"))
     return grouped.filter(n__gte=k).exists()

@@ -20,15 +20,17 @@ PERIOD_NOUN = "cases registered"
 
 
 def _statistics_page(request: HttpRequest, *, export_refused: bool = False) -> HttpResponse:
-    rows = request.GET.get("rows") if request.GET.get("rows") in DIMENSIONS else "member_state"
-    columns = request.GET.get("columns") if request.GET.get("columns") in DIMENSIONS else "year"
+    rows = request.GET.get("rows", "")
+    rows = rows if rows in DIMENSIONS else "member_state"
+    columns = request.GET.get("columns", "")
+    columns = columns if columns in DIMENSIONS else "year"
     if columns == rows:
         columns = "year" if rows != "year" else "member_state"
     # One publication for every period and view (see cases.statistics): the years it
     # holds are the periods on offer.
     publication = case_publication()
     period_form = PeriodForm(request.GET, years=publication.years, noun=PERIOD_NOUN)
-    context = {
+    context: dict[str, object] = {
         "dimensions": [(key, label) for key, (label, _) in DIMENSIONS.items()],
         "rows": rows,
         "columns": columns,

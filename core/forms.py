@@ -8,7 +8,8 @@ page can hold each year's counts and the all-years counts in one publication and
 protect them together (see cases.statistics and referrals.statistics).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 
@@ -26,7 +27,7 @@ class PeriodForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, data, *, years: Iterable[int], noun: str):
+    def __init__(self, data: Mapping[str, Any] | None, *, years: Iterable[int], noun: str) -> None:
         """`noun` names what a year holds, as in "There are no {noun} in 2019"."""
         super().__init__(data)
         self.years = sorted(set(years))
