@@ -1,16 +1,19 @@
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TypedDict
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Field, ForeignObjectRel, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.access import cases_for
 from cases.models import Case, CaseIdentity, FollowUp, Stage
+from core.types import AnyUser
 
 
-def case_list(*, user) -> QuerySet[Case]:
+def case_list(*, user: AnyUser) -> QuerySet[Case]:
     """The cases the user may open, ready for the list page (no identity, ever)."""
     return (
         cases_for(user)
@@ -20,26 +23,33 @@ def case_list(*, user) -> QuerySet[Case]:
     )
 
 
-def open_cases_per_stage(*, user) -> list[dict]:
+class StageCount(TypedDict):
+    stage: str
+    label: str
+    count: int
+
+
+def open_cases_per_stage(*, user: AnyUser) -> list[StageCount]:
     counts = dict(
         cases_for(user).open().order_by().values_list("stage").annotate(count=Count("pk")).values_list("stage", "count")
     )
     return [
-        {"stage": stage, "label": label, "count": counts.get(stage, 0)}
+        StageCount(stage=stage, label=label, count=counts.get(stage, 0))
         for stage, label in Stage.choices
         if stage != Stage.CLOSED
     ]
 
 
-def case_audit_trail(*, case: Case):
-    return (
+def case_audit_trail(*, case: Case) -> QuerySet[LogEntry]:
+    trail: QuerySet[LogEntry] = (
         LogEntry.objects.filter(additional_data__case_id=case.pk)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+    return trail
 
 
-def _field_label(model, name: str) -> str:
+def _field_label(model: type[Model] | None, name: str) -> str:
     """The field's verbose name; a name the model no longer has is humanised, never shown raw.
 
     Reverse relations get a related_name such as "proceedingss" (%(class)ss), so their
@@ -50,9 +60,9 @@ def _field_label(model, name: str) -> str:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field = None
-        if field is not None:
-            if field.auto_created and not field.concrete and field.related_model is not None:
-                return capfirst(str(field.related_model._meta.verbose_name_plural))
+        if isinstance(field, ForeignObjectRel) and not isinstance(field.related_model, str):
+            return capfirst(str(field.related_model._meta.verbose_name_plural))
+        if isinstance(field, Field):
             return capfirst(str(field.verbose_name))
     return capfirst(name.replace("_", " ").strip())
 
@@ -65,13 +75,13 @@ def audit_field_labels(entry: LogEntry) -> list[str]:
     """
     extra = entry.additional_data or {}
     if extra.get("fields"):
-        model = CaseIdentity if str(extra.get("what", "")).startswith("identity") else Case
+        model: type[Model] | None = CaseIdentity if str(extra.get("what", "")).startswith("identity") else Case
         return [_field_label(model, name) for name in extra["fields"]]
     model = entry.content_type.model_class() if entry.content_type_id else None
     return [_field_label(model, name) for name in entry.changes_dict]
 
 
-def label_audit_entries(entries) -> None:
+def label_audit_entries(entries: Iterable[LogEntry]) -> None:
     """Give each entry of a page its field labels, for the template (which cannot call functions)."""
     for entry in entries:
         entry.field_labels = audit_field_labels(entry)
@@ -104,7 +114,9 @@ def case_seen_outside_team(*, case: Case, limit: int = SEEN_OUTSIDE_TEAM_LIMIT) 
 FOLLOW_UP_SOON_DAYS = 7
 
 
-def follow_ups_due(*, user, within_days: int = FOLLOW_UP_SOON_DAYS, today: date | None = None) -> QuerySet[FollowUp]:
+def follow_ups_due(
+    *, user: AnyUser, within_days: int = FOLLOW_UP_SOON_DAYS, today: date | None = None
+) -> QuerySet[FollowUp]:
     """Open follow-ups of the cases the user may open, overdue or due within `within_days`, soonest first.
 
     Each carries `is_overdue`. The due date filter and order are followup_open_idx's (open

@@ -1,16 +1,16 @@
 """From a URL id to an access request: 404 for missing and for not-yours alike."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
 from core.types import AnyUser
-from members.models import AccessRequest, AccessRequestKind, Role
+from members.models import AccessRequest, AccessRequestKind, AccessRequestQuerySet, Role
 
 # Only these roles have the access-request pages at all (others get 403 for the list).
 DECIDING_ROLES = (Role.NCP, Role.SECRETARIAT)
 
 
-def access_requests_for(user: AnyUser) -> QuerySet[AccessRequest]:
+def access_requests_for(user: AnyUser) -> AccessRequestQuerySet:
     """The requests a user may see: those they may decide, made, or that concern them."""
     if not user.is_authenticated or not user.is_active or user.role not in DECIDING_ROLES:
         return AccessRequest.objects.none()

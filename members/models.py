@@ -150,16 +150,17 @@ class UserQuerySet(models.QuerySet["User"]):
 _UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
 
 
-class UserManager(_UserManagerBase["User"]):
+class UserManager(_UserManagerBase):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: object) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        # This manager is User's alone; naming the class (not self.model) gives it its type.
+        user = User(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -1,10 +1,11 @@
 from django.db.models import QuerySet
 
+from core.types import AnyUser
 from members.access import access_requests_for
 from members.models import AccessRequest, Role, User
 
 
-def directory_user_list(*, user: User) -> QuerySet[User]:
+def directory_user_list(*, user: AnyUser) -> QuerySet[User]:
     """Everyone in the expert directory: active, invited members with a role."""
     return (
         User.objects.active()
@@ -15,7 +16,7 @@ def directory_user_list(*, user: User) -> QuerySet[User]:
     )
 
 
-def ncp_directory_list(*, user: User) -> QuerySet[User]:
+def ncp_directory_list(*, user: AnyUser) -> QuerySet[User]:
     return (
         User.objects.active()
         .with_role(Role.NCP)
@@ -24,7 +25,7 @@ def ncp_directory_list(*, user: User) -> QuerySet[User]:
     )
 
 
-def access_request_list(*, user: User, open_only: bool = False) -> QuerySet[AccessRequest]:
+def access_request_list(*, user: AnyUser, open_only: bool = False) -> QuerySet[AccessRequest]:
     """The requests the user may see, newest first; with open_only, those still to decide."""
     requests = access_requests_for(user)
     if open_only:

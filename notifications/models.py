@@ -1,5 +1,5 @@
 import datetime
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -10,18 +10,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Role
+from members.models import Role, User
 from notifications.kinds import KINDS, EmailMode
-
-if TYPE_CHECKING:
-    from core.types import AnyUser
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def for_user(self, user: "AnyUser") -> Self:
+    def for_user(self, user: User) -> Self:
         return self.filter(recipient=user)
 
 

@@ -1,25 +1,37 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q
 
-from notifications.models import Announcement, Notification
+from core.types import AnyUser
+from notifications.models import Announcement, AnnouncementQuerySet, Notification, NotificationQuerySet
+
+# An anonymous visitor has no notices and is in no announcement's audience: the pages
+# that show them require signing in, and these answer nothing rather than fail.
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
+def notification_list(*, user: AnyUser) -> NotificationQuerySet:
+    if not user.is_authenticated:
+        return Notification.objects.none()
     return Notification.objects.for_user(user).select_related("actor").order_by("-created_at", "-pk")
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: AnyUser) -> int:
+    if not user.is_authenticated:
+        return 0
     return Notification.objects.for_user(user).unread().count()
 
 
-def has_unread_about(*, user, target) -> bool:
+def has_unread_about(*, user: AnyUser, target: Model) -> bool:
     """Whether the user has unread notices about this object (its page then marks them read)."""
+    if not user.is_authenticated:
+        return False
     target_type = ContentType.objects.get_for_model(target)
     return Notification.objects.for_user(user).unread().filter(target_type=target_type, target_id=target.pk).exists()
 
 
-def announcements_for(user) -> QuerySet[Announcement]:
+def announcements_for(user: AnyUser) -> AnnouncementQuerySet:
     """Published announcements whose audience includes the user (all of them for the secretariat)."""
+    if not user.is_authenticated:
+        return Announcement.objects.none()
     announcements = Announcement.objects.published()
     if user.is_staff:
         return announcements
@@ -33,5 +45,5 @@ def announcements_for(user) -> QuerySet[Announcement]:
     return Announcement.objects.filter(pk__in=matching)
 
 
-def current_announcements_for(user, limit: int = 5) -> list[Announcement]:
+def current_announcements_for(user: AnyUser, limit: int = 5) -> list[Announcement]:
     return list(announcements_for(user).current().order_by("-published_at")[:limit])

@@ -6,11 +6,10 @@ that an anonymous visitor asking for a members-only item is asked to sign in.
 
 from typing import NoReturn
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from core.types import AnyUser
-from publications.models import Publication, PublicationFile
+from publications.models import Publication, PublicationFile, PublicationQuerySet
 from thb_portal.visibility import SignInRequired, Visibility, visible_levels
 
 DRAFT_PERMISSION = "publications.view_draft_publication"
@@ -20,7 +19,7 @@ def publication_levels(user: AnyUser) -> list[str]:
     return visible_levels(user, draft_permission=DRAFT_PERMISSION)
 
 
-def publications_for(user: AnyUser) -> QuerySet[Publication]:
+def publications_for(user: AnyUser) -> PublicationQuerySet:
     return Publication.objects.at_levels(publication_levels(user))
 
 

@@ -1,10 +1,11 @@
 from django.db.models import F, QuerySet
 
+from core.types import AnyUser
 from publications.access import publications_for
-from publications.models import Publication
+from publications.models import Publication, PublicationQuerySet
 
 
-def publication_list(*, user) -> QuerySet[Publication]:
+def publication_list(*, user: AnyUser) -> PublicationQuerySet:
     """The publications `user` may see, with what a list shows, newest first."""
     return (
         publications_for(user)
@@ -14,7 +15,7 @@ def publication_list(*, user) -> QuerySet[Publication]:
     )
 
 
-def mandate_list(*, user) -> QuerySet[Publication]:
+def mandate_list(*, user: AnyUser) -> QuerySet[Publication]:
     return publication_list(user=user).mandates()
 
 

@@ -9,6 +9,7 @@ step is one entry here plus its form in referrals.forms.
 """
 
 from datetime import datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -112,7 +113,16 @@ def _apply_contacts(referral: Referral, data: dict, now: datetime) -> list[str]:
 
 S = ReferralStatus
 ACTIVE = (S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
-_STEP = {"url": "referrals:action", "notifies": (TELL_OTHER_SIDE,)}
+
+
+class _Step(TypedDict):
+    """What every referral step shares (spread into each entry, so the checker sees every field)."""
+
+    url: str
+    notifies: tuple[Notice, ...]
+
+
+_STEP: _Step = {"url": "referrals:action", "notifies": (TELL_OTHER_SIDE,)}
 
 REFERRAL_WORKFLOW = Workflow(
     name="referral",

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.types import AnyUser
 from trainings.access import trainings_for
 from trainings.models import (
     ATTENDANCE_STATUSES,
@@ -16,7 +17,7 @@ from trainings.models import (
 )
 
 
-def training_list(*, user) -> QuerySet[Training]:
+def training_list(*, user: AnyUser) -> QuerySet[Training]:
     """The trainings the user runs (all of them for the secretariat), with their counts."""
     return (
         trainings_for(user)
@@ -58,7 +59,7 @@ def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
     )
 
 
-def attendees(*, training: Training, now) -> QuerySet[Registration]:
+def attendees(*, training: Training, now: datetime) -> QuerySet[Registration]:
     """Who gets a certificate: attended, counting only sessions that have started (a mark on a
     future session, from before that was refused, certifies nothing)."""
     started = Q(attendances__session__starts_at__lte=now)
@@ -78,15 +79,17 @@ def sessions_with_attendance(*, training: Training) -> QuerySet[TrainingSession]
 _ENDED = (TrainingStatus.COMPLETED, TrainingStatus.CANCELLED)
 
 
-def _run_by(trainer) -> QuerySet[Training]:
+def _run_by(trainer: AnyUser) -> QuerySet[Training]:
     """The trainings a trainer runs: their grant, which is the access rule (trainings.access),
     and the trainers list the same service keeps (services.training_set_trainers). The list
     gives the planner an index to start from, the trainer's few rows of the list, instead of
     every training checked against the grant's subqueries."""
+    if not trainer.is_authenticated:
+        return Training.objects.none()
     return trainings_for(trainer).filter(trainers=trainer)
 
 
-def trainings_awaiting_review(*, user) -> QuerySet[Training]:
+def trainings_awaiting_review(*, user: AnyUser) -> QuerySet[Training]:
     """The trainer's running trainings with registrations awaiting approval, each with `pending`, soonest first.
 
     The status filter comes before the count, so only the waiting registrations are joined
@@ -101,7 +104,7 @@ def trainings_awaiting_review(*, user) -> QuerySet[Training]:
     )
 
 
-def upcoming_sessions(*, user, now: datetime | None = None) -> QuerySet[TrainingSession]:
+def upcoming_sessions(*, user: AnyUser, now: datetime | None = None) -> QuerySet[TrainingSession]:
     """The sessions of the trainer's trainings that have not ended yet (one under way included), next first.
 
     Reached from the trainer's trainings through the session's training index.

@@ -10,6 +10,7 @@ step does beyond its own row.
 """
 
 from datetime import datetime
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -48,7 +49,18 @@ def _check_completion(training: Training, data: dict, now: datetime) -> list[str
 
 T = TrainingStatus
 _RUNNING = (T.PLANNED, T.OPEN, T.CLOSED)
-_SETTING = {"by": RUNS_TRAININGS, "form": SETTINGS_FORM, "url": "trainings:settings"}
+
+
+class _Shared(TypedDict):
+    """What a group of steps shares: who takes them, with which form, on which page. Spread
+    into each entry (`**_SETTING`), so the checker still sees every field of the Transition."""
+
+    by: tuple[str, ...]
+    form: str
+    url: str
+
+
+_SETTING: _Shared = {"by": RUNS_TRAININGS, "form": SETTINGS_FORM, "url": "trainings:settings"}
 
 # Completed and cancelled are final: figures and certificates rest on them. The secretariat
 # corrects a mistake in the database, on purpose, not through a status button.
@@ -117,7 +129,7 @@ def _check_place(registration: Registration, data: dict, now: datetime) -> list[
     return []
 
 
-_MOVE = {"by": RUNS_TRAININGS, "form": "trainings.forms.MoveForm", "url": "trainings:move"}
+_MOVE: _Shared = {"by": RUNS_TRAININGS, "form": "trainings.forms.MoveForm", "url": "trainings:move"}
 
 REGISTRATION_WORKFLOW = Workflow(
     name="registration",
