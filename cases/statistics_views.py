@@ -14,6 +14,7 @@ from cases.statistics import (
     ctdc_suppressed_groups,
 )
 from core.forms import PeriodForm
+from core.types import AuthenticatedRequest
 from thb_portal.spreadsheets import csv_response
 
 PERIOD_NOUN = "cases registered"
@@ -52,13 +53,13 @@ def _statistics_page(request: HttpRequest, *, export_refused: bool = False) -> H
 
 @login_required
 @permission_required("cases.view_case_statistics", raise_exception=True)
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedRequest) -> HttpResponse:
     return _statistics_page(request)
 
 
 @login_required
 @permission_required("cases.view_case_statistics", raise_exception=True)
-def statistics_export(request: HttpRequest) -> HttpResponse:
+def statistics_export(request: AuthenticatedRequest) -> HttpResponse:
     # The export takes the page's period: a year's file is the all-years file's rows of
     # that year (see cases.statistics.ctdc_rows), so it reveals nothing new.
     period_form = PeriodForm(request.GET, years=case_years(), noun=PERIOD_NOUN)

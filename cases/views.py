@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
+from core.types import AuthenticatedRequest
 from members.models import Role
 from thb_portal.encryption import DecryptionError
 from thb_portal.forms import form_data
@@ -59,7 +60,7 @@ def _case_referrals(case, user) -> list:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_ncp(request)
     case_filter = forms.CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
     context = {
@@ -72,7 +73,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_ncp(request)
     state = request.user.member_state
     form = forms.CaseForm(*form_data(request), member_state=state, acting_user=request.user)
@@ -126,12 +127,12 @@ def _detail(request: HttpRequest, case, *, status: int = 200, **bound_forms) -> 
 
 @never_cache
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, access_case(request.user, pk))
 
 
 @login_required
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.CaseForm(*form_data(request), instance=case, member_state=case.member_state)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +150,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def case_move_stage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     # Any stage passes the form; the service says clearly why a move is not allowed.
     form = forms.StageMoveForm(request.POST, allowed=Stage.values)
@@ -171,7 +172,7 @@ def case_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.ReopenForm(request.POST)
     if form.is_valid():
@@ -187,7 +188,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.reveal_identity")
     try:
         identity = getattr(case, "identity", None)
@@ -208,7 +209,7 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.reveal_identity")
     form = forms.RevealForm(request.POST)
     # htmx swaps the panel; a plain form post gets a whole page around it.
@@ -224,7 +225,7 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     if kind not in RECORD_FORMS:
         raise Http404("No such record type.")
@@ -244,7 +245,7 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
     case, consent = access_case_record(request.user, pk, Consent, consent_pk)
     form = forms.ConsentWithdrawForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -260,7 +261,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @login_required
-def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     case, follow_up = access_case_record(request.user, pk, FollowUp, follow_up_pk)
     form = forms.FollowUpDoneForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -276,7 +277,7 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 
 
 @login_required
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, perm="cases.change_case")
     form = forms.DocumentForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -299,7 +300,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest, pk: int, document_pk: int) -> FileResponse:
     case, document = access_case_document(request.user, pk, document_pk)
     services.case_read_record(case=case, by=request.user, what="document downloaded", document_id=document.pk)
     return FileResponse(
@@ -312,7 +313,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @never_cache
 @login_required
-def case_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_audit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk)
     # The trail shows who did what to a victim's file: reading it is itself recorded.
     services.case_read_record(case=case, by=request.user, what="audit trail viewed")

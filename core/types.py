@@ -6,6 +6,9 @@ named only for the type checker; at run time the alias holds forward references.
 
 from typing import TYPE_CHECKING, TypeAlias, Union
 
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -14,3 +17,16 @@ if TYPE_CHECKING:
 # Whoever makes a request: a signed-in user or an anonymous visitor (`request.user`).
 # Every access and selector function takes this, and narrows with `user.is_authenticated`.
 AnyUser: TypeAlias = Union["User", "AnonymousUser"]
+
+
+class HtmxRequest(HttpRequest):
+    """A request as the views see it: django-htmx's middleware adds `htmx` to every one."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """The request of a view that only a signed-in user reaches (@login_required, or
+    @permission_required, which an anonymous visitor never passes)."""
+
+    user: "User"

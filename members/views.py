@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
+from core.types import AuthenticatedRequest
 from members import selectors, services
 from members.access import DECIDING_ROLES, access_access_request
 from members.filters import DirectoryFilter
@@ -19,7 +20,7 @@ from thb_portal.pagination import paginate, querystring_without_page
 
 @login_required
 @permission_required("members.view_directory", raise_exception=True)
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedRequest) -> HttpResponse:
     user_filter = DirectoryFilter(request.GET, queryset=selectors.directory_user_list(user=request.user))
     page = paginate(request, user_filter.qs)
     context = {"filter": user_filter, "page": page, "querystring": querystring_without_page(request)}
@@ -29,7 +30,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("members.view_directory", raise_exception=True)
-def ncp_directory(request: HttpRequest) -> HttpResponse:
+def ncp_directory(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, selectors.ncp_directory_list(user=request.user), per_page=50)
     return render(request, "members/ncp_directory.html", {"page": page})
 
@@ -40,7 +41,7 @@ def _status(form) -> int:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     # A POST checks a copy: a refused form must not leave its values on request.user, which
     # the page's header shows.
     instance = User.objects.get(pk=request.user.pk) if request.method == "POST" else request.user
@@ -93,7 +94,7 @@ def _require_deciding_role(request: HttpRequest) -> None:
 
 
 @login_required
-def access_request_list(request: HttpRequest) -> HttpResponse:
+def access_request_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_deciding_role(request)
     page = paginate(request, selectors.access_request_list(user=request.user))
     rows = [(item, item.is_open and services.may_decide_access_request(request.user, item)) for item in page]
@@ -115,13 +116,13 @@ def _render_detail(
 
 
 @login_required
-def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_detail(request, access_access_request(request.user, pk))
 
 
 @login_required
 @require_POST
-def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access_request = access_access_request(request.user, pk)
     try:
         services.access_request_confirm(access_request=access_request, by=request.user)
@@ -136,7 +137,7 @@ def access_request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def access_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access_request = access_access_request(request.user, pk)
     form = AccessRequestDeclineForm(request.POST)
     if form.is_valid():
@@ -154,7 +155,7 @@ def access_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def access_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access_request = access_access_request(request.user, pk)
     try:
         services.access_request_cancel(access_request=access_request, by=request.user)

@@ -13,6 +13,7 @@ from cases.access import access_case
 from cases.models import DataCategory
 from core.errors import error_text
 from core.forms import PeriodForm
+from core.types import AuthenticatedRequest, HtmxRequest
 from members.models import Role
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
@@ -63,7 +64,7 @@ def _access(request: HttpRequest, pk: int, perm: str = "referrals.view_referral"
         raise AccessEnded(text) from None
 
 
-def _to_inbox(request: HttpRequest, ended: AccessEnded) -> HttpResponse:
+def _to_inbox(request: HtmxRequest, ended: AccessEnded) -> HttpResponse:
     messages.warning(request, ended.text)
     response = redirect("referrals:inbox")
     if request.htmx:
@@ -99,17 +100,17 @@ def _box(request: HttpRequest, direction: str) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     return _box(request, "inbox")
 
 
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
     return _box(request, "outbox")
 
 
 @login_required
-def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     case = access_case(request.user, case_pk, perm="cases.change_case")
     form = forms.ReferralForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = access_referral(request.user, pk, perm="referrals.change_referral")
     if services.side_of(referral, request.user) != Side.SENDING:
         raise Http404("No such referral.")
@@ -187,14 +188,14 @@ def _detail(
 @never_cache
 @login_required
 @gone_to_inbox
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, _access(request, pk))
 
 
 @login_required
 @require_POST
 @gone_to_inbox
-def notices_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notices_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark the user's notices about this referral as read; answers the refreshed unread badge."""
     referral = _access(request, pk)
     notification_services.notifications_mark_read_for_target(user=request.user, target=referral)
@@ -214,7 +215,7 @@ def _field_errors_added(form, error: ValidationError) -> bool:
 @login_required
 @require_POST
 @gone_to_inbox
-def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def referral_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     referral = _access(request, pk, perm="referrals.change_referral")
     if action not in REFERRAL_WORKFLOW:
         raise Http404("No such action.")
@@ -239,7 +240,7 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def referral_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Delete a draft, after a confirmation page (GET); the POST deletes."""
     referral = access_referral(request.user, pk, perm="referrals.change_referral")
     if services.side_of(referral, request.user) != Side.SENDING:
@@ -264,7 +265,7 @@ def referral_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @gone_to_inbox
-def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+def message_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _access(request, pk)
     form = forms.MessageForm(request.POST, request.FILES)
     if form.is_valid():
@@ -291,7 +292,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @gone_to_inbox
-def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show the shared identity and contact details to someone who says why: audited, never on GET."""
     referral = _access(request, pk)
     form = forms.SharedIdentityRevealForm(request.POST)
@@ -310,7 +311,7 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @gone_to_inbox
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest, pk: int, document_pk: int) -> FileResponse:
     _access(request, pk)
     referral, document = access_referral_document(request.user, pk, document_pk)
     # The file's name can identify the person: the entry keeps only the document's id.
@@ -329,7 +330,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @gone_to_inbox
-def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The printable summary; the shared identity is in it only when this request reveals it (a POST with a purpose)."""
     referral = _access(request, pk)
     context = {
@@ -357,7 +358,7 @@ def referral_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("referrals.view_referral_statistics", raise_exception=True)
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedRequest) -> HttpResponse:
     # One publication for every period (see referrals.statistics): its years are the
     # periods on offer.
     publication = referral_publication()

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
+from core.types import AuthenticatedRequest
 from members.models import Role, User
 from members.selectors import ncp_directory_list
 from notifications.models import Delivery, DeliveryStatus
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     context = {
         "role_label": Role(user.role).label if user.role else "Administrator",

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
+from core.types import AuthenticatedRequest
 from members.models import Role
 from thb_portal.forms import form_data
 from thb_portal.pagination import paginate, querystring_without_page
@@ -61,7 +62,7 @@ def _require_training_role(request: HttpRequest) -> None:
 
 
 @login_required
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_training_role(request)
     context = {"page": paginate(request, selectors.training_list(user=request.user))}
     return render(request, "trainings/list.html", context)
@@ -74,7 +75,7 @@ def _status(form) -> int:
 
 @never_cache
 @login_required
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_detail(request, access_training(request.user, pk))
 
 
@@ -119,7 +120,7 @@ def _render_settings(request, training, *, form=None, session_form=None, confirm
 
 
 @login_required
-def training_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def training_settings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     if request.method != "POST" or training.status not in services.RUNNING_STATUSES:
         return _render_settings(request, training)
@@ -147,7 +148,7 @@ def training_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     form = SessionForm(request.POST)
     if form.is_valid():
@@ -163,7 +164,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_remove(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     session = access_session(training, session_pk)
     try:
@@ -176,7 +177,7 @@ def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 
 
 @login_required
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     form = RegistrationForm(*form_data(request), training=training)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +194,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def import_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step one: read and check the file, and show every row with its errors. Saves nothing."""
     training = access_training(request.user, pk, perm=CHANGE)
     form = ImportUploadForm(*form_data(request))
@@ -224,7 +225,7 @@ def _import_refused(request: HttpRequest, training: Training, text: str) -> Http
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step two: check the rows again and import them all, or none."""
     training = access_training(request.user, pk, perm=CHANGE)
     form = ImportConfirmForm(request.POST)
@@ -254,7 +255,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     sessions = list(training.sessions.all())
     page = paginate(request, selectors.attendance_sheet(training=training), per_page=50)
@@ -268,7 +269,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendance_toggle(request: HttpRequest, pk: int, registration_pk: int, session_pk: int) -> HttpResponse:
+def attendance_toggle(request: AuthenticatedRequest, pk: int, registration_pk: int, session_pk: int) -> HttpResponse:
     training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
     session = access_session(training, session_pk)
     present = request.POST.get("present") == "on"
@@ -289,7 +290,7 @@ def attendance_toggle(request: HttpRequest, pk: int, registration_pk: int, sessi
 
 @login_required
 @require_POST
-def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+def registration_move(request: AuthenticatedRequest, pk: int, registration_pk: int) -> HttpResponse:
     training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -307,7 +308,7 @@ def registration_move(request: HttpRequest, pk: int, registration_pk: int) -> Ht
 
 @never_cache
 @login_required
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET asks (completing is final: it says how many become no-shows); POST completes."""
     training = access_training(request.user, pk, perm=CHANGE)
     if training.status not in services.RUNNING_STATUSES:
@@ -350,13 +351,13 @@ def _export_rows(training):
 
 
 @login_required
-def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     return csv_response(f"training-{training.pk}-participants.csv", EXPORT_HEADER, _export_rows(training))
 
 
 @login_required
-def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def export_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from openpyxl import Workbook
 
     training = access_training(request.user, pk, perm=CHANGE)
@@ -373,7 +374,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, pk: int, registration_pk: int) -> HttpResponse:
     training, _ = access_registration(request.user, pk, registration_pk, perm=CHANGE)
     registration = selectors.attendees(training=training, now=timezone.now()).filter(pk=registration_pk).first()
     if registration is None:
@@ -386,7 +387,7 @@ def certificate(request: HttpRequest, pk: int, registration_pk: int) -> HttpResp
 
 
 @login_required
-def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def certificates(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
     attendees = list(selectors.attendees(training=training, now=timezone.now()))
     if not attendees:
