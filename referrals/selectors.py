@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from cases.models import Case as CaseModel
+from core.types import AnyUser
 from members.models import Role
 from notifications.models import Notification
 from referrals.access import referrals_for
@@ -12,8 +14,10 @@ from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus,
 from referrals.workflow import REFERRAL_WORKFLOW
 
 
-def inbox(*, user) -> QuerySet[Referral]:
+def inbox(*, user: AnyUser) -> QuerySet[Referral]:
     """Referrals sent to the user's state (drafts are never in an inbox)."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
     return (
         referrals_for(user)
         .filter(receiving_state_id=user.member_state_id)
@@ -24,7 +28,9 @@ def inbox(*, user) -> QuerySet[Referral]:
     )
 
 
-def outbox(*, user) -> QuerySet[Referral]:
+def outbox(*, user: AnyUser) -> QuerySet[Referral]:
+    if not user.is_authenticated:
+        return Referral.objects.none()
     return (
         referrals_for(user)
         .filter(sending_state_id=user.member_state_id)
@@ -34,14 +40,15 @@ def outbox(*, user) -> QuerySet[Referral]:
     )
 
 
-def case_referrals(*, case, user) -> list[Referral]:
+def case_referrals(*, case: CaseModel, user: AnyUser) -> list[Referral]:
     """The case's referrals for its page, each with `next_deadline`: (what, when) or None."""
     referrals = list(
         referrals_for(user).filter(case=case).select_related("receiving_state").order_by("-created_at", "-pk")
     )
     now = timezone.now()
     for referral in referrals:
-        referral.next_deadline = _next_deadline(referral, now)
+        # A page-only attribute the case page's template reads, like an annotation.
+        referral.next_deadline = _next_deadline(referral, now)  # type: ignore[attr-defined]
     return referrals
 
 
@@ -57,7 +64,7 @@ def _next_deadline(referral: Referral, now: datetime) -> tuple[str, datetime] | 
     return None
 
 
-def access_ended_for(*, user, pk: int) -> tuple[Referral, ReferralEvent] | None:
+def access_ended_for(*, user: AnyUser, pk: int) -> tuple[Referral, ReferralEvent] | None:
     """The referral sent to the user's state whose access that state has lost, and the event that ended it.
 
     Used only where access_referral answered 404, so a contact point whose open referral was
@@ -111,7 +118,7 @@ _REACHED_AT = {
 }
 
 
-def referral_work_queue(*, user, now: datetime | None = None) -> QuerySet[Referral]:
+def referral_work_queue(*, user: AnyUser, now: datetime | None = None) -> QuerySet[Referral]:
     """The referrals waiting for the user's state to take a step, overdue ones first, then by deadline.
 
     Each row carries `work_step` (the step's label), `other_state_name`, `deadline` (only
@@ -119,9 +126,11 @@ def referral_work_queue(*, user, now: datetime | None = None) -> QuerySet[Referr
     that a slice of it is one query whatever the number of referrals. The filter is the
     state and status of one side or the other: referral_inbox_idx and referral_outbox_idx.
     """
+    if not user.is_authenticated:
+        return Referral.objects.none()
     now = now or timezone.now()
     state = user.member_state_id
-    state_field = {Side.SENDING: "sending_state_id", Side.RECEIVING: "receiving_state_id"}
+    state_field: dict[str, str] = {Side.SENDING: "sending_state_id", Side.RECEIVING: "receiving_state_id"}
     statuses: dict[str, list[str]] = {}
     for side, status in WORK_STEPS:
         statuses.setdefault(side, []).append(status)
@@ -165,13 +174,15 @@ def referral_work_queue(*, user, now: datetime | None = None) -> QuerySet[Referr
 MESSAGE_NOTICE_TEXT = ": new message from "
 
 
-def unread_referral_messages(*, user) -> QuerySet[Notification]:
+def unread_referral_messages(*, user: AnyUser) -> QuerySet[Notification]:
     """The user's unread notices of messages on referrals they may still open, newest first.
 
     Each carries `referral_reference` and `other_state_name`. Opening the referral marks
     them read (referrals.views.notices_read). A referral the user's state lost, or one of a
     state they no longer work for, is left out with its notices.
     """
+    if not user.is_authenticated:
+        return Notification.objects.none()
     referral_type = ContentType.objects.get_for_model(Referral)
     state = user.member_state_id
     about = Referral.objects.filter(pk=OuterRef("target_id")).order_by()
