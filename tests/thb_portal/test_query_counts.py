@@ -1,4 +1,5 @@
-"""Form pages and admin changelists run as many queries with many rows as with few (DESIGN §10).
+"""Form pages and admin pages (changelists, add and change forms, autocompletes) run as many
+queries with many rows as with few (DESIGN §10).
 
 List pages have their query-count tests beside their apps; these are the pages whose
 rows are choices (a form's select, a changelist's foreign keys), where a `__str__` that
@@ -44,7 +45,7 @@ def grow_rows(make_user, mfa_user, demo_states):
     ee_ncp, lv_ncp = make_user(Role.NCP, "EE"), make_user(Role.NCP, "LV")
     training = make_training(start_in_days=-1)
 
-    def user_in_a_new_state(**fields):
+    def user_in_a_new_state():
         state = MemberStateFactory()
         organisation = OrganisationFactory(member_state=state)
         return UserFactory(role_name=Role.NATIONAL_REPRESENTATIVE, member_state=state, organisation=organisation)
