@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from thb_portal.spreadsheets import csv_response
 PERIOD_NOUN = "cases registered"
 
 
-def _statistics_page(request: HttpRequest, *, export_refused: bool = False) -> HttpResponse:
+def _statistics_page(request: AuthenticatedRequest, *, export_refused: bool = False) -> HttpResponse:
     rows = request.GET.get("rows", "")
     rows = rows if rows in DIMENSIONS else "member_state"
     columns = request.GET.get("columns", "")

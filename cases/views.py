@@ -3,7 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -29,7 +29,7 @@ RECORD_FORMS = {
 }
 
 
-def _require_ncp(request: HttpRequest) -> None:
+def _require_ncp(request: AuthenticatedRequest) -> None:
     # The list and the create page belong to contact points: anyone else gets 403.
     # Pages of one case need no such check: cases.access answers 404 to anyone
     # without the state's grant, whatever their role.
@@ -76,6 +76,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 def case_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_ncp(request)
     state = request.user.member_state
+    if state is None:  # _require_ncp refused a user without a state already; this tells the checker
+        raise PermissionDenied
     form = forms.CaseForm(*form_data(request), member_state=state, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         data, m2m = form.split()
@@ -101,7 +103,7 @@ def _stage_forms(case, *, stage_form=None, reopen_form=None) -> dict:
     return {"stage_form": stage_form, "reopen_form": reopen_form or forms.ReopenForm()}
 
 
-def _detail(request: HttpRequest, case, *, status: int = 200, **bound_forms) -> HttpResponse:
+def _detail(request: AuthenticatedRequest, case, *, status: int = 200, **bound_forms) -> HttpResponse:
     services.case_read_record(case=case, by=request.user, what="case viewed")
     context = {
         "case": case,

@@ -86,7 +86,7 @@ def _invitation_unusable(request: HttpRequest, error: "services.InvitationError"
 # Access requests (four-eyes on case access) -----------------------------------------
 
 
-def _require_deciding_role(request: HttpRequest) -> None:
+def _require_deciding_role(request: AuthenticatedRequest) -> None:
     # The list is the NCPs' and the secretariat's page (403 for others); a single request
     # answers 404 to anyone who may not see it, whatever the role, through members.access.
     if request.user.role not in DECIDING_ROLES:
@@ -102,7 +102,7 @@ def access_request_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, access_request: AccessRequest, *, decline_form=None, status: int = 200
+    request: AuthenticatedRequest, access_request: AccessRequest, *, decline_form=None, status: int = 200
 ) -> HttpResponse:
     context = {
         "access_request": access_request,

@@ -1,10 +1,9 @@
 """The only way from a URL slug to a project: 404 when missing or not visible."""
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from core.types import AnyUser
-from projects.models import Project
+from projects.models import Project, ProjectQuerySet
 from thb_portal.visibility import SignInRequired, Visibility, visible_levels
 
 DRAFT_PERMISSION = "projects.view_draft_project"
@@ -14,7 +13,7 @@ def project_levels(user: AnyUser) -> list[str]:
     return visible_levels(user, draft_permission=DRAFT_PERMISSION)
 
 
-def projects_for(user: AnyUser) -> QuerySet[Project]:
+def projects_for(user: AnyUser) -> ProjectQuerySet:
     return Project.objects.filter(visibility__in=project_levels(user))
 
 

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from core.types import AnyUser
 from members.models import MemberState, Organisation
 from projects.access import projects_for
-from projects.models import Project
+from projects.models import Project, ProjectQuerySet
 from publications.access import publications_for
 from publications.models import Publication
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from trainings.models import Training
 
 
-def project_list(*, user: AnyUser) -> QuerySet[Project]:
+def project_list(*, user: AnyUser) -> ProjectQuerySet:
     """The projects `user` may see, with what a list shows, newest first."""
     return (
         projects_for(user)

@@ -3,7 +3,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from referrals.workflow import REFERRAL_WORKFLOW
 from thb_portal.pagination import paginate, querystring_without_page
 
 
-def _require_ncp(request: HttpRequest) -> None:
+def _require_ncp(request: AuthenticatedRequest) -> None:
     # Inbox and outbox are pages of contact points (403 for others); single
     # referrals answer 404 through referrals.access, whatever the role.
     if request.user.role != Role.NCP or request.user.member_state_id is None:
@@ -45,7 +45,7 @@ class AccessEnded(Exception):
         self.text = text
 
 
-def _access(request: HttpRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
+def _access(request: AuthenticatedRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
     """access_referral, but a contact point whose state lost the referral is told why (AccessEnded)."""
     try:
         return access_referral(request.user, pk, perm)
@@ -66,18 +66,18 @@ def _access(request: HttpRequest, pk: int, perm: str = "referrals.view_referral"
 
 def _to_inbox(request: HtmxRequest, ended: AccessEnded) -> HttpResponse:
     messages.warning(request, ended.text)
-    response = redirect("referrals:inbox")
+    inbox = redirect("referrals:inbox")
     if request.htmx:
         # htmx would swap the inbox into the panel; send the whole page there instead.
-        response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-    return response
+        return HttpResponse(status=204, headers={"HX-Redirect": inbox.url})
+    return inbox
 
 
 def gone_to_inbox(view):
     """A view of one referral: a lost referral goes to the inbox with a plain message, never a 404."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HtmxRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except AccessEnded as ended:
@@ -86,7 +86,7 @@ def gone_to_inbox(view):
     return wrapped
 
 
-def _box(request: HttpRequest, direction: str) -> HttpResponse:
+def _box(request: AuthenticatedRequest, direction: str) -> HttpResponse:
     _require_ncp(request)
     queryset = selectors.inbox(user=request.user) if direction == "inbox" else selectors.outbox(user=request.user)
     referral_filter = forms.ReferralFilter(request.GET, queryset=queryset, direction=direction)
@@ -148,7 +148,7 @@ def referral_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     referral: Referral,
     *,
     bound_action: tuple[str, object] | None = None,

@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
-    context = {
+    context: dict[str, object] = {
         "role_label": Role(user.role).label if user.role else "Administrator",
         "announcements": current_announcements_for(user),
     }

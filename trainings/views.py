@@ -55,7 +55,7 @@ def _add_service_error(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _require_training_role(request: HttpRequest) -> None:
+def _require_training_role(request: AuthenticatedRequest) -> None:
     # The list is a trainer's or the secretariat's page; anyone else gets 403.
     if request.user.role != Role.TRAINER and not sees_all_trainings(request.user):
         raise PermissionDenied
@@ -217,7 +217,7 @@ def import_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "trainings/import.html", context, status=_status(form))
 
 
-def _import_refused(request: HttpRequest, training: Training, text: str) -> HttpResponse:
+def _import_refused(request: AuthenticatedRequest, training: Training, text: str) -> HttpResponse:
     """The upload page again, saying why nothing was imported (the file has to be chosen again)."""
     context = {"training": training, "form": ImportUploadForm(), "refusal": text}
     return render(request, "trainings/import.html", context, status=400)
