@@ -11,5 +11,10 @@ urlpatterns = [
     path("library/<slug:slug>/", views.publication_detail, name="detail"),
     path("library/<slug:slug>/cover/", views.publication_cover, name="cover"),
     path("library/<slug:slug>/download/<str:language>/", views.publication_download, name="download"),
+    path(
+        "library/<slug:slug>/download/<str:language>/count/",
+        views.publication_download_counted,
+        name="download_counted",
+    ),
     path("mandates/", views.mandates, name="mandates"),
 ]

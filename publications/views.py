@@ -1,17 +1,19 @@
 import logging
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from projects.access import project_visible_to
 from publications import selectors, services
 from publications.access import access_publication, access_publication_cover, access_publication_file
 from publications.filters import PublicationFilter
 from thb_portal.pagination import paginate, querystring_without_page
-from thb_portal.visibility import sign_in_for_members_only
+from thb_portal.visibility import SignInRequired, sign_in_for_members_only
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +59,30 @@ def publication_download(request: HttpRequest, slug: str, language: str) -> File
     except OSError as error:
         logger.error("Stored file of %s is missing: %s", publication_file, error)
         raise Http404("The file is not available.") from error
-    if request.method == "GET":
-        services.publication_file_count_download(publication_file=publication_file)
+    # Not counted here: a GET only reads (DESIGN §4), and crawlers and shared links fetch
+    # the file directly. The page's download button counts (publication_download_counted).
     return FileResponse(
         content,
         as_attachment=True,
         filename=f"{slug}-{language}{publication_file.extension}",
         content_type=publication_file.content_type,
     )
+
+
+@require_POST
+def publication_download_counted(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """The download button on a publication's page: one download counted, then the file.
+
+    A POST (with its CSRF token), so that only a person's click counts; it answers 303 to the
+    file's own address, a GET that only reads, and the browser saves the file there.
+    """
+    try:
+        publication_file = access_publication_file(request.user, slug, language)
+    except SignInRequired:
+        # Signed out meanwhile (members only): back to the page after signing in, to click again.
+        return redirect_to_login(reverse("publications:detail", args=[slug]))
+    services.publication_file_count_download(publication_file=publication_file)
+    return HttpResponseRedirect(publication_file.get_absolute_url(), status=303)
 
 
 @require_safe

@@ -312,6 +312,12 @@ POLICY |= {
         "draft": Rule(get=roles("404"), post=roles("405")),
     },
     "publications:download": _BY_VISIBILITY,
+    # The download button (POST only, it counts): a POST is posted only as a role refused it.
+    "publications:download_counted": {
+        "public": Rule(get=roles("405")),
+        "members": Rule(get=roles("405"), post={ANON: LOGIN}),
+        "draft": Rule(get=roles("405"), post={role: "404" for role in ROLES if role != SECRETARIAT}),
+    },
     "publications:mandates": public(),
     "projects:ongoing": public(),
     "projects:psf": public(),

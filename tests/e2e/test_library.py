@@ -69,7 +69,8 @@ def test_a_visitor_searches_filters_opens_and_downloads_the_english_file(
     expect(page).to_have_title("Guidelines for municipalities on labour trafficking · THB Portal")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download English (PDF)").click()
+        # A button (a POST that counts), which the browser follows to the file's address.
+        page.get_by_role("button", name="Download English (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == "guidelines-for-municipalities-on-labour-en.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")

@@ -170,19 +170,49 @@ def test_a_cover_must_be_an_image(private_media):
     assert publication.cover_content_type == "image/png"
 
 
-def test_downloads_are_counted_in_aggregate_and_served_as_attachments(client, private_media):
+def test_a_download_by_the_button_counts_once_and_a_plain_get_of_the_file_counts_nothing(client, private_media):
     publication = PublicationFactory(slug="round-up-2023")
     attach_pdf(publication, "en", pages=2)
     url = reverse("publications:download", args=["round-up-2023", "en"])
+    button = reverse("publications:download_counted", args=["round-up-2023", "en"])
+    page = client.get(publication.get_absolute_url()).content.decode()
+    assert f'<form class="d-inline" method="post" action="{button}">' in page
+    assert f'href="{url}"' not in page  # no plain link that a crawler would follow
+
+    # The button: one download counted, then on to the file's address.
+    response = client.post(button)
+    assert (response.status_code, response.url) == (303, url)
+    assert PublicationFile.objects.get().download_count == 1
+
+    # The file's address only reads: a crawler, a shared link, a HEAD are served, not counted.
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="round-up-2023-en.pdf"'
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    assert client.head(url).status_code == 200  # a HEAD is not a download
-    assert PublicationFile.objects.get().download_count == 2
-    assert "downloaded 2 times" in client.get(publication.get_absolute_url()).content.decode()
+    assert client.head(url).status_code == 200
+    assert client.get(button).status_code == 405  # counting takes the button's POST
+    assert PublicationFile.objects.get().download_count == 1
+    assert "downloaded 1 time" in client.get(publication.get_absolute_url()).content.decode()
+
+
+def test_the_download_button_counts_only_what_the_visitor_may_see(client, make_user, private_media):
+    members = PublicationFactory(slug="members-report", visibility=Visibility.MEMBERS)
+    draft = PublicationFactory(slug="draft-report", visibility=Visibility.DRAFT)
+    attach_pdf(members, "en")
+    attach_pdf(draft, "en")
+    response = client.post(reverse("publications:download_counted", args=["members-report", "en"]))
+    # Signed out meanwhile: to sign in, then back to the page (not to a POST-only address).
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next=/library/members-report/"
+    assert client.post(reverse("publications:download_counted", args=["draft-report", "en"])).status_code == 404
+    client.force_login(make_user(Role.OBSERVER))
+    assert client.post(reverse("publications:download_counted", args=["members-report", "xx"])).status_code == 404
+    assert client.post(reverse("publications:download_counted", args=["draft-report", "en"])).status_code == 404
+    assert set(PublicationFile.objects.values_list("download_count", flat=True)) == {0}
+    assert client.post(reverse("publications:download_counted", args=["members-report", "en"])).status_code == 303
+    assert PublicationFile.objects.get(publication=members).download_count == 1
 
 
 def test_a_missing_stored_file_answers_404_not_500(client, private_media):
