@@ -202,6 +202,14 @@ def _absolute(link: str) -> str:
     return settings.THB_PUBLIC_BASE_URL.rstrip("/") + link
 
 
+def _email_link(notification: Notification) -> str:
+    """The link of a notice's email: its open page (a GET that writes nothing), which marks it
+    read on the way to its page, as opening it in the portal does. Empty for a notice without one."""
+    if not notification.link:
+        return ""
+    return _absolute(notification.get_absolute_url())
+
+
 def _subject(text: str) -> str:
     # One line: a header cannot carry a line break (a name typed with one must not make
     # the email unsendable, nor add a header of its own).
@@ -235,7 +243,7 @@ def _notification_email(delivery: Delivery) -> EmailMultiAlternatives:
     context = {
         "notification": notification,
         "recipient": delivery.recipient,
-        "link": _absolute(notification.link),
+        "link": _email_link(notification),
         "preferences_link": _absolute(reverse("notifications:preferences")),
         "kind": kind,
     }
@@ -278,7 +286,7 @@ def _digest_items(digest: Delivery):
 def _digest_email(digest: Delivery, items: list[Delivery]) -> EmailMultiAlternatives:
     context = {
         "recipient": digest.recipient,
-        "items": [{"notification": item.notification, "link": _absolute(item.notification.link)} for item in items],
+        "items": [{"notification": item.notification, "link": _email_link(item.notification)} for item in items],
         "preferences_link": _absolute(reverse("notifications:preferences")),
         "inbox_link": _absolute(reverse("notifications:list")),
     }

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications import selectors, services
 from notifications.access import access_announcement, access_notification
 from notifications.forms import PreferencesForm
-from notifications.models import NotificationPreference
+from notifications.models import Notification, NotificationPreference
 from thb_portal.forms import form_data
 from thb_portal.pagination import paginate
 
@@ -19,13 +20,32 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", {"page": page})
 
 
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = access_notification(request.user, pk)
-    services.notification_mark_read(notification=notification)
+def _destination(notification: Notification) -> str:
+    # Only a path on this site: a stored link must never send anyone elsewhere.
     if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
-        return redirect(notification.link)
-    return redirect("notifications:list")
+        return notification.link
+    return reverse("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notice: a POST (the notice list's button) marks it read and goes on to its page.
+
+    A GET (the link in the notice's email) writes nothing. An unread notice gets a page that
+    makes that POST once loaded (htmx; a button without JavaScript), so that the person still
+    lands on the page and the notice is read; a notice already read goes straight on.
+    """
+    notification = access_notification(request.user, pk)
+    destination = _destination(notification)
+    if request.method == "POST":
+        services.notification_mark_read(notification=notification)
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": destination})
+        return HttpResponseRedirect(destination, status=303)
+    if notification.read_at is not None:
+        return redirect(destination)
+    return render(request, "notifications/open.html", {"notification": notification})
 
 
 @login_required

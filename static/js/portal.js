@@ -132,3 +132,13 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// A page that only forwards (a notice opened from its email: data-replace-history) gives its
+// place in the history to the page it forwards to, so that Back does not land on it again.
+document.addEventListener("htmx:beforeOnLoad", function (event) {
+  var to = event.detail.xhr.getResponseHeader("HX-Redirect");
+  if (to && event.detail.elt.closest("[data-replace-history]")) {
+    event.preventDefault();
+    window.location.replace(to);
+  }
+});

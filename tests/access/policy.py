@@ -188,7 +188,8 @@ POLICY |= {
 # Notifications: each user's own; the announcement is addressed to everyone.
 POLICY |= {
     "notifications:list": page(),
-    "notifications:open": only(ncp_ee=to("dashboard")),  # the EE NCP's notification
+    # The EE NCP's unread notification: a GET is the page that opens it by a POST (no write).
+    "notifications:open": only(ncp_ee="200"),
     "notifications:mark_read": post_only(ncp_ee=to("notifications:list")),
     "notifications:mark_all_read": Rule(get=roles("405", anon=LOGIN), post={ANON: LOGIN}),
     "notifications:badge": page(),

@@ -26,7 +26,10 @@ def test_notify_writes_in_app_notices_and_emails_per_preference(experts, django_
     assert Notification.objects.filter(read_at__isnull=True).count() == 3
     assert [m.to for m in mail.outbox] == [[immediate.email]]
     assert "Meeting moved" in mail.outbox[0].subject
-    assert "http://127.0.0.1:8000/dashboard/" in mail.outbox[0].body
+    # The email links to the notice's open page, which marks it read on the way to /dashboard/.
+    notice = Notification.objects.get(recipient=immediate)
+    assert f"http://127.0.0.1:8000/notifications/{notice.pk}/open/" in mail.outbox[0].body
+    assert "/dashboard/" not in mail.outbox[0].body
     assert Delivery.objects.get(recipient=digest).channel == DeliveryChannel.DIGEST_ITEM
     assert not Delivery.objects.filter(recipient=silent).exists()
 

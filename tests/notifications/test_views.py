@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Role
@@ -59,21 +61,69 @@ def test_badge_counts_unread_and_mark_read_clears_it(client, expert):
     assert b"badge rounded-pill" not in client.get(reverse("notifications:badge")).content
 
 
-def test_opening_a_notice_marks_it_read_and_follows_its_link(client, expert):
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_the_list_opens_a_notice_by_a_post_that_marks_it_read_and_follows_its_link(client, expert):
     notify(expert, link="/members/directory/")
     notice = Notification.objects.get(recipient=expert)
-    response = client.get(reverse("notifications:open", args=[notice.pk]))
-    assert response.status_code == 302
+    open_url = reverse("notifications:open", args=[notice.pk])
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f'<form method="post" action="{open_url}">' in page
+    assert f'href="{open_url}"' not in page
+    response = client.post(open_url)
+    assert response.status_code == 303
     assert response.url == "/members/directory/"
     notice.refresh_from_db()
     assert notice.read_at is not None
 
 
+def test_the_email_link_writes_nothing_but_still_leads_on_and_marks_the_notice_read(client, expert):
+    notify(expert, link="/members/directory/")
+    notice = Notification.objects.get(recipient=expert)
+    open_url = reverse("notifications:open", args=[notice.pk])
+    for method in (client.get, client.head):
+        with CaptureQueriesContext(connection) as queries:
+            response = method(open_url)
+        assert response.status_code == 200
+        assert _writes(queries.captured_queries) == []
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    # The page posts once loaded (htmx), and has a button for a browser without JavaScript.
+    page = client.get(open_url).content.decode()
+    assert f'hx-post="{open_url}" hx-trigger="load"' in page
+    assert f'<form method="post" action="{open_url}"' in page and "Mark as read and continue" in page
+    response = client.post(open_url, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/members/directory/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    # Once read, the link goes straight on, still writing nothing.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(open_url)
+    assert (response.status_code, response.url) == (302, "/members/directory/")
+    assert _writes(queries.captured_queries) == []
+
+
+def test_opening_a_notice_twice_keeps_the_first_read_time(client, expert):
+    notify(expert)
+    notice = Notification.objects.get(recipient=expert)
+    client.post(reverse("notifications:open", args=[notice.pk]))
+    notice.refresh_from_db()
+    first = notice.read_at
+    response = client.post(reverse("notifications:open", args=[notice.pk]))
+    assert response.url == reverse("notifications:list")  # no link: the list
+    notice.refresh_from_db()
+    assert notice.read_at == first
+
+
 def test_a_link_to_another_site_is_not_followed(client, expert):
     notify(expert, link="https://evil.example.com/")
     notice = Notification.objects.get(recipient=expert)
-    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    response = client.post(reverse("notifications:open", args=[notice.pk]))
     assert response.url == reverse("notifications:list")
+    assert client.get(reverse("notifications:open", args=[notice.pk])).url == reverse("notifications:list")
 
 
 def test_someone_elses_notice_is_not_found(client, expert, make_user):
@@ -81,6 +131,7 @@ def test_someone_elses_notice_is_not_found(client, expert, make_user):
     notify(other)
     notice = Notification.objects.get(recipient=other)
     assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
+    assert client.post(reverse("notifications:open", args=[notice.pk])).status_code == 404
     assert client.post(reverse("notifications:mark_read", args=[notice.pk])).status_code == 404
     assert client.get(reverse("notifications:open", args=[999999])).status_code == 404
     notice.refresh_from_db()
