@@ -76,7 +76,8 @@ class UserInviteForm(forms.ModelForm):
         fields = ["email", "full_name", "role", "member_state", "organisation", "position"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("role"):
             self.add_error("role", "Choose the role the new user will have.")
         return cleaned
@@ -112,7 +113,8 @@ class UserChangeForm(forms.ModelForm):
         return email
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not any(name in self.fields for name in ROLE_FIELDS):
             return cleaned
         try:

@@ -52,7 +52,8 @@ class SetPasswordForm(BootstrapFormMixin, forms.Form):
         self.user = user
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords do not match.")

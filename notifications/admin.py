@@ -60,7 +60,8 @@ class AnnouncementForm(ModelForm):
         fields = ["title", "body", "severity", "audience_all", "audience_states", "audience_roles", "expires_at"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             services.announcement_check_audience(
                 audience_all=cleaned.get("audience_all", False),

@@ -41,7 +41,8 @@ class PublicationFileForm(forms.ModelForm):
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             not self.instance.pk
             and cleaned.get("language")

@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 
 from cases.forms import RevealForm
 from cases.models import Consent, DataCategory
 from members.models import MemberState, MemberStateKind, Role, User
 from referrals.models import CONSENT_PURPOSE_FOR, DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
 from referrals.workflow import REFERRAL_WORKFLOW
-from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
+from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -32,25 +33,26 @@ class ReferralForm(BootstrapFormMixin, forms.ModelForm):
         consents = Consent.objects.filter(case=case, withdrawn_at__isnull=True).order_by("-given_on", "-pk")
         # Only a state some active consent of the case names, that has a contact point to receive
         # it, can be chosen: the EU is a CBSS member, not a referral destination.
-        self.fields["receiving_state"].queryset = (
+        receiving_states = (
             MemberState.objects.active()
             .exclude(pk=case.member_state_id)
             .exclude(kind=MemberStateKind.EU)
             .filter(pk__in=consents.values("member_states"))
             .filter(pk__in=User.objects.active().filter(role=Role.NCP).values("member_state"))
         )
-        self.fields["consent"].queryset = consents
+        field_of(self, "receiving_state", forms.ModelChoiceField).queryset = receiving_states
+        field_of(self, "consent", forms.ModelChoiceField).queryset = consents
         self.fields["consent"].help_text = "The consent this referral relies on."
         self.fields["safeguard"].help_text = "Needed when the receiving state is outside the EU/EEA."
         if self.instance.pk is None and not self.is_bound:
-            self._prefill_from(consents.prefetch_related("member_states").first())
+            self._prefill_from(consents.prefetch_related("member_states").first(), receiving_states)
 
-    def _prefill_from(self, consent: Consent | None) -> None:
+    def _prefill_from(self, consent: Consent | None, receiving_states: QuerySet[MemberState]) -> None:
         """A new draft starts from the latest consent: what the person agreed to is what is shared."""
         if consent is None:
             return
         self.initial.setdefault("consent", consent.pk)
-        choosable = set(self.fields["receiving_state"].queryset.values_list("pk", flat=True))
+        choosable = set(receiving_states.values_list("pk", flat=True))
         states = [state for state in consent.member_states.all() if state.pk in choosable]
         if len(states) == 1:
             self.initial.setdefault("receiving_state", states[0].pk)
@@ -63,7 +65,8 @@ class ReferralForm(BootstrapFormMixin, forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         consent, state = cleaned.get("consent"), cleaned.get("receiving_state")
         if consent and state and not consent.member_states.filter(pk=state.pk).exists():
             self.add_error("receiving_state", f"The chosen consent does not cover sharing with {state.name}.")
@@ -91,8 +94,8 @@ class AcknowledgeForm(StepForm):
     def __init__(self, *args, referral: Referral, user: User | None = None, **kwargs):
         super().__init__(*args, referral=referral, user=user, **kwargs)
         contacts = User.objects.ncps_of(referral.receiving_state_id)
-        self.fields["receiving_contact"].queryset = contacts
-        self.fields["receiving_alternate"].queryset = contacts
+        field_of(self, "receiving_contact", forms.ModelChoiceField).queryset = contacts
+        field_of(self, "receiving_alternate", forms.ModelChoiceField).queryset = contacts
         # Whoever acknowledges is usually the one who follows it up.
         if user is not None and user.member_state_id == referral.receiving_state_id and user.role == Role.NCP:
             self.fields["receiving_contact"].initial = user.pk
@@ -128,8 +131,9 @@ class ReferOnwardForm(StepForm):
         super().__init__(*args, **kwargs)
         # A third state: not the EU (a CBSS member, not a destination), nor the two states
         # the referral is already between.
-        if self.referral is not None:
-            self.fields["third_state"].queryset = self.fields["third_state"].queryset.exclude(
+        third_state = field_of(self, "third_state", forms.ModelChoiceField)
+        if self.referral is not None and third_state.queryset is not None:  # the field declares one
+            third_state.queryset = third_state.queryset.exclude(
                 pk__in=[self.referral.sending_state_id, self.referral.receiving_state_id]
             )
 
@@ -155,7 +159,7 @@ class SharedIdentityRevealForm(RevealForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # No purpose is preselected: seeing a victim's identity is a deliberate choice.
-        self.fields["purpose"].choices = [("", "Choose a purpose"), *RevealForm.PURPOSES]
+        field_of(self, "purpose", forms.ChoiceField).choices = [("", "Choose a purpose"), *RevealForm.PURPOSES]
         self.fields["purpose"].error_messages["required"] = "Choose why you need to see the identity."
 
 

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
+from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 from trainings.models import Registration, RegistrationStatus, Training, TrainingSession, TrainingStatus
 from trainings.services import training_status_error
 from trainings.workflow import settings_statuses
@@ -103,7 +103,7 @@ class TrainingSettingsForm(BootstrapFormMixin, forms.ModelForm):
         # The steps taken here (trainings.workflow); completing has its own page, which says
         # what it does to the participants.
         reachable = set(settings_statuses(current))
-        status_field = self.fields["status"]
+        status_field = field_of(self, "status", forms.ChoiceField)
         status_field.choices = [(value, label) for value, label in TrainingStatus.choices if value in reachable]
         status_field.help_text = "Cancelling tells every registered, confirmed and waiting participant by email."
 
@@ -122,7 +122,8 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         labels = {"title": "Title (optional)", "starts_at": "Starts", "ends_at": "Ends"}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         # In words at the field; a field with an error is left out of the model's checks, so the
         # check constraint does not also answer with its name.

@@ -294,7 +294,7 @@ def registration_move(request: AuthenticatedRequest, pk: int, registration_pk: i
     training, registration = access_registration(request.user, pk, registration_pk, perm=CHANGE)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        text = " ".join(form.errors["to"])
+        text = " ".join(str(error) for error in form.errors["to"])
         return _render_detail(request, training, refused_move=(registration, request.POST.get("to"), text), status=400)
     try:
         services.registration_move(registration=registration, to=form.cleaned_data["to"], by=request.user)
