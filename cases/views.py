@@ -3,6 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,7 @@ from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
 from core.types import AuthenticatedRequest
 from members.models import Role
 from thb_portal.encryption import DecryptionError
-from thb_portal.forms import form_data
+from thb_portal.forms import field_of, form_data
 from thb_portal.pagination import paginate, querystring_without_page
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def _stage_forms(case, *, stage_form=None, reopen_form=None) -> dict:
     else:
         # The refused form was checked against every stage (so the service can name a wrong
         # move); shown again, it offers only the moves open from the current stage.
-        stage_form.fields["to_stage"].choices = allowed.fields["to_stage"].choices
+        field_of(stage_form, "to_stage", ChoiceField).choices = field_of(allowed, "to_stage", ChoiceField).choices
     return {"stage_form": stage_form, "reopen_form": reopen_form or forms.ReopenForm()}
 
 

@@ -50,7 +50,7 @@ def seed_demo_referrals() -> int:
         )
         referral = services.referral_transition(referral=referral, action="send", by=sender)
         receiver = _ncps(receiving)[0]
-        data = {
+        data: dict[str, dict[str, object]] = {
             "acknowledge": {"receiving_contact": receiver, "receiving_alternate": _ncps(receiving)[1]},
             "accept": {"met_by": "Shelter staff", "meeting_place": "Bus station", "meeting_time": timezone.now()},
             "complete": {"arrived_on": timezone.localdate()},

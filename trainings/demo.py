@@ -100,8 +100,9 @@ def seed_demo_trainings() -> None:
                 data={"full_name": name, "email": email, "organisation": "Demo organisation", "consent": True},
                 by=None,
             )
-        if status == TrainingStatus.COMPLETED:
-            first = training.sessions.first()
+        first = training.sessions.first()
+        # Completing needs someone who runs trainings and a session to have attended.
+        if status == TrainingStatus.COMPLETED and trainer is not None and first is not None:
             for registration in training.registrations.filter(status=RegistrationStatus.CONFIRMED)[:8]:
                 services.attendance_set(registration=registration, session=first, present=True, by=trainer)
             services.training_complete(training=training, by=trainer)

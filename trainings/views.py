@@ -29,6 +29,7 @@ from trainings.forms import (
     TrainingSettingsForm,
 )
 from trainings.models import RegistrationStatus, Training, TrainingStatus
+from trainings.workflow import RUNNING_STATUSES
 
 CHANGE = "trainings.change_training"
 EXPORT_HEADER = [
@@ -105,7 +106,7 @@ def _render_detail(request, training, *, refused_move=None, status=200) -> HttpR
 
 
 def _render_settings(request, training, *, form=None, session_form=None, confirm=None, status=200) -> HttpResponse:
-    final = training.status not in services.RUNNING_STATUSES
+    final = training.status not in RUNNING_STATUSES
     if form is None and not final:
         form = TrainingSettingsForm(instance=training)
     context = {
@@ -122,7 +123,7 @@ def _render_settings(request, training, *, form=None, session_form=None, confirm
 @login_required
 def training_settings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access_training(request.user, pk, perm=CHANGE)
-    if request.method != "POST" or training.status not in services.RUNNING_STATUSES:
+    if request.method != "POST" or training.status not in RUNNING_STATUSES:
         return _render_settings(request, training)
     form = TrainingSettingsForm(request.POST, instance=Training.objects.get(pk=training.pk))
     if form.is_valid():
@@ -311,7 +312,7 @@ def registration_move(request: AuthenticatedRequest, pk: int, registration_pk: i
 def complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET asks (completing is final: it says how many become no-shows); POST completes."""
     training = access_training(request.user, pk, perm=CHANGE)
-    if training.status not in services.RUNNING_STATUSES:
+    if training.status not in RUNNING_STATUSES:
         messages.error(request, f"The training is already {training.get_status_display().lower()}.")
         return redirect(training)
     error = services.training_completion_error(training, timezone.now())
