@@ -1,11 +1,13 @@
 """Every write on case files. Callers have already passed cases.access."""
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -51,7 +53,7 @@ def _status_for(stage: str, closure_reason: str) -> str:
     return CaseStatus.ACTIVE
 
 
-def _log(case: Case, *, by: User | None, action: int, what: str, **extra) -> None:
+def _log(case: Case, *, by: User | None, action: int, what: str, **extra: object) -> None:
     """An audit entry that says what was read or done, never the identity's values.
 
     log_create goes through auditlog's request context, which fills in the client's
@@ -69,7 +71,9 @@ def _log(case: Case, *, by: User | None, action: int, what: str, **extra) -> Non
 
 @audited_as_by
 @transaction.atomic
-def case_create(*, member_state: MemberState, by: User, data: dict, m2m: dict | None = None) -> Case:
+def case_create(
+    *, member_state: MemberState, by: User, data: dict[str, Any], m2m: dict[str, Any] | None = None
+) -> Case:
     """Open a case with the next reference of its state and year (EE-2026-0042)."""
     # Locking the state's row serialises reference allocation for that state only.
     MemberState.objects.select_for_update().get(pk=member_state.pk)
@@ -98,7 +102,7 @@ def case_create(*, member_state: MemberState, by: User, data: dict, m2m: dict | 
 
 @audited_as_by
 @transaction.atomic
-def case_update(*, case: Case, by: User, data: dict, m2m: dict | None = None) -> Case:
+def case_update(*, case: Case, by: User, data: dict[str, Any], m2m: dict[str, Any] | None = None) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     for name, value in data.items():
         setattr(case, name, value)
@@ -120,8 +124,8 @@ def case_move_stage(
     by: User,
     reason: str = "",
     closure_reason: str = "",
-    reflection_start=None,
-    reflection_end=None,
+    reflection_start: date | None = None,
+    reflection_end: date | None = None,
 ) -> Case:
     """Move a case to another stage, if that move is allowed from where it is now."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -153,7 +157,7 @@ def case_reopen(*, case: Case, to_stage: str, reason: str, by: User) -> Case:
     return _take_stage_step(case, step, {"reason": reason})
 
 
-def _take_stage_step(case: Case, step: Transition, data: dict) -> Case:
+def _take_stage_step(case: Case, step: Transition, data: dict[str, Any]) -> Case:
     """Take one entry of the stage table on the locked case: its hook checks and sets what
     the stage needs; the stage, its status and the time of the change always follow."""
     now = timezone.now()
@@ -172,7 +176,7 @@ def _take_stage_step(case: Case, step: Transition, data: dict) -> Case:
 
 @audited_as_by
 @transaction.atomic
-def identity_save(*, case: Case, by: User, data: dict) -> CaseIdentity:
+def identity_save(*, case: Case, by: User, data: dict[str, Any]) -> CaseIdentity:
     identity, _ = CaseIdentity.objects.get_or_create(case=case)
     changed = [name for name in CaseIdentity.ENCRYPTED_FIELDS if name in data and getattr(identity, name) != data[name]]
     update_fields(identity, {name: data[name] for name in changed}, clean=False)
@@ -192,12 +196,12 @@ def identity_reveal(*, case: Case, by: User, purpose: str, note: str = "") -> Ca
 
 
 @audited_as_by
-def case_read_record(*, case: Case, by: User, what: str, **extra) -> None:
+def case_read_record(*, case: Case, by: User, what: str, **extra: object) -> None:
     _log(case, by=by, action=LogEntry.Action.ACCESS, what=what, **extra)
 
 
 @audited_as_by
-def statistics_export_record(*, by: User, what: str, **extra) -> None:
+def statistics_export_record(*, by: User, what: str, **extra: object) -> None:
     """Audit an export of case statistics: it is a read of case data, though of no one case."""
     LogEntry.objects.log_create(
         # An unsaved Case stands for "case data": the entry's type is Case, its reference says what.
@@ -214,7 +218,7 @@ def statistics_export_record(*, by: User, what: str, **extra) -> None:
 
 @audited_as_by
 @transaction.atomic
-def case_record_add(*, case: Case, record: CaseRecord, by: User, m2m: dict | None = None) -> CaseRecord:
+def case_record_add(*, case: Case, record: CaseRecord, by: User, m2m: dict[str, Any] | None = None) -> CaseRecord:
     """Add a consent, assessment, service, proceedings or follow-up to a case."""
     if case.anonymised_at:
         raise ValidationError("This case was anonymised; nothing can be added to it.")
@@ -254,7 +258,7 @@ def _end_referrals_relying_on(consent: Consent, *, by: User) -> None:
 
 @audited_as_by
 @transaction.atomic
-def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) -> FollowUp:
+def follow_up_complete(*, follow_up: FollowUp, by: User, done_on: date, outcome: str) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.done_on:
         raise ValidationError("This follow-up was already recorded as done.")
@@ -267,7 +271,7 @@ def follow_up_complete(*, follow_up: FollowUp, by: User, done_on, outcome: str) 
 
 @audited_as_by
 @transaction.atomic
-def document_upload(*, case: Case, upload, title: str, by: User) -> CaseDocument:
+def document_upload(*, case: Case, upload: UploadedFile, title: str, by: User) -> CaseDocument:
     """Store a checked file under a generated name; a refused file leaves nothing behind."""
     if case.anonymised_at:
         raise ValidationError("This case was anonymised; documents cannot be added.")
@@ -313,7 +317,16 @@ def _anonymise(case: Case) -> None:
     _log(case, by=None, action=LogEntry.Action.UPDATE, what="anonymised after the retention period", **shared)
 
 
-def cases_anonymise_closed(*, now=None, dry_run: bool = False) -> dict:
+class AnonymiseResult(TypedDict):
+    """What a retention run reports (and its job run keeps): counts and the first references."""
+
+    anonymised: int
+    due: int
+    dry_run: bool
+    references: list[str]
+
+
+def cases_anonymise_closed(*, now: datetime | None = None, dry_run: bool = False) -> AnonymiseResult:
     """Anonymise cases closed longer than THB_CASE_RETENTION_DAYS; keeps what statistics need."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.THB_CASE_RETENTION_DAYS)
@@ -323,12 +336,12 @@ def cases_anonymise_closed(*, now=None, dry_run: bool = False) -> dict:
         for case in due:
             with transaction.atomic():
                 _anonymise(case)
-    return {
-        "anonymised": 0 if dry_run else len(references),
-        "due": len(references),
-        "dry_run": dry_run,
-        "references": references[:100],
-    }
+    return AnonymiseResult(
+        anonymised=0 if dry_run else len(references),
+        due=len(references),
+        dry_run=dry_run,
+        references=references[:100],
+    )
 
 
 def identities_reencrypt(*, batch_size: int = 500) -> int:

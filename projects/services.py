@@ -1,5 +1,7 @@
 """Writes on projects: saving the secretariat's form, publishing and unpublishing."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +19,9 @@ VISIBILITY_FIELDS = {"visibility", "published_at"}
 
 @audited_as_by
 @transaction.atomic
-def project_save(*, project: Project, data: dict, m2m: dict | None = None, by: User | None) -> Project:
+def project_save(
+    *, project: Project, data: dict[str, Any], m2m: dict[str, Any] | None = None, by: User | None
+) -> Project:
     """Create a project, or change one, from the secretariat's form.
 
     `data` holds the fields to set (on a change, those that changed) and `m2m` the partner

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,15 +34,15 @@ from thb_portal.uploads import (
 from thb_portal.visibility import Visibility
 
 
-def check_publication_file(upload) -> CheckedUpload:
+def check_publication_file(upload: UploadedFile) -> CheckedUpload:
     return check_upload(upload, allowed=PUBLICATION_FILE_TYPES, max_bytes=settings.THB_PUBLICATION_MAX_UPLOAD_BYTES)
 
 
-def check_cover(upload) -> CheckedUpload:
+def check_cover(upload: UploadedFile) -> CheckedUpload:
     return check_upload(upload, allowed=IMAGE_TYPES, max_bytes=settings.THB_COVER_MAX_UPLOAD_BYTES)
 
 
-def _delete_stored_after_commit(storage, name: str) -> None:
+def _delete_stored_after_commit(storage: Storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -51,7 +53,7 @@ def _touch(publication: Publication) -> None:
 
 
 @transaction.atomic
-def publication_file_attach(*, publication: Publication, language: str, upload) -> PublicationFile:
+def publication_file_attach(*, publication: Publication, language: str, upload: UploadedFile) -> PublicationFile:
     """Store `upload` as the publication's file in `language`, replacing any earlier one.
 
     A file that fails the checks raises ValidationError and leaves nothing behind.
@@ -97,7 +99,7 @@ def publication_file_count_download(*, publication_file: PublicationFile) -> Non
 
 
 @transaction.atomic
-def publication_set_cover(*, publication: Publication, upload=None) -> Publication:
+def publication_set_cover(*, publication: Publication, upload: UploadedFile | None = None) -> Publication:
     """Store a PNG or JPEG cover (checked by content), or remove the cover when upload is None."""
     storage, old_name = publication.cover.storage, publication.cover.name
     if upload is None:
@@ -114,7 +116,7 @@ def publication_set_cover(*, publication: Publication, upload=None) -> Publicati
 
 
 @transaction.atomic
-def publication_set_topics(*, publication: Publication, topics) -> Publication:
+def publication_set_topics(*, publication: Publication, topics: Iterable[Topic]) -> Publication:
     publication.topics.set(topics)
     return publication_index_topics(publication=publication)
 
@@ -200,10 +202,10 @@ def _stored_files(publication: Publication, rows: list[FileRow]) -> dict[int, Pu
 def publication_save(
     *,
     publication: Publication,
-    data: dict,
-    m2m: dict | None = None,
+    data: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
     files: Iterable[FileRow] = (),
-    cover=None,
+    cover: UploadedFile | None = None,
     remove_cover: bool = False,
     by: User | None,
 ) -> Publication:

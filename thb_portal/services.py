@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -13,7 +14,7 @@ class UnknownJob(ValueError):
     pass
 
 
-def periodic_job_run(*, name: str, now=None) -> JobRun:
+def periodic_job_run(*, name: str, now: datetime | None = None) -> JobRun:
     """Run a registered job and record the run, whether it succeeds or fails."""
     job = PERIODIC_JOBS.get(name)
     if job is None:
