@@ -146,12 +146,27 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
-# A named base, so that the type checker sees the queryset's methods on the manager.
-_UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
+class UserManager(BaseUserManager["User"]):
+    """User's manager: its rows come as a UserQuerySet. The queryset's methods are forwarded
+    by hand rather than through from_queryset, whose generated base the type checker does
+    not always resolve (django-stubs #2224)."""
 
-
-class UserManager(_UserManagerBase):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def active(self) -> UserQuerySet:
+        return self.get_queryset().active()
+
+    def with_role(self, role: str) -> UserQuerySet:
+        return self.get_queryset().with_role(role)
+
+    def ncps_of(self, member_state: "MemberState | int") -> UserQuerySet:
+        return self.get_queryset().ncps_of(member_state)
+
+    def invitation_pending(self) -> UserQuerySet:
+        return self.get_queryset().invitation_pending()
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
