@@ -7,7 +7,7 @@ from typing import Any, TypedDict
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -271,7 +271,7 @@ def follow_up_complete(*, follow_up: FollowUp, by: User, done_on: date, outcome:
 
 @audited_as_by
 @transaction.atomic
-def document_upload(*, case: Case, upload: UploadedFile, title: str, by: User) -> CaseDocument:
+def document_upload(*, case: Case, upload: "File[bytes]", title: str, by: User) -> CaseDocument:
     """Store a checked file under a generated name; a refused file leaves nothing behind."""
     if case.anonymised_at:
         raise ValidationError("This case was anonymised; documents cannot be added.")

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import Storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,11 +34,11 @@ from thb_portal.uploads import (
 from thb_portal.visibility import Visibility
 
 
-def check_publication_file(upload: UploadedFile) -> CheckedUpload:
+def check_publication_file(upload: "File[bytes]") -> CheckedUpload:
     return check_upload(upload, allowed=PUBLICATION_FILE_TYPES, max_bytes=settings.THB_PUBLICATION_MAX_UPLOAD_BYTES)
 
 
-def check_cover(upload: UploadedFile) -> CheckedUpload:
+def check_cover(upload: "File[bytes]") -> CheckedUpload:
     return check_upload(upload, allowed=IMAGE_TYPES, max_bytes=settings.THB_COVER_MAX_UPLOAD_BYTES)
 
 
@@ -53,7 +53,7 @@ def _touch(publication: Publication) -> None:
 
 
 @transaction.atomic
-def publication_file_attach(*, publication: Publication, language: str, upload: UploadedFile) -> PublicationFile:
+def publication_file_attach(*, publication: Publication, language: str, upload: "File[bytes]") -> PublicationFile:
     """Store `upload` as the publication's file in `language`, replacing any earlier one.
 
     A file that fails the checks raises ValidationError and leaves nothing behind.
@@ -99,7 +99,7 @@ def publication_file_count_download(*, publication_file: PublicationFile) -> Non
 
 
 @transaction.atomic
-def publication_set_cover(*, publication: Publication, upload: UploadedFile | None = None) -> Publication:
+def publication_set_cover(*, publication: Publication, upload: "File[bytes] | None" = None) -> Publication:
     """Store a PNG or JPEG cover (checked by content), or remove the cover when upload is None."""
     storage, old_name = publication.cover.storage, publication.cover.name
     if upload is None:
@@ -205,7 +205,7 @@ def publication_save(
     data: dict[str, Any],
     m2m: dict[str, Any] | None = None,
     files: Iterable[FileRow] = (),
-    cover: UploadedFile | None = None,
+    cover: "File[bytes] | None" = None,
     remove_cover: bool = False,
     by: User | None,
 ) -> Publication:
