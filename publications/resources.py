@@ -157,19 +157,19 @@ class PublicationResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         """Set the fields, and check the audience and topic codes too, so that every error shows at once."""
-        errors = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if not str(row.get("type") or "").strip():
-            errors.setdefault("type", []).append("The type is empty.")
+            errors.setdefault("type", []).append(ValidationError("The type is empty."))
         for field in (self.fields["audiences"], self.fields["topics"]):
             if field.column_name in row:
                 try:
                     field.clean(row)
                 except ValueError as error:
-                    errors.setdefault(field.attribute, []).append(str(error))
+                    errors.setdefault(field.attribute, []).append(ValidationError(str(error)))
         if errors:
             raise ValidationError(errors)
 

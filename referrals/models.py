@@ -28,7 +28,7 @@ class Purpose(models.TextChoices):
 
 
 # The consent purpose a referral purpose relies on (cases.models.ConsentPurpose).
-CONSENT_PURPOSE_FOR = {
+CONSENT_PURPOSE_FOR: dict[str, str] = {
     Purpose.RETURN: "return",
     Purpose.ASSISTANCE: "assistance",
     Purpose.TRACING: "data_sharing",

@@ -6,6 +6,8 @@ Every figure is an SQL aggregate; the whole is cached and dropped by
 services.facts_invalidate whenever trainings, participants or totals change.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
@@ -99,5 +101,7 @@ def compute_facts(now=None) -> dict:
     }
 
 
-def facts_and_figures() -> dict:
-    return cache.get_or_set(FACTS_CACHE_KEY, compute_facts, FACTS_TIMEOUT)
+def facts_and_figures() -> dict[str, Any]:
+    facts = cache.get_or_set(FACTS_CACHE_KEY, compute_facts, FACTS_TIMEOUT)
+    # get_or_set answers what compute_facts gave when the cache had nothing; its types allow None.
+    return facts if facts is not None else compute_facts()
