@@ -19,6 +19,7 @@ from cases.models import (
     RiskAssessment,
     Stage,
 )
+from cases.workflow import CASE_STAGE_WORKFLOW
 from members.models import MemberState, MemberStateKind
 from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
@@ -155,7 +156,8 @@ class ReopenForm(BootstrapFormMixin, forms.Form):
     STAGE_MESSAGE = "Choose the stage the reopened case starts in."
     to_stage = forms.ChoiceField(
         label="Reopen in stage",
-        choices=[c for c in Stage.choices if c[0] != Stage.CLOSED],
+        # The stages the stage table reopens a case in (cases.workflow).
+        choices=[(stage, Stage(stage).label) for stage in CASE_STAGE_WORKFLOW.targets(Stage.CLOSED)],
         error_messages={"required": STAGE_MESSAGE, "invalid_choice": STAGE_MESSAGE},
     )
     reason = forms.CharField(
