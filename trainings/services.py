@@ -1,6 +1,8 @@
 """Every write on trainings and their participants. Callers have already passed trainings.access."""
 
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,7 +58,13 @@ def facts_invalidate() -> None:
 
 @audited_as_by
 @transaction.atomic
-def training_create(*, by: User | None, data: dict, sessions: list[tuple] = (), trainers=()) -> Training:
+def training_create(
+    *,
+    by: User | None,
+    data: dict[str, Any],
+    sessions: Sequence[tuple[datetime, datetime] | tuple[datetime, datetime, str]] = (),
+    trainers: Iterable[User] = (),
+) -> Training:
     training = Training(**data)
     training.full_clean()
     training.save()
@@ -79,7 +87,7 @@ def training_status_error(current: str, new: str) -> str | None:
     return f"A training that is “{T(current).label}” cannot become “{T(new).label}”."
 
 
-def training_final_effect(training: Training, status: str) -> dict:
+def training_final_effect(training: Training, status: str) -> dict[str, Any]:
     """How many people a final status change affects, and the step (its label, button and
     confirmation text), for the page that asks first."""
     step = TRAINING_WORKFLOW.between(training.status, status)
@@ -91,7 +99,7 @@ def training_final_effect(training: Training, status: str) -> dict:
 
 @audited_as_by
 @transaction.atomic
-def training_update(*, training: Training, by: User | None, data: dict) -> Training:
+def training_update(*, training: Training, by: User | None, data: dict[str, Any]) -> Training:
     """Change a training's details. A new status has its consequences here: completing marks
     no-shows, cancelling tells the participants; more places move the waiting list up."""
     training = Training.objects.select_for_update().get(pk=training.pk)
@@ -113,7 +121,7 @@ def training_update(*, training: Training, by: User | None, data: dict) -> Train
 
 
 @audited_as_by
-def tell_about_cancellation(training: Training, *, step: Transition, by: User | None, now) -> None:
+def tell_about_cancellation(training: Training, *, step: Transition, by: User | None, now: datetime) -> None:
     """The cancel step's effects: its notices go to the participants still waiting for it
     (by email: they are not users) and to the training's other trainers."""
     for notice in step.notifies:
@@ -145,7 +153,7 @@ def _check_sessions_can_change(training: Training) -> None:
         )
 
 
-def _session_create(training: Training, starts_at, ends_at, title: str) -> TrainingSession:
+def _session_create(training: Training, starts_at: datetime, ends_at: datetime, title: str) -> TrainingSession:
     session = TrainingSession(training=training, starts_at=starts_at, ends_at=ends_at, title=title)
     session.full_clean()
     session.save()
@@ -154,7 +162,9 @@ def _session_create(training: Training, starts_at, ends_at, title: str) -> Train
 
 @audited_as_by
 @transaction.atomic
-def session_add(*, training: Training, starts_at, ends_at, title: str = "", by: User | None = None) -> TrainingSession:
+def session_add(
+    *, training: Training, starts_at: datetime, ends_at: datetime, title: str = "", by: User | None = None
+) -> TrainingSession:
     training = Training.objects.select_for_update().get(pk=training.pk)
     _check_sessions_can_change(training)
     session = _session_create(training, starts_at, ends_at, title)
@@ -164,7 +174,7 @@ def session_add(*, training: Training, starts_at, ends_at, title: str = "", by: 
 
 @audited_as_by
 @transaction.atomic
-def training_set_trainers(*, training: Training, trainers, by: User | None) -> None:
+def training_set_trainers(*, training: Training, trainers: Iterable[User], by: User | None) -> None:
     """Make `trainers` the training's trainers, granting and revoking their object permissions."""
     trainers = list(trainers)
     for trainer in trainers:
@@ -198,7 +208,7 @@ def training_complete(*, training: Training, by: User) -> Training:
 
 
 @audited_as_by
-def mark_no_shows(training: Training, *, step: Transition | None = None, by: User | None = None, now) -> None:
+def mark_no_shows(training: Training, *, step: Transition | None = None, by: User | None = None, now: datetime) -> None:
     """The complete step's effects: confirmed participants who came to no session are no-shows."""
     for registration in training.registrations.filter(status=S.CONFIRMED, attendances__isnull=True):
         _set_status(registration, S.NO_SHOW, now)
@@ -218,13 +228,13 @@ def session_remove(*, session: TrainingSession, by: User | None) -> None:
 # Registrations ---------------------------------------------------------------------
 
 
-def _set_status(registration: Registration, status: str, now) -> None:
+def _set_status(registration: Registration, status: str, now: datetime) -> None:
     registration.status = status
     registration.status_changed_at = now
     registration.save(update_fields=["status", "status_changed_at"])
 
 
-def _check_window(training: Training, now) -> None:
+def _check_window(training: Training, now: datetime) -> None:
     if refusal := training.registration_refusal(now):
         raise ValidationError(refusal)
 
@@ -237,7 +247,7 @@ def _email_exists(training: Training, email: str) -> bool:
     return training.registrations.filter(email__iexact=email).exists()
 
 
-def _new_registration(training: Training, data: dict, status: str, now) -> Registration:
+def _new_registration(training: Training, data: dict[str, Any], status: str, now: datetime) -> Registration:
     registration = Registration(training=training, status=status, created_at=now, status_changed_at=now, **data)
     registration.email = registration.email.strip().lower()
     registration.full_clean()
@@ -253,7 +263,9 @@ def _initial_status(training: Training, has_place: bool) -> str:
 
 @audited_as_by
 @transaction.atomic
-def registration_register(*, training: Training, data: dict, by: User | None, now=None) -> Registration:
+def registration_register(
+    *, training: Training, data: dict[str, Any], by: User | None, now: datetime | None = None
+) -> Registration:
     """Register one participant: a place if there is one, else the waiting list, else a clear refusal."""
     now = now or timezone.now()
     # Locking the training serialises the capacity check: two last places cannot both be given.
@@ -274,7 +286,9 @@ def registration_register(*, training: Training, data: dict, by: User | None, no
 
 @audited_as_by
 @transaction.atomic
-def registrations_import(*, training: Training, rows: list[dict], by: User | None, now=None) -> list[Registration]:
+def registrations_import(
+    *, training: Training, rows: list[dict[str, Any]], by: User | None, now: datetime | None = None
+) -> list[Registration]:
     """Register every row or none: any failure rolls the whole file back."""
     now = now or timezone.now()
     training = Training.objects.select_for_update().get(pk=training.pk)
@@ -303,7 +317,9 @@ def registrations_import(*, training: Training, rows: list[dict], by: User | Non
 
 @audited_as_by
 @transaction.atomic
-def registration_move(*, registration: Registration, to: str, by: User | None, now=None) -> Registration:
+def registration_move(
+    *, registration: Registration, to: str, by: User | None, now: datetime | None = None
+) -> Registration:
     """Move a registration along its allowed paths; a freed place goes to the first waitlisted."""
     now = now or timezone.now()
     training = Training.objects.select_for_update().get(pk=registration.training_id)
@@ -325,7 +341,7 @@ def registration_move(*, registration: Registration, to: str, by: User | None, n
 
 
 @audited_as_by
-def waitlist_promote(*, training: Training, by: User | None, now=None) -> list[Registration]:
+def waitlist_promote(*, training: Training, by: User | None, now: datetime | None = None) -> list[Registration]:
     """Give free places to the waiting list, first come first served, and tell them. Call with the training locked."""
     now = now or timezone.now()
     if training.status not in RUNNING_STATUSES:
@@ -424,7 +440,7 @@ def _queue_email(registration: Registration, *, kind: str, key: str) -> Delivery
 # Periodic jobs ---------------------------------------------------------------------
 
 
-def trainings_send_reminders(*, now=None) -> dict:
+def trainings_send_reminders(*, now: datetime | None = None) -> dict[str, int]:
     """Queue a reminder to each confirmed participant `reminder_days` before the first session.
     The notifications relay hands on any email the broker did not take."""
     now = now or timezone.now()
@@ -434,7 +450,8 @@ def trainings_send_reminders(*, now=None) -> dict:
         status__in=[TrainingStatus.OPEN, TrainingStatus.CLOSED], starts_on__gte=today
     ).prefetch_related("trainers")
     for training in trainings:
-        if training.starts_on - timedelta(days=training.reminder_days) > today:
+        # The filter leaves out trainings without a start date; the check says so to the type checker.
+        if training.starts_on is None or training.starts_on - timedelta(days=training.reminder_days) > today:
             continue
         with transaction.atomic():
             for registration in training.registrations.filter(status=S.CONFIRMED).select_related("training"):
@@ -451,7 +468,7 @@ def trainings_send_reminders(*, now=None) -> dict:
     return {"reminders": queued}
 
 
-def trainings_delete_personal_data(*, now=None) -> dict:
+def trainings_delete_personal_data(*, now: datetime | None = None) -> dict[str, Any]:
     """Blank participants' personal data of trainings past their retention date; statuses and
     attendance stay, so every count stays. JobRun (thb_portal.services) logs each run."""
     now = now or timezone.now()
