@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.types import AuthenticatedRequest
 from notifications import selectors, services
 from notifications.access import access_announcement, access_notification
 from notifications.forms import PreferencesForm
@@ -15,7 +16,7 @@ from thb_portal.pagination import paginate
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, selectors.notification_list(user=request.user))
     return render(request, "notifications/list.html", {"page": page})
 
@@ -29,7 +30,7 @@ def _destination(notification: Notification) -> str:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Open a notice: a POST (the notice list's button) marks it read and goes on to its page.
 
     A GET (the link in the notice's email) writes nothing. An unread notice gets a page that
@@ -50,7 +51,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = access_notification(request.user, pk)
     services.notification_mark_read(notification=notification)
     if request.htmx:
@@ -60,19 +61,19 @@ def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notifications_mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("notifications:list")
 
 
 @login_required
-def unread_badge(request: HttpRequest) -> HttpResponse:
+def unread_badge(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "notifications/_badge.html", {"unread_count": selectors.unread_count(user=request.user)})
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "email"))
     form = PreferencesForm(*form_data(request), user=request.user, current=current)
     if request.method == "POST" and form.is_valid():
@@ -85,6 +86,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def announcement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     announcement = access_announcement(request.user, pk)
     return render(request, "notifications/announcement.html", {"announcement": announcement})
