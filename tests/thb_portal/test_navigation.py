@@ -148,7 +148,7 @@ def test_profile_refuses_an_empty_name_with_a_message(client, make_user):
     user = make_user(Role.OBSERVER)
     client.force_login(user)
     response = client.post(reverse("members:profile"), {"full_name": "", "position": "", "phone": "", "languages": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"This field is required" in response.content
 
 
