@@ -167,6 +167,27 @@ def users_by_role(make_user):
     }
 
 
+# The states of a referral in the referral and dashboard tests: EE sends, LV receives, LT is outside.
+@pytest.fixture
+def ee_ncp(make_user):
+    return make_user(Role.NCP, "EE", full_name="Eeva Sender")
+
+
+@pytest.fixture
+def lv_ncp(make_user):
+    return make_user(Role.NCP, "LV", full_name="Liga Receiver")
+
+
+@pytest.fixture
+def lv_alt(make_user):
+    return make_user(Role.NCP, "LV", full_name="Janis Alternate")
+
+
+@pytest.fixture
+def lt_ncp(make_user):
+    return make_user(Role.NCP, "LT", full_name="Lina Outsider")
+
+
 @pytest.fixture
 def secretariat_client(client, make_user, mfa_user):
     """The test client signed in as a secretariat user, enrolled in MFA and with the code step

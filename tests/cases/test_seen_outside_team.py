@@ -18,11 +18,6 @@ SHARED = ["case_variables", "identity"]
 
 
 @pytest.fixture
-def lv_ncp(make_user):
-    return make_user(Role.NCP, "LV", full_name="Liga Receiver")
-
-
-@pytest.fixture
 def referral(ee_ncp, demo_states):
     case = make_case(ee_ncp)
     case_services.identity_save(case=case, by=ee_ncp, data={"given_names": "Kati", "family_name": "Seen-Family"})

@@ -28,26 +28,6 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 @pytest.fixture
-def ee_ncp(make_user):
-    return make_user(Role.NCP, "EE", full_name="Eeva Sender")
-
-
-@pytest.fixture
-def lv_ncp(make_user):
-    return make_user(Role.NCP, "LV", full_name="Liga Receiver")
-
-
-@pytest.fixture
-def lv_alt(make_user):
-    return make_user(Role.NCP, "LV", full_name="Janis Alternate")
-
-
-@pytest.fixture
-def lt_ncp(make_user):
-    return make_user(Role.NCP, "LT", full_name="Lina Outsider")
-
-
-@pytest.fixture
 def trainer(make_user):
     return make_user(Role.TRAINER, full_name="Tiina Trainer")
 
