@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cases.models import Case, ControlMeans, ExploitationForm
-from thb_portal.admin_mixins import ReadOnlyMetadataAdmin
+from core.admin import ReadOnlyMetadataAdmin
 
 
 @admin.register(Case)

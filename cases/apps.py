@@ -6,6 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Case files"
 
     def ready(self):
+        from cases.jobs import JOBS
+        from core.jobs import register_jobs
+
+        register_jobs(JOBS)
         from auditlog.registry import auditlog
 
         from cases.models import AssistanceService, Case, CaseDocument, Consent, FollowUp, Proceedings, RiskAssessment

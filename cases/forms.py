@@ -20,8 +20,8 @@ from cases.models import (
     Stage,
 )
 from cases.workflow import CASE_STAGE_WORKFLOW
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes
 from members.models import MemberState, MemberStateKind
-from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 class Stage(models.TextChoices):

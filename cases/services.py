@@ -29,10 +29,10 @@ from cases.models import (
 from cases.workflow import CASE_STAGE_WORKFLOW
 from core.audit import audited_as_by
 from core.db import update_fields
+from core.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
-from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 
 logger = logging.getLogger(__name__)
 

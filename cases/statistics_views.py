@@ -14,8 +14,8 @@ from cases.statistics import (
     ctdc_suppressed_groups,
 )
 from core.forms import PeriodForm
+from core.spreadsheets import csv_response
 from core.types import AuthenticatedRequest
-from thb_portal.spreadsheets import csv_response
 
 PERIOD_NOUN = "cases registered"
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
+from core.encryption import DecryptionError
+from core.forms import field_of, form_data
+from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from members.models import Role
-from thb_portal.encryption import DecryptionError
-from thb_portal.forms import field_of, form_data
-from thb_portal.pagination import paginate, querystring_without_page
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import ImproperlyConfigured
 
+from core.encryption import decrypt_text, encrypt_text
 from members.middleware import SESSION_STARTED_KEY
 from members.services import user_email_address_ensure
-from thb_portal.encryption import decrypt_text, encrypt_text
 
 logger = logging.getLogger(__name__)
 

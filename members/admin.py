@@ -7,11 +7,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdminMixin
 from core.errors import error_text
 from members import selectors, services
 from members.forms import InvitationCSVForm
 from members.models import AccessRequest, ExpertiseArea, MemberState, Organisation, User
-from thb_portal.admin_mixins import ReadOnlyAdminMixin
 
 # Every change on a user goes through a service: the details (name, directory entry) through
 # user_update_details; role, state and organisation, activity, superuser status through the

@@ -6,6 +6,10 @@ class MembersConfig(AppConfig):
     verbose_name = "Members, organisations and users"
 
     def ready(self):
+        from core.jobs import register_jobs
+        from members.jobs import JOBS
+
+        register_jobs(JOBS)
         from auditlog.registry import auditlog
 
         from members.models import AccessRequest, MemberState, Organisation, User

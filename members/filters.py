@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from core.forms import apply_bootstrap_classes
 from members.models import ExpertiseArea, MemberState, Role, User
-from thb_portal.forms import apply_bootstrap_classes
 
 
 class DirectoryFilter(django_filters.FilterSet):

@@ -3,8 +3,8 @@ import re
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from core.forms import BootstrapFormMixin
 from members.models import ExpertiseArea, User
-from thb_portal.forms import BootstrapFormMixin
 
 PHONE = re.compile(r"\+?[0-9 ()./-]*[0-9][0-9 ()./-]*")
 

@@ -8,14 +8,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
+from core.forms import form_data
+from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from members import selectors, services
 from members.access import DECIDING_ROLES, access_access_request
 from members.filters import DirectoryFilter
 from members.forms import AccessRequestDeclineForm, ProfileForm, SetPasswordForm
 from members.models import AccessRequest, User
-from thb_portal.forms import form_data
-from thb_portal.pagination import paginate, querystring_without_page
 
 
 @login_required

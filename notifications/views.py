@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import form_data
+from core.pagination import paginate
 from core.types import AuthenticatedRequest
 from notifications import selectors, services
 from notifications.access import access_announcement, access_notification
 from notifications.forms import PreferencesForm
 from notifications.models import Notification, NotificationPreference
-from thb_portal.forms import form_data
-from thb_portal.pagination import paginate
 
 
 @login_required

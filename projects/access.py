@@ -3,8 +3,8 @@
 from django.http import Http404
 
 from core.types import AnyUser
+from core.visibility import SignInRequired, Visibility, visible_levels
 from projects.models import Project, ProjectQuerySet
-from thb_portal.visibility import SignInRequired, Visibility, visible_levels
 
 DRAFT_PERMISSION = "projects.view_draft_project"
 

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin
 
+from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 from projects import services
 from projects.models import Project
 from publications.models import Publication
-from thb_portal.admin_mixins import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 
 
 class OutputInline(admin.TabularInline):

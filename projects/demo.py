@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.visibility import Visibility
 from members.models import MemberState, Organisation, OrganisationType
 from projects import services
 from projects.models import FundingSource, Project, ProjectStatus
-from thb_portal.visibility import Visibility
 
 ALL_CBSS = ["DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE"]
 

@@ -1,7 +1,7 @@
 import django_filters
 
+from core.forms import apply_bootstrap_classes
 from projects.models import FundingSource, Project, ProjectStatus
-from thb_portal.forms import apply_bootstrap_classes
 
 
 class ProjectFilter(django_filters.FilterSet):

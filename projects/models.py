@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from thb_portal.visibility import Visibility
+from core.visibility import Visibility
 
 # Addresses of the project lists, which a project's /projects/<slug>/ must not shadow.
 RESERVED_SLUGS = {"psf", "all"}

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
+from core.figures import public_figures_changed
+from core.visibility import Visibility
 from members.models import User
 from projects.models import Project
-from thb_portal.public_figures import public_figures_changed
-from thb_portal.visibility import Visibility
 
 # Set by project_set_visibility alone, which records when a project first went out.
 VISIBILITY_FIELDS = {"visibility", "published_at"}

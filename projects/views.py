@@ -2,11 +2,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.pagination import paginate, querystring_without_page
+from core.visibility import sign_in_for_members_only
 from projects import selectors
 from projects.access import access_project
 from projects.filters import ProjectFilter
-from thb_portal.pagination import paginate, querystring_without_page
-from thb_portal.visibility import sign_in_for_members_only
 
 # The three project lists share a template; each names itself for the tabs and the <title>.
 LISTS = {

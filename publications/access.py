@@ -9,8 +9,8 @@ from typing import NoReturn
 from django.http import Http404
 
 from core.types import AnyUser
+from core.visibility import SignInRequired, Visibility, visible_levels
 from publications.models import Publication, PublicationFile, PublicationQuerySet
-from thb_portal.visibility import SignInRequired, Visibility, visible_levels
 
 DRAFT_PERMISSION = "publications.view_draft_publication"
 

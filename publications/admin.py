@@ -6,11 +6,11 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
+from core.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
-from thb_portal.admin_mixins import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
-from thb_portal.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 
 
 def _accepted(types, max_bytes: int) -> str:

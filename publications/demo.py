@@ -11,10 +11,10 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from core.visibility import Visibility
 from projects.models import Project
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, PublicationType, Topic
-from thb_portal.visibility import Visibility
 
 T = PublicationType
 PUBLIC, MEMBERS, DRAFT = Visibility.PUBLIC, Visibility.MEMBERS, Visibility.DRAFT

@@ -2,10 +2,10 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from core.forms import apply_bootstrap_classes
 from publications import search
 from publications.languages import LANGUAGES
 from publications.models import Audience, Publication, PublicationType, Topic
-from thb_portal.forms import apply_bootstrap_classes
 
 # The task force was set up in 2006; nothing in the library is older.
 FIRST_YEAR = 2006

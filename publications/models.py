@@ -9,9 +9,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.visibility import Visibility
 from publications.languages import LANGUAGE_NAMES, LANGUAGES
 from publications.search import PostgresSearchDocument
-from thb_portal.visibility import Visibility
 
 # /library/feed/... are the feeds; a publication's /library/<slug>/ must not look like them.
 RESERVED_SLUGS = {"feed"}

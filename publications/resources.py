@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
+from core.spreadsheets import FORMULA_PREFIXES, safe_cell
+from core.visibility import Visibility
 from projects.models import Project
 from publications import services
 from publications.models import Audience, Publication, PublicationType, Topic
-from thb_portal.spreadsheets import FORMULA_PREFIXES, safe_cell
-from thb_portal.visibility import Visibility
 
 
 class ChoiceWidget(widgets.Widget):

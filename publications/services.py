@@ -18,11 +18,8 @@ from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
-from members.models import User
-from publications.languages import LANGUAGE_NAMES
-from publications.models import Publication, PublicationFile, Topic
-from thb_portal.public_figures import public_figures_changed
-from thb_portal.uploads import (
+from core.figures import public_figures_changed
+from core.uploads import (
     IMAGE_TYPES,
     PUBLICATION_FILE_TYPES,
     CheckedUpload,
@@ -31,7 +28,10 @@ from thb_portal.uploads import (
     page_count,
     store_checked_upload,
 )
-from thb_portal.visibility import Visibility
+from core.visibility import Visibility
+from members.models import User
+from publications.languages import LANGUAGE_NAMES
+from publications.models import Publication, PublicationFile, Topic
 
 
 def check_publication_file(upload: "File[bytes]") -> CheckedUpload:

@@ -8,12 +8,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core.pagination import paginate, querystring_without_page
+from core.visibility import SignInRequired, sign_in_for_members_only
 from projects.access import project_visible_to
 from publications import selectors, services
 from publications.access import access_publication, access_publication_cover, access_publication_file
 from publications.filters import PublicationFilter
-from thb_portal.pagination import paginate, querystring_without_page
-from thb_portal.visibility import SignInRequired, sign_in_for_members_only
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyMetadataAdmin
 from referrals.models import Referral
-from thb_portal.admin_mixins import ReadOnlyMetadataAdmin
 
 
 @admin.register(Referral)

@@ -6,6 +6,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals (BSR-TRM)"
 
     def ready(self):
+        from core.jobs import register_jobs
+        from referrals.jobs import JOBS
+
+        register_jobs(JOBS)
         from auditlog.registry import auditlog
 
         from referrals.models import Referral, ReferralMessage

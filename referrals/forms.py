@@ -4,10 +4,10 @@ from django.db.models import QuerySet
 
 from cases.forms import RevealForm
 from cases.models import Consent, DataCategory
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 from members.models import MemberState, MemberStateKind, Role, User
 from referrals.models import CONSENT_PURPOSE_FOR, DRAFT_FIELDS, Purpose, Referral, ReferralStatus, Service, Urgency
 from referrals.workflow import REFERRAL_WORKFLOW
-from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.fields import EncryptedJSONField, EncryptedTextField
 from cases.models import DataCategory
-from thb_portal.templatetags.portal import field_label
+from core.fields import EncryptedJSONField, EncryptedTextField
+from core.labels import field_label
 
 
 class Purpose(models.TextChoices):

@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.models import Case, Consent, DataCategory, RevealPurpose
 from core.audit import audited_as_by
 from core.db import update_fields
+from core.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 from core.workflow import Transition
 from members.models import MemberState, Role, User
 from members.roles import team_group
@@ -39,7 +40,6 @@ from referrals.sending import add_working_days as add_working_days
 from referrals.sending import build_snapshot as build_snapshot
 from referrals.sending import send_guard_problems as send_guard_problems
 from referrals.workflow import CONSENT_WITHDRAWAL, REFERRAL_WORKFLOW
-from thb_portal.uploads import CASE_DOCUMENT_TYPES, check_upload, store_checked_upload
 
 SENDER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")
 RECEIVER_PERMISSIONS = ("referrals.view_referral", "referrals.change_referral")

@@ -13,6 +13,7 @@ from cases.access import access_case
 from cases.models import DataCategory
 from core.errors import error_text
 from core.forms import PeriodForm
+from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest, HtmxRequest
 from members.models import Role
 from notifications import selectors as notification_selectors
@@ -22,7 +23,6 @@ from referrals.access import access_referral, access_referral_document
 from referrals.models import Referral, ReferralStatus, Side
 from referrals.statistics import referral_publication
 from referrals.workflow import REFERRAL_WORKFLOW
-from thb_portal.pagination import paginate, querystring_without_page
 
 
 def _require_ncp(request: AuthenticatedRequest) -> None:

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from thb_portal.admin_mixins import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from thb_portal.models import JobRun
 
 

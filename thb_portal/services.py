@@ -4,7 +4,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from thb_portal.jobs import PERIODIC_JOBS
+from core.jobs import periodic_jobs
 from thb_portal.models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -16,9 +16,9 @@ class UnknownJob(ValueError):
 
 def periodic_job_run(*, name: str, now: datetime | None = None) -> JobRun:
     """Run a registered job and record the run, whether it succeeds or fails."""
-    job = PERIODIC_JOBS.get(name)
+    job = periodic_jobs().get(name)
     if job is None:
-        raise UnknownJob(f"Unknown job “{name}”. Known jobs: {', '.join(sorted(PERIODIC_JOBS))}.")
+        raise UnknownJob(f"Unknown job “{name}”. Known jobs: {', '.join(sorted(periodic_jobs()))}.")
     run = JobRun.objects.create(name=name, started_at=timezone.now())
     try:
         result = import_string(job.function)(now=now)

@@ -12,8 +12,6 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from thb_portal.jobs import beat_schedule
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -321,7 +319,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang when Redis is down: fail fast and let the caller decide.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BEAT_SCHEDULE = beat_schedule()
+# CELERY_BEAT_SCHEDULE is set from the apps' registered jobs once they are ready (thb_portal.celery).
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default="/tmp/thb-celerybeat-schedule")  # noqa: S108
 
 THB_NOTIFICATION_RETENTION_DAYS = env.int("THB_NOTIFICATION_RETENTION_DAYS", default=365)
@@ -375,7 +373,7 @@ LOGGING = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
-AUDITLOG_MASK_CALLABLE = "thb_portal.audit.mask_fully"
+AUDITLOG_MASK_CALLABLE = "core.audit.mask_fully"
 
 # BSR-TRM referrals: acknowledgement deadlines in working days, follow-up reminders after
 # completion (months), and how long the receiving state keeps access after closing.

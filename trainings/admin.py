@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
-from thb_portal.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 from trainings import services
 from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
 

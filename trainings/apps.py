@@ -5,6 +5,10 @@ class TrainingsConfig(AppConfig):
     name = "trainings"
 
     def ready(self):
+        from core.jobs import register_jobs
+        from trainings.jobs import JOBS
+
+        register_jobs(JOBS)
         from auditlog.registry import auditlog
 
         from trainings.models import HistoricalTotal, Training, TrainingSession

@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from core.figures import FACTS_CACHE_KEY
 from members.models import MemberState
-from thb_portal.public_figures import FACTS_CACHE_KEY
 from trainings.models import Audience, HistoricalTotal, Registration, Training, TrainingStatus
 
 # A safety net only: every change that the figures count drops the cache (public_figures_changed).

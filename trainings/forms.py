@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from thb_portal.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 from trainings.models import Registration, RegistrationStatus, Training, TrainingSession, TrainingStatus
 from trainings.services import training_status_error
 from trainings.workflow import settings_statuses

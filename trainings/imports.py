@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from thb_portal.uploads import check_zip_archive
+from core.uploads import check_zip_archive
 from trainings.models import ParticipantGender, Training
 
 logger = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audited_as_by
 from core.db import update_fields
+from core.figures import public_figures_changed
 from core.workflow import Transition
 from members.models import Role, User
 from notifications.models import Delivery
 from notifications.services import address_emails_delete, notify, notify_address
-from thb_portal.public_figures import public_figures_changed
 from trainings.models import (
     ATTENDANCE_STATUSES,
     SEAT_STATUSES,

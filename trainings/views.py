@@ -10,11 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
+from core.forms import form_data
+from core.pagination import paginate, querystring_without_page
+from core.spreadsheets import csv_response, safe_cell
 from core.types import AuthenticatedRequest
 from members.models import Role
-from thb_portal.forms import form_data
-from thb_portal.pagination import paginate, querystring_without_page
-from thb_portal.spreadsheets import csv_response, safe_cell
 from trainings import imports, selectors, services
 from trainings.access import access_registration, access_session, access_training, sees_all_trainings
 from trainings.certificates import certificate_filename, certificate_pdf, certificates_pdf

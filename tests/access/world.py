@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import ControlMeans, ExploitationForm, FollowUp, RiskAssessment
+from core.visibility import Visibility
 from members.models import ExpertiseArea, Organisation, Role
 from members.services import invitation_token, user_invite, user_reassign
 from notifications.models import Announcement, Delivery, Notification
@@ -30,7 +31,6 @@ from tests.publications.factories import PublicationFactory, attach_pdf
 from tests.referrals.factories import make_consent, make_referral
 from tests.trainings.factories import make_training, participant_data
 from thb_portal.models import JobRun
-from thb_portal.visibility import Visibility
 from trainings import services as training_services
 from trainings.models import Audience as TrainingAudience
 from trainings.models import HistoricalTotal

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import CaseIdentity, RevealPurpose
+from core.encryption import DecryptionError
 from members.models import Role
 from tests.cases.factories import make_case
-from thb_portal.encryption import DecryptionError
 
 IDENTITY = {
     "given_names": "Zoryana",

@@ -1,7 +1,7 @@
 import factory
 
+from core.visibility import Visibility
 from projects.models import FundingSource, Project, ProjectStatus
-from thb_portal.visibility import Visibility
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

@@ -5,12 +5,12 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.visibility import Visibility
 from members.models import Role
 from projects import services
 from projects.models import Project
 from tests.admin_forms import admin_form_data, change_url
 from tests.projects.factories import ProjectFactory
-from thb_portal.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.visibility import Visibility
 from members.models import Organisation, OrganisationType
 from projects import services
 from projects.models import FundingSource, Project, ProjectStatus
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
-from thb_portal.visibility import Visibility
 
 
 def test_the_end_date_cannot_be_before_the_start(db):

@@ -1,8 +1,8 @@
 from django.urls import reverse
 
+from core.visibility import Visibility
 from projects.models import Project
 from tests.trainings.factories import make_training
-from thb_portal.visibility import Visibility
 
 
 def test_a_project_page_lists_its_trainings(client, db):

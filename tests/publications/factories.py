@@ -3,10 +3,10 @@ from datetime import date
 import factory
 from django.core.files.base import ContentFile
 
+from core.visibility import Visibility
 from publications import services
 from publications.demo import minimal_pdf
 from publications.models import Publication, PublicationType
-from thb_portal.visibility import Visibility
 
 
 class PublicationFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from core.visibility import Visibility
 from members.models import Role
 from projects.models import FundingSource
 from publications import services
@@ -15,7 +16,6 @@ from publications.demo import tiny_png
 from publications.models import PublicationType
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, attach_pdf
-from thb_portal.visibility import Visibility
 
 LEVELS = [Visibility.PUBLIC, Visibility.MEMBERS, Visibility.DRAFT]
 ANONYMOUS = "anonymous"

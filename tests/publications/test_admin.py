@@ -9,11 +9,11 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.visibility import Visibility
 from publications.models import Publication
 from publications.resources import PublicationResource
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, attach_pdf
-from thb_portal.visibility import Visibility
 
 CHANGELIST = "admin:publications_publication_changelist"
 

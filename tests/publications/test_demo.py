@@ -1,11 +1,11 @@
 from django.db.models import Count
 
+from core.visibility import Visibility
 from members.demo import MEMBER_STATES
 from projects.demo import seed_demo_projects
 from projects.models import FundingSource, Project
 from publications.demo import seed_demo_publications
 from publications.models import Publication, PublicationFile, PublicationType
-from thb_portal.visibility import Visibility
 
 MANDATES = [
     "Council of the Baltic Sea States Task Force against Trafficking in Human Beings Strategic Plan 2020-2025",

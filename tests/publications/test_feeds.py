@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from core.visibility import Visibility
 from publications import services
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
-from thb_portal.visibility import Visibility
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

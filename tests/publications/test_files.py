@@ -9,13 +9,13 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.uploads import page_count
+from core.visibility import Visibility
 from members.models import Role
 from publications import services
 from publications.demo import minimal_pdf, tiny_png
 from publications.models import Audience, Publication, PublicationFile, Topic
 from tests.publications.factories import PublicationFactory, attach_pdf, pdf_upload
-from thb_portal.uploads import page_count
-from thb_portal.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_office_documents_are_accepted_with_their_page_count_where_stored(privat
 
 
 def test_pdf_page_count_is_read_approximately_and_none_when_it_cannot_be():
-    from thb_portal.uploads import PDF
+    from core.uploads import PDF
 
     assert page_count(ContentFile(minimal_pdf("x", 5)), PDF) == 5
     # Page objects hidden in compressed object streams cannot be counted without a PDF library.

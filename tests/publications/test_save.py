@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.visibility import Visibility
 from members.models import Role
 from publications import services
 from publications.demo import minimal_pdf, tiny_png
@@ -18,7 +19,6 @@ from publications.models import Publication, PublicationFile, Topic
 from tests.admin_forms import admin_form_data, change_url
 from tests.publications.factories import PublicationFactory, attach_pdf, pdf_upload
 from tests.publications.test_files import admin_add_data, stored_files
-from thb_portal.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

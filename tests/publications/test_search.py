@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.search import parse as parse_query
+from core.visibility import Visibility
 from publications import services
 from publications.models import Audience, Publication, PublicationType, Topic
 from publications.search import ensure_sqlite_index, search, sqlite_condition, sqlite_rank
 from tests.publications.factories import PublicationFactory, attach_pdf
-from thb_portal.visibility import Visibility
 
 
 def titles(client, **params) -> list[str]:

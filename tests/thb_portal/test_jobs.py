@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from thb_portal.jobs import PERIODIC_JOBS, beat_schedule
+from core import jobs
+from core.jobs import PeriodicJob, beat_schedule, periodic_jobs
 from thb_portal.models import JobRun
 
 
@@ -9,8 +10,16 @@ def test_every_job_is_in_the_beat_schedule_and_importable():
     from django.utils.module_loading import import_string
 
     schedule = beat_schedule()
-    assert set(schedule) == set(PERIODIC_JOBS)
-    for job in PERIODIC_JOBS.values():
+    # Every app's jobs, registered from its AppConfig.ready().
+    assert {name.split(".")[0] for name in periodic_jobs()} == {
+        "cases",
+        "members",
+        "notifications",
+        "referrals",
+        "trainings",
+    }
+    assert set(schedule) == set(periodic_jobs())
+    for job in periodic_jobs().values():
         assert callable(import_string(job.function))
         assert schedule[job.name]["args"] == [job.name]
 
@@ -35,12 +44,25 @@ def job_that_fails(**kwargs):
 
 
 def test_a_failing_job_is_logged_as_failed(db, monkeypatch):
-    from thb_portal.jobs import PeriodicJob
     from thb_portal.services import periodic_job_run
 
     failing = PeriodicJob("test.failing", f"{__name__}.job_that_fails", 60.0, "always fails")
-    monkeypatch.setitem(PERIODIC_JOBS, failing.name, failing)
+    monkeypatch.setitem(jobs._registry, failing.name, failing)
     with pytest.raises(RuntimeError):
         periodic_job_run(name="test.failing")
     run = JobRun.objects.get()
     assert run.succeeded is False and "disk full" in run.result["error"]
+
+
+def test_celery_beat_runs_every_registered_job():
+    from thb_portal.celery import app
+
+    app.finalize()
+    assert set(app.conf.beat_schedule) == set(periodic_jobs())
+
+
+def test_two_jobs_with_one_name_are_refused(monkeypatch):
+    monkeypatch.setattr(jobs, "_registry", dict(jobs._registry))
+    clash = PeriodicJob("cases.retention", "cases.services.other", 60.0, "another")
+    with pytest.raises(ValueError, match="Two periodic jobs"):
+        jobs.register_jobs([clash])

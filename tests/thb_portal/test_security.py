@@ -100,7 +100,7 @@ def test_health_reports_a_broker_that_does_not_answer(client, db, settings, brok
 def test_field_encryption_raises_instead_of_returning_ciphertext(settings):
     from cryptography.fernet import Fernet
 
-    from thb_portal.encryption import DecryptionError, decrypt_text, encrypt_text, reencrypt_text
+    from core.encryption import DecryptionError, decrypt_text, encrypt_text, reencrypt_text
 
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.THB_FIELD_ENCRYPTION_KEYS = [old_key]

@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.figures import FACTS_CACHE_KEY
 from notifications.models import Delivery
 from notifications.services import notify_address
 from tests.trainings.factories import RegistrationFactory, make_training
 from thb_portal.models import JobRun
-from thb_portal.public_figures import FACTS_CACHE_KEY
 from trainings import services
 from trainings.facts import compute_facts, facts_and_figures
 from trainings.models import (

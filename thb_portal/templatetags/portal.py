@@ -1,9 +1,8 @@
 from django import template
 
+from core.labels import field_label
+
 register = template.Library()
 
 
-@register.filter
-def field_label(name: str) -> str:
-    """`age_band` → `Age band`: stored keys shown as words."""
-    return str(name).replace("_", " ").capitalize()
+register.filter("field_label", field_label)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.services import identities_reencrypt
-from thb_portal.encryption import DecryptionError
+from core.encryption import DecryptionError
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from thb_portal.jobs import PERIODIC_JOBS
+from core.jobs import periodic_jobs
 from thb_portal.services import UnknownJob, periodic_job_run
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, name=None, list=False, **options):
         if list or not name:
-            for job in PERIODIC_JOBS.values():
+            for job in periodic_jobs().values():
                 self.stdout.write(f"{job.name:<32} {job.description}")
             return
         try:

@@ -3,7 +3,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from thb_portal.encryption import decrypt_text, encrypt_text
+from core.encryption import decrypt_text, encrypt_text
 
 
 class EncryptedTextField(models.TextField):

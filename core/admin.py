@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core.errors import error_text
-from thb_portal.visibility import Visibility
+from core.visibility import Visibility
 
 
 class VisibilityActionsMixin:

@@ -4,9 +4,9 @@ show publications and projects: members-only and draft say so, public shows noth
 import pytest
 from django.urls import reverse
 
+from core.visibility import Visibility
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
-from thb_portal.visibility import Visibility
 
 MEMBERS = '<span class="badge text-bg-info">Members only</span>'
 DRAFT = '<span class="badge text-bg-warning">Draft</span>'
