@@ -1,22 +1,34 @@
 """Admin pieces shared by several apps."""
 
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from core.errors import error_text
+from core.types import AnyUser
 from core.visibility import Visibility
 
+if TYPE_CHECKING:
+    # The mixins are mixed into ModelAdmin classes: the checker sees the admin they extend.
+    AdminBase = admin.ModelAdmin[Any]
+else:
+    AdminBase = object
 
-class VisibilityActionsMixin:
+
+class VisibilityActionsMixin(AdminBase):
     """Publish (public or members only) and unpublish actions that call the app's service.
 
     The admin class defines `set_visibility(obj, visibility, by)`, calling its service.
     """
 
-    def set_visibility(self, obj, visibility: str, by):
+    def set_visibility(self, obj: Any, visibility: str, by: AnyUser) -> None:
         raise NotImplementedError
 
-    def _apply_visibility(self, request, queryset, visibility: str, done: str) -> None:
+    def _apply_visibility(self, request: HttpRequest, queryset: QuerySet[Any], visibility: str, done: str) -> None:
         count = 0
         for obj in queryset:
             try:
@@ -29,19 +41,19 @@ class VisibilityActionsMixin:
         self.message_user(request, f"{count} {label} {done}.", messages.SUCCESS)
 
     @admin.action(description="Publish: public, for everyone", permissions=["change"])
-    def publish_public(self, request, queryset):
+    def publish_public(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._apply_visibility(request, queryset, Visibility.PUBLIC, "published for everyone")
 
     @admin.action(description="Publish: members only", permissions=["change"])
-    def publish_members_only(self, request, queryset):
+    def publish_members_only(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._apply_visibility(request, queryset, Visibility.MEMBERS, "published for members only")
 
     @admin.action(description="Unpublish: back to draft", permissions=["change"])
-    def unpublish(self, request, queryset):
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._apply_visibility(request, queryset, Visibility.DRAFT, "unpublished (now drafts)")
 
 
-def form_changes(form, change: bool) -> tuple[dict, dict]:
+def form_changes(form: "forms.ModelForm[Any]", change: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """What a model form sets, as a service takes it: (fields, many-to-many fields).
 
     On a change form only what changed; on an add form every field of the form's model.
@@ -56,7 +68,7 @@ def form_changes(form, change: bool) -> tuple[dict, dict]:
     return data, m2m
 
 
-class SaveThroughServiceMixin:
+class SaveThroughServiceMixin(AdminBase):
     """The add and change forms save through the app's service, in one call.
 
     Django saves the object in save_model and its many-to-many fields and inlines in
@@ -64,36 +76,36 @@ class SaveThroughServiceMixin:
     saves nothing and save_related calls `save_through_service(request, form, formsets, change)`.
     """
 
-    def save_through_service(self, request, form, formsets, change: bool) -> None:
+    def save_through_service(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         raise NotImplementedError
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         pass  # saved with what belongs to it, in save_related
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The admin's history message reads these; save_through_service fills in what it did.
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         self.save_through_service(request, form, formsets, change)
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(AdminBase):
     """Records the admin lists but never adds, changes or deletes (services or jobs write them)."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class ReadOnlyMetadataAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyMetadataAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]  # any model
     """A read-only admin shown to holders of `view_permission` (pseudonymous metadata only)."""
 
     view_permission = ""
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm(self.view_permission)
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return bool(request.user.is_active and request.user.has_perm(self.view_permission))

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -6,7 +7,7 @@ from django.db import models
 from core.encryption import decrypt_text, encrypt_text
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # stubs' generic field params: str in, str out
     """Text encrypted at rest with the THB_FIELD_ENCRYPTION_KEYS key ring.
 
     Reading a value no configured key can open raises DecryptionError: ciphertext is
@@ -14,30 +15,30 @@ class EncryptedTextField(models.TextField):
     without decrypting anything. Such fields cannot be searched or filtered by value.
     """
 
-    def from_db_value(self, value, expression, connection):
-        if value in (None, ""):
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+        if not value:  # None or ""
             return value
         return decrypt_text(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
         return encrypt_text(value)
 
 
-class EncryptedJSONField(models.TextField):
+class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]  # holds any JSON value, not a str
     """A JSON value encrypted at rest with the same key ring (for snapshots and plans)."""
 
-    def from_db_value(self, value, expression, connection):
-        if value in (None, ""):
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
+        if not value:  # None or ""
             return None
         return json.loads(decrypt_text(value))
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str | None:
         if value is None:
             return None
         return encrypt_text(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         return value

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest
 
 # More characters than any year has: longer input is refused before it is read.
 _LONGEST = 10
@@ -37,7 +38,7 @@ def apply_bootstrap_classes(form: forms.BaseForm) -> None:
 
 
 class BootstrapFormMixin:
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if isinstance(self, forms.BaseForm):  # always, as a form's mixin; says so to the checker
             apply_bootstrap_classes(self)
@@ -61,7 +62,7 @@ def errors_as_text(form: forms.BaseForm) -> str:
     return " ".join(parts)
 
 
-def form_data(request) -> tuple:
+def form_data(request: HttpRequest) -> tuple[Any, Any]:
     """A form's (data, files): bound on any POST, an empty one too (that is bad input to
     refuse with 400, not a first visit), unbound otherwise. Form(*form_data(request), ...)."""
     if request.method == "POST":

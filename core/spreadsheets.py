@@ -1,4 +1,5 @@
 import csv
+from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
@@ -6,14 +7,14 @@ from django.http import HttpResponse
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value) -> object:
+def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection: a text cell never starts a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+def csv_response(filename: str, header: list[str], rows: Iterable[Sequence[object]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that Excel reads UTF-8

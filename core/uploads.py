@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import IO, Any
 
 import puremagic
 from django.conf import settings
@@ -68,7 +69,7 @@ def generated_storage_name(checked: CheckedUpload) -> str:
     return f"{uuid.uuid4().hex}{checked.extension}"
 
 
-def store_checked_upload(record, upload, checked: CheckedUpload) -> None:
+def store_checked_upload(record: Any, upload: Any, checked: CheckedUpload) -> None:
     """Store a checked upload in `record.file` under a generated name, record what was checked
     (original name, type, size, SHA-256) and save the row.
 
@@ -110,7 +111,7 @@ def _too_large(what: str) -> ValidationError:
     )
 
 
-def _inflates_within(raw, limit: int) -> bool:
+def _inflates_within(raw: IO[bytes], limit: int) -> bool:
     """Whether the raw deflate stream read from `raw` inflates to at most `limit` bytes.
     Never holds more than one chunk, and stops one byte past the limit."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -128,7 +129,7 @@ def _inflates_within(raw, limit: int) -> bool:
     return produced <= limit
 
 
-def check_zip_archive(upload, *, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> None:
+def check_zip_archive(upload: Any, *, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> None:
     """Refuse (ValidationError, with a message for the user) a zip archive whose members
     declare, or actually inflate to, too much; for every reader of uploaded zips, before
     it opens one. A file that is no zip at all raises what zipfile raises."""
@@ -136,12 +137,13 @@ def check_zip_archive(upload, *, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> 
     try:
         # zipfile reads the whole central directory into memory at once; its size comes
         # from the end record, so that is checked before the archive is opened.
-        end = zipfile._EndRecData(upload)  # the standard library's own reader of that record
+        # The standard library's own reader of that record (private, so not in typeshed).
+        end = zipfile._EndRecData(upload)  # type: ignore[attr-defined]
         if end is None:
             raise zipfile.BadZipFile("no end of central directory record")
         if (
-            end[zipfile._ECD_SIZE] > ZIP_MAX_CENTRAL_DIRECTORY_BYTES
-            or end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_MEMBERS
+            end[zipfile._ECD_SIZE] > ZIP_MAX_CENTRAL_DIRECTORY_BYTES  # type: ignore[attr-defined]
+            or end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_MEMBERS  # type: ignore[attr-defined]
         ):
             raise _too_large(f"the archive has more than {ZIP_MAX_MEMBERS} parts")
         upload.seek(0)
@@ -180,13 +182,13 @@ def _check_archive(archive: zipfile.ZipFile, max_total_bytes: int) -> None:
         raw_member = copy.copy(member)
         raw_member.compress_type = zipfile.ZIP_STORED
         raw_member.file_size = member.compress_size
-        raw_member.CRC = None
+        raw_member.CRC = None  # type: ignore[assignment]  # None: zipfile then checks no CRC (of data not inflated)
         with archive.open(raw_member) as raw:
             if not _inflates_within(raw, member.file_size):
                 raise _too_large("a part of it unpacks to more than its header declares")
 
 
-def _zip_office_type(upload) -> FileType | None:
+def _zip_office_type(upload: Any) -> FileType | None:
     try:
         check_zip_archive(upload)
         with zipfile.ZipFile(upload) as archive:
@@ -208,7 +210,7 @@ def _zip_office_type(upload) -> FileType | None:
     return None
 
 
-def _ole2_office_type(upload) -> FileType | None:
+def _ole2_office_type(upload: Any) -> FileType | None:
     # Scanning for the stream's name in the directory entries, rather than walking the
     # compound file's sector chains, is enough to tell a Word file from Excel or
     # PowerPoint ones; chunks overlap so that a name split between two is still seen.
@@ -224,7 +226,7 @@ def _ole2_office_type(upload) -> FileType | None:
     return None
 
 
-def detect_type(upload) -> FileType | None:
+def detect_type(upload: Any) -> FileType | None:
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
@@ -259,7 +261,7 @@ def check_file_name(name: str) -> str:
     return name
 
 
-def check_upload(upload, *, allowed: tuple[FileType, ...], max_bytes: int | None = None) -> CheckedUpload:
+def check_upload(upload: Any, *, allowed: tuple[FileType, ...], max_bytes: int | None = None) -> CheckedUpload:
     """Check an uploaded file; raises ValidationError with a message for the user."""
     max_bytes = max_bytes or settings.THB_MAX_UPLOAD_BYTES
     name = check_file_name(upload.name)
@@ -293,7 +295,7 @@ DOCX_PAGES = re.compile(rb"<Pages>(\d+)</Pages>")
 ODT_PAGES = re.compile(rb'meta:page-count="(\d+)"')
 
 
-def page_count(upload, file_type: FileType) -> int | None:
+def page_count(upload: Any, file_type: FileType) -> int | None:
     """The number of pages where it can be read cheaply, otherwise None.
 
     Approximate by design, no PDF library is used: for a PDF it counts page objects

@@ -5,12 +5,19 @@ directories (every role); drafts for whoever holds the model's draft permission 
 secretariat).
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import HttpRequest, HttpResponseBase
+
+from core.types import AnyUser
 
 MEMBER_PERMISSION = "members.view_directory"
+
+P = ParamSpec("P")
 
 
 class Visibility(models.TextChoices):
@@ -19,15 +26,15 @@ class Visibility(models.TextChoices):
     DRAFT = "draft", "Draft"
 
 
-def is_member(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(MEMBER_PERMISSION)
+def is_member(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MEMBER_PERMISSION))
 
 
-def visible_levels(user, *, draft_permission: str) -> list[str]:
+def visible_levels(user: AnyUser, *, draft_permission: str) -> list[str]:
     """The visibility values `user` may see; the draft permission is the model's own."""
     if not (user.is_authenticated and user.is_active):
         return [Visibility.PUBLIC]
-    levels = [Visibility.PUBLIC]
+    levels: list[str] = [Visibility.PUBLIC]
     if user.has_perm(MEMBER_PERMISSION):
         levels.append(Visibility.MEMBERS)
     if user.has_perm(draft_permission):
@@ -43,11 +50,13 @@ class SignInRequired(Exception):
     """
 
 
-def sign_in_for_members_only(view):
+def sign_in_for_members_only(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Send an anonymous visitor who asked for a members-only item to the sign-in page."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except SignInRequired:

@@ -1,4 +1,5 @@
 from functools import cached_property
+from typing import Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -71,8 +72,9 @@ class AuditedTypeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         # A value that is not one of the choices filters nothing, rather than failing.
-        if self.value() in {key for key, _label in self.lookup_choices}:
-            return queryset.filter(content_type_id=int(self.value()))
+        value = self.value()
+        if value is not None and value in {key for key, _label in self.lookup_choices}:
+            return queryset.filter(content_type_id=int(value))
         return queryset
 
 
@@ -83,7 +85,11 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.CAP].count()
+        # The admin hands this paginator a queryset, which counts in the database.
+        return int(self.object_list[: self.CAP].count())  # type: ignore[attr-defined]
+
+
+_SHOWN_FIELDS: list[Any] = ["timestamp", "actor_display", "action", "content_type", "reference", "remote_addr"]
 
 
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -103,8 +109,8 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
     # The detail page is built from these, never from the model's own fields: changes,
     # changes_text, serialized_data and additional_data all hold values.
-    fields = ["timestamp", "actor_display", "action", "content_type", "reference", "remote_addr"]
-    readonly_fields = [*fields, "values"]
+    fields = _SHOWN_FIELDS
+    readonly_fields = [*_SHOWN_FIELDS, "values"]
     change_form_template = "admin/auditlog/logentry/change_form.html"
 
     @admin.display(description="actor", ordering="actor__email")

@@ -9,7 +9,7 @@ from thb_portal.health import HEALTH_CHECKS
 from thb_portal.sitemaps import SITEMAPS
 
 # The admin login goes through allauth, so it passes the MFA stage like any other login.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
 admin.site.site_header = "THB Portal administration"
 admin.site.site_title = "THB Portal admin"
 admin.site.index_title = "Secretariat"
