@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role  # re-exported: members.models.Role is where the apps find it
+
 
 class MemberStateKind(models.TextChoices):
     CBSS_MEMBER = "cbss_member", "CBSS member state"
@@ -99,14 +101,6 @@ class ExpertiseArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", "Secretariat"
-    NCP = "ncp", "National contact point"
-    NATIONAL_REPRESENTATIVE = "national_representative", "National representative"
-    TRAINER = "trainer", "Trainer"
-    OBSERVER = "observer", "Observer"
 
 
 # Roles whose members act for one member state, and so must have one.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from members.models import Role
+from core.roles import Role
 
 
 class EmailMode(models.TextChoices):

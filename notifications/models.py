@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Role, User
+from core.roles import Role
+from members.models import User
 from notifications.kinds import KINDS, EmailMode
 
 
