@@ -34,6 +34,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python tools/check_local_imports.py
+	DEBUG=1 $(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff check --fix .

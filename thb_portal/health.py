@@ -5,6 +5,8 @@ from health_check import checks
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
+from thb_portal.celery import app
+
 
 @dataclasses.dataclass
 class Broker(HealthCheck):
@@ -13,8 +15,6 @@ class Broker(HealthCheck):
     def run(self):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             return
-        from thb_portal.celery import app
-
         try:
             with app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cases.services import cases_anonymise_closed
 from thb_portal.services import periodic_job_run
 
 
@@ -11,8 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
-            from cases.services import cases_anonymise_closed
-
             result = cases_anonymise_closed(dry_run=True)
             self.stdout.write(f"{result['due']} case(s) would be anonymised: {', '.join(result['references'])}")
             return
