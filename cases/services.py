@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from cases import hooks
 from cases.models import (
     MINOR_AGE_BANDS,
     Case,
@@ -243,17 +244,11 @@ def consent_withdraw(*, consent: Consent, by: User, reason: str) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_reason = reason.strip()
     consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
-    _end_referrals_relying_on(consent, by=by)
+    # What rested on the consent ends with it, in this transaction (referrals connects its
+    # handler: every referral relying on it is closed to the receiving state at once).
+    for handler in hooks.consent_withdrawn.handlers:
+        handler(consent=consent, by=by)
     return consent
-
-
-def _end_referrals_relying_on(consent: Consent, *, by: User) -> None:
-    """Every referral resting on a withdrawn consent, whatever its status, is closed to the
-    receiving state at once: active ones end, ended ones lose the receiver's grants."""
-    # Imported here: referrals builds on cases, not the other way round.
-    from referrals.services import referrals_end_for_withdrawn_consent
-
-    referrals_end_for_withdrawn_consent(consent=consent, by=by)
 
 
 @audited_as_by
@@ -309,10 +304,9 @@ def _anonymise(case: Case) -> None:
     case.anonymised_at = timezone.now()
     case.save(update_fields=[*ANONYMISED_TEXT_FIELDS, "case_worker", "organisation", "anonymised_at"])
     # After the case is marked: the referral events' trigger lets their data be blanked only then.
-    # Imported here: referrals builds on cases, not the other way round.
-    from referrals.services import referrals_anonymise_for_case
-
-    shared = referrals_anonymise_for_case(case=case)
+    shared: dict[str, int] = {}
+    for handler in hooks.case_anonymised.handlers:
+        shared.update(handler(case=case))
     # The bulk updates above bypass the audit signals, so the run is logged here.
     _log(case, by=None, action=LogEntry.Action.UPDATE, what="anonymised after the retention period", **shared)
 

@@ -10,6 +10,13 @@ class ReferralsConfig(AppConfig):
         from referrals.jobs import JOBS
 
         register_jobs(JOBS)
+        # at ready(): cases knows no referrals; its consent withdrawal and anonymisation call
+        # these inside their own transaction (cases/hooks.py)
+        from cases import hooks
+        from referrals.services import referrals_anonymise_for_case, referrals_end_for_withdrawn_consent
+
+        hooks.consent_withdrawn.connect(referrals_end_for_withdrawn_consent)
+        hooks.case_anonymised.connect(referrals_anonymise_for_case)
         from auditlog.registry import auditlog
 
         from referrals.models import Referral, ReferralMessage

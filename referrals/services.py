@@ -432,7 +432,7 @@ def referrals_expire_access(*, now=None) -> dict:
     return {"revoked": count}
 
 
-# Consent withdrawal and retention (called by cases.services) ----------------------------
+# Consent withdrawal and retention (connected to cases.hooks in ReferralsConfig.ready) ----
 
 
 @audited_as_by
@@ -472,7 +472,7 @@ def referrals_anonymise_for_case(*, case: Case) -> dict:
     """Retention reaches what the case shared, on both sides: snapshots, notes, messages,
     the steps' free text and the attachments.
 
-    Runs inside the case's anonymisation (cases.services._anonymise), after the case is
+    Runs inside the case's anonymisation (cases.services, through cases.hooks), after the case is
     marked anonymised: the events' trigger allows blanking a step's data only then. The
     bulk updates bypass auditlog's signals; the caller logs the counts on the case.
     """

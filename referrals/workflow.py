@@ -268,5 +268,6 @@ REFERRAL_WORKFLOW = Workflow(
 )
 
 # The step that ends a referral when the person withdraws the consent it rests on:
-# cases.services (through referrals.services) takes it on every referral still running.
+# referrals.services.referrals_end_for_withdrawn_consent, which cases' consent withdrawal calls
+# through cases.hooks, takes it on every referral still running.
 CONSENT_WITHDRAWAL = REFERRAL_WORKFLOW.get(S.CONSENT_WITHDRAWN)

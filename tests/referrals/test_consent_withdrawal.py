@@ -5,9 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import hooks
 from cases import services as case_services
+from cases.models import Consent
+from notifications.models import Notification
 from referrals import services
-from referrals.models import EventKind, Referral, ReferralStatus
+from referrals.models import EventKind, Referral, ReferralEvent, ReferralStatus
 from tests.referrals.factories import advance, make_consent, make_referral
 
 
@@ -112,3 +115,40 @@ def test_a_referral_on_another_consent_keeps_the_receivers_access(ee_ncp, lv_ncp
     other.refresh_from_db()
     assert other.status == ReferralStatus.SENT and other.receiving_access_revoked_at is None
     assert type(lv_ncp).objects.get(pk=lv_ncp.pk).has_perm("referrals.view_referral", other)
+
+
+def test_referrals_answers_the_cases_consent_withdrawal_and_anonymisation():
+    # cases calls what is connected (cases/hooks.py); referrals connects from its AppConfig.ready().
+    assert services.referrals_end_for_withdrawn_consent in hooks.consent_withdrawn.handlers
+    assert services.referrals_anonymise_for_case in hooks.case_anonymised.handlers
+
+
+@pytest.fixture
+def failing_withdrawal_handler():
+    """A handler that fails after the referrals' one has ended the referral and revoked access."""
+
+    def fail(*, consent: Consent, by: object) -> None:
+        raise RuntimeError("the handler failed")
+
+    hooks.consent_withdrawn.connect(fail)
+    yield
+    hooks.consent_withdrawn.disconnect(fail)
+
+
+def test_a_failing_handler_rolls_the_withdrawal_and_the_referrals_ending_back(
+    ee_ncp, lv_ncp, demo_states, failing_withdrawal_handler
+):
+    referral = make_referral(ee_ncp, demo_states["LV"], send=True)
+    notices = Notification.objects.count()
+    events = ReferralEvent.objects.filter(referral=referral).count()
+
+    with pytest.raises(RuntimeError, match="the handler failed"):
+        case_services.consent_withdraw(consent=referral.consent, by=ee_ncp, reason="Withdrawn in person.")
+
+    consent = Consent.objects.get(pk=referral.consent_id)
+    assert (consent.withdrawn_at, consent.withdrawal_reason) == (None, "")
+    referral = Referral.objects.get(pk=referral.pk)
+    assert (referral.status, referral.receiving_access_revoked_at) == (ReferralStatus.SENT, None)
+    assert ReferralEvent.objects.filter(referral=referral).count() == events
+    assert type(lv_ncp).objects.get(pk=lv_ncp.pk).has_perm("referrals.view_referral", referral)
+    assert Notification.objects.count() == notices
