@@ -1,24 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 
 from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 from projects import services
 from projects.models import Project
-from publications.models import Publication
-
-
-class OutputInline(admin.TabularInline):
-    """The project's publications, read-only here: a publication names its project in its own form."""
-
-    model = Publication
-    fields = ["title", "type", "publication_date", "visibility"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name = "output (publication)"
-    verbose_name_plural = "outputs (publications): set a publication's related project to add it here"
 
 
 class ProjectForm(forms.ModelForm):
@@ -49,7 +35,9 @@ class ProjectForm(forms.ModelForm):
 @admin.register(Project)
 class ProjectAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, admin.ModelAdmin):
     form = ProjectForm
-    inlines = [OutputInline]
+    # What belongs to a project and is kept by an app above this one (publications' outputs) is
+    # shown by that app's inline, which its admin module adds (add_project_inline).
+    inlines: list[type[InlineModelAdmin]] = []
     list_display = ["title", "acronym", "status", "funding_source", "start_date", "end_date", "visibility"]
     list_filter = ["visibility", "status", "funding_source", "partner_states", "start_date"]
     list_select_related = ["lead_organisation"]
@@ -71,6 +59,12 @@ class ProjectAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, admin.ModelA
         return services.project_set_visibility(project=obj, visibility=visibility, by=by)
 
     def save_through_service(self, request, form, formsets, change):
-        # The outputs inline is read-only: a publication names its project in its own form.
+        # The added inlines are read-only: a publication names its project in its own form.
         data, m2m = form_changes(form, change)
         services.project_save(project=form.instance, data=data, m2m=m2m, by=request.user)
+
+
+def add_project_inline(inline: type[InlineModelAdmin]) -> None:
+    """Show `inline` on the project form; for apps above projects, which projects cannot import."""
+    if inline not in ProjectAdmin.inlines:
+        ProjectAdmin.inlines.append(inline)

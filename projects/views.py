@@ -7,6 +7,7 @@ from core.visibility import sign_in_for_members_only
 from projects import selectors
 from projects.access import access_project
 from projects.filters import ProjectFilter
+from projects.sections import render_project_sections
 
 # The three project lists share a template; each names itself for the tabs and the <title>.
 LISTS = {
@@ -58,7 +59,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "project": project,
         "partners": selectors.project_partners(project=project),
-        "outputs": selectors.project_outputs(user=request.user, project=project),
-        "trainings": selectors.project_trainings(project=project),
+        # Its publications and trainings, from the apps they belong to (projects/sections.py).
+        "sections": render_project_sections(request.user, project),
     }
     return render(request, "projects/detail.html", context)

@@ -8,6 +8,7 @@ from import_export.formats import base_formats
 
 from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
 from core.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
+from projects.admin import add_project_inline
 from publications import services
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
@@ -205,6 +206,27 @@ class PublicationAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, ImportEx
     def delete_queryset(self, request, queryset):
         for publication in queryset:
             services.publication_delete(publication=publication, by=request.user)
+
+
+# All shown, none changed: a publication names its project in its own form.
+OUTPUT_FIELDS = ["title", "type", "publication_date", "visibility"]
+
+
+class OutputInline(admin.TabularInline):
+    """A project's publications, on the project's form (added to projects' admin from here)."""
+
+    model = Publication
+    fields = OUTPUT_FIELDS
+    readonly_fields = OUTPUT_FIELDS
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "output (publication)"
+    verbose_name_plural = "outputs (publications): set a publication's related project to add it here"
+
+
+add_project_inline(OutputInline)
 
 
 @admin.register(Audience)

@@ -19,9 +19,12 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self):
+        # At ready(): models (and what reads them) load only once the app registry is ready.
         from auditlog.registry import auditlog
 
+        from projects.sections import ProjectSection, register_project_section
         from publications.models import Publication, PublicationFile
+        from publications.selectors import project_publications
 
         # topics_text is derived from the topics, search_vector (generated) from the row; the
         # download counter changes with every download (through an UPDATE, which auditlog
@@ -32,3 +35,12 @@ class PublicationsConfig(AppConfig):
         auditlog.register(PublicationFile, exclude_fields=["download_count", "sha256"])
         # Not business logic: schema upkeep that must follow every migration, whichever app's.
         post_migrate.connect(restore_sqlite_search_index, dispatch_uid="publications_sqlite_search_index")
+        # A project's page lists its publications; projects, below us, cannot read them.
+        register_project_section(
+            ProjectSection(
+                name="publications",
+                order=10,
+                template="publications/_project_outputs.html",
+                context=lambda user, project: {"outputs": project_publications(user=user, project=project)},
+            )
+        )

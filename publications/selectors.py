@@ -1,6 +1,7 @@
 from django.db.models import F, QuerySet
 
 from core.types import AnyUser
+from projects.models import Project
 from publications.access import publications_for
 from publications.models import Publication, PublicationQuerySet
 
@@ -26,3 +27,8 @@ def latest_public_publications(*, limit: int = 30) -> list[Publication]:
         .prefetch_related("topics")
         .order_by(F("published_at").desc(nulls_last=True), "-publication_date", "-pk")[:limit]
     )
+
+
+def project_publications(*, user: AnyUser, project: Project) -> QuerySet[Publication]:
+    """The project's publications that `user` may see: its page's outputs (projects.sections)."""
+    return publications_for(user).filter(project=project).prefetch_related("files").order_by("-publication_date", "-pk")

@@ -5,13 +5,16 @@ class TrainingsConfig(AppConfig):
     name = "trainings"
 
     def ready(self):
-        from core.jobs import register_jobs
-        from trainings.jobs import JOBS
-
-        register_jobs(JOBS)
+        # At ready(): models (and what reads them) load only once the app registry is ready.
         from auditlog.registry import auditlog
 
+        from core.jobs import register_jobs
+        from projects.sections import ProjectSection, register_project_section
+        from trainings.jobs import JOBS
         from trainings.models import HistoricalTotal, Training, TrainingSession
+        from trainings.selectors import project_trainings
+
+        register_jobs(JOBS)
 
         # Who changed a training, its sessions and the figures before the portal, whoever calls
         # the service (core.audit). Registrations hold participants' personal data, which is
@@ -19,3 +22,12 @@ class TrainingsConfig(AppConfig):
         auditlog.register(Training, m2m_fields={"trainers"})
         auditlog.register(TrainingSession)
         auditlog.register(HistoricalTotal)
+        # A project's page lists its trainings, below its publications; projects cannot read them.
+        register_project_section(
+            ProjectSection(
+                name="trainings",
+                order=20,
+                template="trainings/_project_trainings.html",
+                context=lambda user, project: {"trainings": project_trainings(project=project)},
+            )
+        )

@@ -4,6 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.types import AnyUser
+from projects.models import Project
 from trainings.access import trainings_for
 from trainings.models import (
     ATTENDANCE_STATUSES,
@@ -115,4 +116,15 @@ def upcoming_sessions(*, user: AnyUser, now: datetime | None = None) -> QuerySet
         .exclude(training__status=TrainingStatus.CANCELLED)
         .select_related("training", "training__member_state")
         .order_by("starts_at", "pk")
+    )
+
+
+def project_trainings(*, project: Project) -> QuerySet[Training]:
+    """The project's trainings, as the public may know them (title, audience, place, dates): its
+    page's list (projects.sections). Every training but the cancelled, whoever looks."""
+    return (
+        Training.objects.filter(project=project)
+        .exclude(status=TrainingStatus.CANCELLED)
+        .select_related("member_state")
+        .order_by("-starts_on", "-pk")
     )
