@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 # Every access and selector function takes this, and narrows with `user.is_authenticated`.
 AnyUser: TypeAlias = Union["User", "AnonymousUser"]
 
+# A portal user (settings.AUTH_USER_MODEL), for annotations in the apps below members
+# (notifications), which must not import it: at run time the alias is only its name.
+PortalUser: TypeAlias = "User"
+
 
 class HtmxRequest(HttpRequest):
     """A request as the views see it: django-htmx's middleware adds `htmx` to every one."""

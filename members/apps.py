@@ -10,6 +10,11 @@ class MembersConfig(AppConfig):
         from members.jobs import JOBS
 
         register_jobs(JOBS)
+        # at ready(): the notice kinds name members.services (the invitation link), which needs the models
+        from members.notices import KINDS as NOTICE_KINDS
+        from notifications.kinds import register_kinds
+
+        register_kinds(NOTICE_KINDS)
         from auditlog.registry import auditlog
 
         from members.models import AccessRequest, MemberState, Organisation, User

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from members.models import User
+from core.types import PortalUser
 from notifications.kinds import KINDS, EmailMode
 
 
@@ -19,7 +19,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def for_user(self, user: User) -> Self:
+    def for_user(self, user: PortalUser) -> Self:
         return self.filter(recipient=user)
 
 
@@ -27,8 +27,8 @@ class Notification(models.Model):
     """An in-app notice. Email goes out through its Delivery rows."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    # Validated against notifications.kinds in the services, not as choices, so that
-    # adding a kind needs no migration.
+    # Validated against the kinds' registry (notifications.kinds) in the services, not as
+    # choices, so that adding a kind needs no migration.
     kind = models.CharField(max_length=50)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

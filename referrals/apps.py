@@ -10,6 +10,11 @@ class ReferralsConfig(AppConfig):
         from referrals.jobs import JOBS
 
         register_jobs(JOBS)
+        # at ready(): notifications knows no app; each registers its notice kinds at start-up
+        from notifications.kinds import register_kinds
+        from referrals.notices import KINDS as NOTICE_KINDS
+
+        register_kinds(NOTICE_KINDS)
         # at ready(): cases knows no referrals; its consent withdrawal and anonymisation call
         # these inside their own transaction (cases/hooks.py)
         from cases import hooks

@@ -9,12 +9,16 @@ class TrainingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.jobs import register_jobs
+        from notifications.kinds import register_kinds
         from projects.sections import ProjectSection, register_project_section
         from trainings.jobs import JOBS
         from trainings.models import HistoricalTotal, Training, TrainingSession
+        from trainings.notices import KINDS as NOTICE_KINDS
         from trainings.selectors import project_trainings
 
         register_jobs(JOBS)
+        # notifications knows no app: each registers its notice kinds at start-up.
+        register_kinds(NOTICE_KINDS)
 
         # Who changed a training, its sessions and the figures before the portal, whoever calls
         # the service (core.audit). Registrations hold participants' personal data, which is
