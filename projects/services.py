@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
-from core.figures import public_figures_changed
 from core.visibility import Visibility
 from members.models import User
 from projects.models import Project
@@ -42,7 +41,6 @@ def project_save(
     if m2m and not data and not created:
         # Only the partners changed: the row still records that it was changed.
         update_fields(project, {"updated_at": timezone.now()}, clean=False)
-    public_figures_changed()
     return project
 
 
@@ -59,7 +57,6 @@ def project_set_visibility(*, project: Project, visibility: str, by: User | None
     project.updated_at = timezone.now()
     project.full_clean()
     project.save(update_fields=["visibility", "published_at", "updated_at"])
-    public_figures_changed()
     return project
 
 

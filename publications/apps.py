@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from core.figures import count_publicly, figures_depend_on
+
 
 def restore_sqlite_search_index(using="default", **kwargs):
     """After `migrate` on SQLite, put back FTS5 triggers that a table rebuild dropped."""
@@ -35,6 +37,9 @@ class PublicationsConfig(AppConfig):
         auditlog.register(PublicationFile, exclude_fields=["download_count", "sha256"])
         # Not business logic: schema upkeep that must follow every migration, whichever app's.
         post_migrate.connect(restore_sqlite_search_index, dispatch_uid="publications_sqlite_search_index")
+        # The public facts and figures say how many public publications there are.
+        figures_depend_on(Publication)
+        count_publicly("publications", lambda: Publication.objects.public().count())
         # A project's page lists its publications; projects, below us, cannot read them.
         register_project_section(
             ProjectSection(

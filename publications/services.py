@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
-from core.figures import public_figures_changed
 from core.uploads import (
     IMAGE_TYPES,
     PUBLICATION_FILE_TYPES,
@@ -143,7 +142,6 @@ def publication_set_visibility(*, publication: Publication, visibility: str, by:
         publication.published_at = timezone.now()
     publication.updated_at = timezone.now()
     publication.save(update_fields=["visibility", "published_at", "updated_at"])
-    public_figures_changed()
     return publication
 
 
@@ -162,7 +160,6 @@ def publication_unpublish(*, publication: Publication, by: User | None = None) -
 @transaction.atomic
 def publication_delete(*, publication: Publication, by: User | None = None) -> None:
     """Delete the publication with its files, and their stored content once committed."""
-    public_figures_changed()
     stored = [(f.file.storage, f.file.name) for f in publication.files.all()]
     if publication.cover:
         stored.append((publication.cover.storage, publication.cover.name))
@@ -249,5 +246,4 @@ def publication_save(
     elif remove_cover and publication.cover:
         publication_set_cover(publication=publication, upload=None)
     publication_index_topics(publication=publication)
-    public_figures_changed()
     return publication

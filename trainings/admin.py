@@ -100,10 +100,6 @@ class RegistrationResource(resources.ModelResource):
         instance.pk = registration.pk
         instance.status = registration.status
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        services.facts_invalidate()
-
 
 @admin.register(Registration)
 class RegistrationAdmin(ImportExportModelAdmin):

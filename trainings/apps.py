@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.figures import figures_depend_on
+
 
 class TrainingsConfig(AppConfig):
     name = "trainings"
@@ -9,10 +11,11 @@ class TrainingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.jobs import register_jobs
+        from members.models import MemberState
         from notifications.kinds import register_kinds
         from projects.sections import ProjectSection, register_project_section
         from trainings.jobs import JOBS
-        from trainings.models import HistoricalTotal, Training, TrainingSession
+        from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
         from trainings.notices import KINDS as NOTICE_KINDS
         from trainings.selectors import project_trainings
 
@@ -26,6 +29,8 @@ class TrainingsConfig(AppConfig):
         auditlog.register(Training, m2m_fields={"trainers"})
         auditlog.register(TrainingSession)
         auditlog.register(HistoricalTotal)
+        # The public facts and figures (trainings/facts.py) read these; a state's name labels its bar.
+        figures_depend_on(Training, Registration, HistoricalTotal, MemberState)
         # A project's page lists its trainings, below its publications; projects cannot read them.
         register_project_section(
             ProjectSection(

@@ -2,23 +2,22 @@
 
 "People trained" counts participants who attended (status attended), by the training's
 audience, member state and year (of its first session), plus HistoricalTotal rows.
-Every figure is an SQL aggregate; the whole is cached and dropped by
-services.facts_invalidate whenever trainings, participants or totals change.
+Every figure is an SQL aggregate; the whole is cached, and dropped whenever a row the
+figures read changes (core.figures: each app names its models from its AppConfig.ready()).
 """
 
 from typing import Any
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from core.figures import FACTS_CACHE_KEY
+from core.figures import FACTS_CACHE_KEY, public_counts
 from members.models import MemberState
 from trainings.models import Audience, HistoricalTotal, Registration, Training, TrainingStatus
 
-# A safety net only: every change that the figures count drops the cache (public_figures_changed).
+# A safety net only: every change that the figures count drops the cache (core.figures).
 FACTS_TIMEOUT = 60 * 60
 
 
@@ -37,17 +36,6 @@ def _bars(counts: dict, labels: dict) -> list[dict]:
         # Width in percent for the server-side SVG bars.
         row["width"] = round(100 * row["count"] / top, 1) if top else 0
     return rows
-
-
-def _public_count(label: str) -> int | None:
-    if not apps.is_installed(label.split(".")[0]):
-        return None
-    try:
-        model = apps.get_model(label)
-    except LookupError:
-        return None
-    manager = model.objects
-    return manager.public().count() if hasattr(manager, "public") else manager.count()
 
 
 def compute_facts(now=None) -> dict:
@@ -88,6 +76,8 @@ def compute_facts(now=None) -> dict:
     historical_held = sum(held for *_, held in historical)
     state_names = dict(MemberState.objects.values_list("code", "name"))
     audience_order = {key: index for index, key in enumerate(Audience.values)}
+    # Registered by those apps (core.figures.count_publicly); None where an app registers none.
+    published = public_counts()
     return {
         "people_trained": sum(by_audience.values()),
         "trainings_held": live_held + historical_held,
@@ -96,8 +86,8 @@ def compute_facts(now=None) -> dict:
         ),
         "by_state": sorted(_bars(by_state, state_names), key=lambda row: row["label"]),
         "by_year": sorted(_bars(by_year, {}), key=lambda row: row["key"]),
-        "publications": _public_count("publications.Publication"),
-        "projects": _public_count("projects.Project"),
+        "publications": published.get("publications"),
+        "projects": published.get("projects"),
     }
 
 
