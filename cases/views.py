@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
+from cases.sections import render_case_sections
 from core.encryption import DecryptionError
 from core.forms import field_of, form_data
 from core.pagination import paginate, querystring_without_page
@@ -51,13 +52,6 @@ def _add_service_error(form, error: ValidationError, field: str | None = None) -
             form.add_error(name, errors)
     else:
         form.add_error(field, error.messages)
-
-
-def _case_referrals(case, user) -> list:
-    # Imported here: referrals builds on cases, not the other way round.
-    from referrals.selectors import case_referrals
-
-    return case_referrals(case=case, user=user)
 
 
 @login_required
@@ -117,7 +111,8 @@ def _detail(request: AuthenticatedRequest, case, *, status: int = 200, **bound_f
         "follow_ups": case.followups.all(),
         "documents": case.casedocuments.all(),
         "seen_outside_team": selectors.case_seen_outside_team(case=case),
-        "referrals": _case_referrals(case, request.user),
+        # Its referrals, from the app they belong to (cases/sections.py).
+        "sections": render_case_sections(request.user, case),
         # exists(), not case.identity: the page must not decrypt what it does not show.
         "has_identity": CaseIdentity.objects.filter(case=case).exists(),
         **_stage_forms(case, **bound_forms),

@@ -22,6 +22,19 @@ class ReferralsConfig(AppConfig):
 
         hooks.consent_withdrawn.connect(referrals_end_for_withdrawn_consent)
         hooks.case_anonymised.connect(referrals_anonymise_for_case)
+        # The case page lists the case's referrals; cases, below us, cannot read them.
+        from cases.sections import CaseSection, register_case_section
+        from referrals.selectors import case_referrals
+
+        register_case_section(
+            CaseSection(
+                name="referrals",
+                order=10,
+                template="referrals/_case_section.html",
+                actions_template="referrals/_case_actions.html",
+                context=lambda user, case: {"case": case, "referrals": case_referrals(case=case, user=user)},
+            )
+        )
         from auditlog.registry import auditlog
 
         from referrals.models import Referral, ReferralMessage
