@@ -1,6 +1,9 @@
-"""Demo reference data and accounts (DESIGN.md section 9). Used by `manage.py seed_demo`."""
+"""Demo reference data and accounts (DESIGN.md section 9): the states, organisations, expertise
+areas and one login per role. The whole demo (`manage.py seed_demo`) is seeded by the shell,
+thb_portal.demo, which runs this first: every other app's demo needs these."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -10,6 +13,7 @@ from members.models import ExpertiseArea, MemberState, MemberStateKind, Organisa
 from members.services import user_set_role
 
 DEMO_PASSWORD = "thb-demo-2026"  # noqa: S105 -- public by design, refused without DEBUG
+SECRETARIAT_EMAIL = "secretariat@example.org"
 
 MEMBER_STATES = [
     # code, name, kind, EU/EEA
@@ -56,7 +60,16 @@ def _state_organisations(state: MemberState) -> dict[str, Organisation]:
     }
 
 
-def _demo_user(*, email, full_name, role, member_state, organisation, password_hash, **profile) -> User:
+def _demo_user(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    member_state: MemberState | None,
+    organisation: Organisation,
+    password_hash: str,
+    **profile: Any,
+) -> User:
     user, _ = User.objects.update_or_create(
         email=email, defaults={"full_name": full_name, "password": password_hash, "is_active": True, **profile}
     )
@@ -65,10 +78,10 @@ def _demo_user(*, email, full_name, role, member_state, organisation, password_h
 
 
 @transaction.atomic
-def seed_demo() -> list[tuple[str, str]]:
-    """Create or refresh the demo data; returns (email, role label) of the demo logins."""
+def seed_demo_members() -> list[tuple[str, str]]:
+    """Create or refresh the states, organisations and users; returns (email, role label) of the demo logins."""
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
-    states = {}
+    states: dict[str, MemberState] = {}
     for code, name, kind, eu_eea in MEMBER_STATES:
         states[code], _ = MemberState.objects.update_or_create(
             code=code, defaults={"name": name, "kind": kind, "is_eu_eea": eu_eea, "is_active": True}
@@ -82,9 +95,9 @@ def seed_demo() -> list[tuple[str, str]]:
         member_state=None,
         defaults={"type": OrganisationType.INTERNATIONAL},
     )
-    logins = []
+    logins: list[tuple[str, str]] = []
     secretariat = _demo_user(
-        email="secretariat@example.org",
+        email=SECRETARIAT_EMAIL,
         full_name="Sofia Secretariat",
         role=Role.SECRETARIAT,
         member_state=None,
@@ -157,37 +170,4 @@ def seed_demo() -> list[tuple[str, str]]:
         position="Programme officer",
     )
     logins += [(trainer.email, Role.TRAINER.label), (observer.email, Role.OBSERVER.label)]
-    _demo_announcement(secretariat)
-    from cases.demo import seed_demo_cases
-
-    seed_demo_cases()
-    from referrals.demo import seed_demo_referrals
-
-    seed_demo_referrals()
-    from projects.demo import seed_demo_projects
-
-    seed_demo_projects()
-    from publications.demo import seed_demo_publications
-
-    seed_demo_publications()
-    from trainings.demo import seed_demo_trainings
-
-    seed_demo_trainings()
     return logins
-
-
-def _demo_announcement(secretariat: User) -> None:
-    from notifications.models import Announcement
-    from notifications.services import announcement_publish
-
-    announcement, created = Announcement.objects.get_or_create(
-        title="Expert group meeting: call for agenda items",
-        defaults={
-            "body": "The next meeting of the TF-THB expert group takes place online. "
-            "Please send agenda items to the secretariat two weeks ahead.",
-            "audience_all": True,
-            "created_by": secretariat,
-        },
-    )
-    if created:
-        announcement_publish(announcement=announcement, by=secretariat)

@@ -18,10 +18,11 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from members.demo import DEMO_PASSWORD, seed_demo
+from members.demo import DEMO_PASSWORD
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, _give_thread_back_to_django, _mark_playwright_loop_running
 from tests.e2e.test_library import AXE, WCAG_21_AA
 from tests.e2e.test_login_mfa import at_path
+from thb_portal.demo import seed_demo
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from members.demo import seed_demo
 from members.models import User
 from referrals.models import Referral
 from tests.e2e.test_axe import _sign_in
+from thb_portal.demo import seed_demo
 
 pytestmark = pytest.mark.e2e
 

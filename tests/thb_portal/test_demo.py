@@ -1,21 +1,13 @@
+"""`manage.py seed_demo`, the whole demo the shell seeds (thb_portal.demo); media go to the
+throwaway folder of tests/conftest.py's private_media."""
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from members.demo import DEMO_PASSWORD, PARTICIPATING_STATE_CODES
 from members.models import MemberState, Role, User
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """The demo stores publication files; they go to a throwaway folder, not the project's media/."""
-    root = tmp_path / "media"
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": root}},
-    }
-    return root
+from notifications.models import Notification
 
 
 def test_seed_demo_is_refused_when_debug_is_off(db, settings):
@@ -44,8 +36,6 @@ def test_seed_demo_creates_the_states_and_one_login_per_role_and_is_idempotent(d
 
 
 def test_demo_has_a_published_announcement_on_dashboards(client, db, settings, django_capture_on_commit_callbacks):
-    from notifications.models import Notification
-
     settings.DEBUG = True
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,13 +1,16 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from members.demo import DEMO_PASSWORD, seed_demo
+from members.demo import DEMO_PASSWORD
+from thb_portal.demo import seed_demo
 
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent). Refused unless DEBUG is on."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo data is refused when DEBUG is off: demo accounts share a public password.")
         logins = seed_demo()
