@@ -15,9 +15,9 @@ from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
 from tests.trainings.factories import RegistrationFactory, make_training
 from trainings import services
-from trainings import services as RETENTION_SERVICES
 from trainings.facts import facts_and_figures
 from trainings.models import Audience, HistoricalTotal, RegistrationStatus, TrainingStatus
+from trainings.services import retention
 
 # A row of each model that feeds the figures, made without any service (a shell, a data fix).
 FEEDING_ROWS = {
@@ -68,7 +68,7 @@ def test_the_retention_runs_bulk_update_drops_the_figures_itself(trainer, monkey
     # The update sends no signal: the service asks for it by name (the training's save after it
     # would drop the figures too, through its signal, which this does not count).
     told = []
-    monkeypatch.setattr(RETENTION_SERVICES, "public_figures_changed", lambda: told.append("changed"))
+    monkeypatch.setattr(retention, "public_figures_changed", lambda: told.append("changed"))
     assert services.trainings_delete_personal_data()["participants"] == 1
     assert told == ["changed"]
 

@@ -11,6 +11,7 @@ from notifications.services import delivery_send
 from tests.trainings.factories import make_training, participant_data
 from trainings import services
 from trainings.models import Registration, RegistrationStatus, TrainingStatus
+from trainings.services.participant_emails import queue_participant_email
 
 S = RegistrationStatus
 
@@ -60,7 +61,7 @@ def test_confirmation_email_is_sent_once(training, django_capture_on_commit_call
     assert delivery_send(delivery_id=delivery.pk) == "not pending"
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_move(registration=registration, to=S.CANCELLED, by=None)
-        assert services._queue_email(registration, kind="confirmation", key=f"confirmation:{registration.pk}") is None
+        assert queue_participant_email(registration, kind="confirmation", key=f"confirmation:{registration.pk}") is None
     assert len(mail.outbox) == 1
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,7 +139,7 @@ def test_a_status_that_cannot_follow_is_refused_with_a_reason(trainer_client, tr
         assert "Select a valid choice" in response.content.decode()
     training.refresh_from_db()
     assert training.status == TrainingStatus.CLOSED
-    with pytest.raises(services.ValidationError, match="cannot become"):
+    with pytest.raises(ValidationError, match="cannot become"):
         services.training_update(training=training, by=None, data={"status": TrainingStatus.PLANNED})
 
 
@@ -174,9 +175,9 @@ def test_a_trainer_adds_and_removes_sessions(trainer_client, training):
 
 def test_sessions_of_a_completed_training_cannot_change(trainer, training):
     services.training_complete(training=training, by=trainer)
-    with pytest.raises(services.ValidationError, match="can no longer change"):
+    with pytest.raises(ValidationError, match="can no longer change"):
         services.session_remove(session=training.sessions.first(), by=trainer)
-    with pytest.raises(services.ValidationError, match="can no longer change"):
+    with pytest.raises(ValidationError, match="can no longer change"):
         services.session_add(training=training, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1))
 
 
