@@ -21,7 +21,7 @@ from referrals.models import EventKind, Referral, ReferralStatus, Side
 from referrals.sending import add_working_days, build_snapshot, send_guard_problems
 
 FORMS = "referrals.forms"
-# Every step tells the other side's contact points (referrals.services._notify_side).
+# Every step tells the other side's contact points (referrals.services._sides.notify_side).
 TELL_OTHER_SIDE = Notice(kind="referral_update", audience="other side")
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -217,6 +218,6 @@ def test_every_step_and_message_notifies_the_other_sides_contact_points_only(ncp
 def test_a_refused_step_notifies_nobody(ncps, ee_ncp, lv_ncp, demo_states):
     referral = make_referral(ee_ncp, demo_states["LV"], send=True)
     before = _last_notification_pk()
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.referral_transition(referral=referral, action="accept", by=lv_ncp, data=step_data("accept"))
     assert Notification.objects.filter(pk__gt=before).count() == 0

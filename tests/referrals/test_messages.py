@@ -1,6 +1,7 @@
 """The message thread between the two states, with attachments under the case-file upload rules."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -97,7 +98,7 @@ def test_an_empty_message_is_refused_even_with_an_attachment(client, login, sent
     )
     assert response.status_code == 400
     assert response.context["message_form"].errors == {"body": ["This field is required."]}
-    with pytest.raises(services.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.referral_message_post(referral=sent, by=ee_ncp, body=body, upload=pdf_upload())
     assert refused.value.message_dict == {"body": ["Write a message."]}
     assert not ReferralMessage.objects.exists() and not ReferralDocument.objects.exists()
@@ -110,7 +111,7 @@ def test_a_third_state_cannot_read_write_or_download(client, login, sent, ee_ncp
     assert _download(client, message.attachment).status_code == 404
     response = client.post(reverse("referrals:message_post", args=[sent.pk]), {"body": "Let me in"})
     assert response.status_code == 404
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.referral_message_post(referral=sent, by=lt_ncp, body="Let me in")
     assert list(ReferralMessage.objects.values_list("body", flat=True)) == ["Private"]
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
@@ -107,7 +108,7 @@ def test_identity_is_never_snapshotted_when_the_consent_does_not_cover_it(ee_ncp
     referral = make_referral(
         ee_ncp, demo_states["LV"], case=case, consent=consent, shared_categories=["case_variables", "identity"]
     )
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.referral_transition(referral=referral, action="send", by=ee_ncp)
     assert Referral.objects.get(pk=referral.pk).snapshot is None
 
