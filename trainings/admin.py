@@ -4,16 +4,36 @@ follow), participants with import/export, and the historical totals behind the f
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import BaseInlineFormSet
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
+from core.admin import SaveThroughServiceMixin, form_changes
 from core.spreadsheets import safe_cell
 from trainings import services
 from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
 
 
+class TrainingSessionFormSet(BaseInlineFormSet):
+    """The sessions' rows refuse, as errors on the page, what the session services would refuse."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return  # a new training's sessions: training_create takes them whatever its status
+        touched = [form for form in self.forms if form.has_changed() or form in self.deleted_forms]
+        # The stored training: the form's instance already holds the status being chosen.
+        stored = Training.objects.get(pk=self.instance.pk)
+        if touched and (refusal := services.sessions_change_refusal(stored)):
+            raise ValidationError(refusal)
+        for form in self.deleted_forms:
+            if form.instance.pk and (refusal := services.session_removal_refusal(form.instance)):
+                raise ValidationError(f"{form.instance}: {refusal}")
+
+
 class TrainingSessionInline(admin.TabularInline):
     model = TrainingSession
+    formset = TrainingSessionFormSet
     extra = 1
 
 
@@ -27,8 +47,12 @@ class TrainingAdminForm(forms.ModelForm):
         return status
 
 
+# Set on a session by the session services alone.
+SESSION_FIELDS = ("title", "starts_at", "ends_at")
+
+
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(SaveThroughServiceMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["title", "audience", "member_state", "starts_on", "status", "capacity"]
     list_filter = ["status", "audience", "format", "member_state"]
@@ -38,23 +62,61 @@ class TrainingAdmin(admin.ModelAdmin):
     inlines = [TrainingSessionInline]
     readonly_fields = ["starts_on", "personal_data_deleted_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, form, formsets, change):
+        """Through the services, so trainers get and lose their grants (and are told), a new status
+        has its consequences (no-shows, emails to the participants of a cancelled training), more
+        places move the waiting list up, and the start date follows the sessions."""
+        data, m2m = form_changes(form, change)
+        trainers = m2m.get("trainers")
+        sessions = next(formset for formset in formsets if formset.model is TrainingSession)
         if not change:
-            super().save_model(request, obj, form, change)
+            training = services.training_create(
+                by=request.user,
+                data=data,
+                sessions=[
+                    (row.cleaned_data["starts_at"], row.cleaned_data["ends_at"], row.cleaned_data.get("title", ""))
+                    for row in self._new_sessions(sessions)
+                ],
+                trainers=trainers or (),
+                training=form.instance,
+            )
+            sessions.new_objects.extend(training.sessions.all())
             return
-        # Through the service, so a new status has its consequences (no-shows, emails to the
-        # participants of a cancelled training) and more places move the waiting list up.
-        changed = [name for name in form.changed_data if name != "trainers"]
-        services.training_update(training=obj, by=request.user, data={name: getattr(obj, name) for name in changed})
+        # The sessions first, while the training's status (maybe about to close) lets them change.
+        self._save_sessions(request, sessions)
+        if data:
+            services.training_update(training=form.instance, by=request.user, data=data)
+        if trainers is not None:
+            services.training_set_trainers(training=form.instance, trainers=trainers, by=request.user)
 
-    def save_related(self, request, form, formsets, change):
-        trainers = list(form.cleaned_data.get("trainers", []))
-        previous = list(form.instance.trainers.all())
-        super().save_related(request, form, formsets, change)
-        # The form has saved the M2M; put it back so the service sees who left, and revokes.
-        form.instance.trainers.set(previous)
-        services.training_set_trainers(training=form.instance, trainers=trainers, by=request.user)
-        services.training_refresh_start(training=form.instance)
+    @staticmethod
+    def _new_sessions(formset) -> list:
+        return [
+            session_form
+            for session_form in formset.forms
+            if not session_form.instance.pk and session_form.has_changed() and session_form not in formset.deleted_forms
+        ]
+
+    def _save_sessions(self, request, formset) -> None:
+        """Each row to its service; the lists the admin's history message reads are filled in."""
+        training = formset.instance
+        for session_form in formset.deleted_forms:
+            if session_form.instance.pk:
+                services.session_remove(session=session_form.instance, by=request.user)
+                formset.deleted_objects.append(session_form.instance)
+        for session_form in formset.forms:
+            if session_form in formset.deleted_forms or not session_form.has_changed():
+                continue
+            values = {
+                name: session_form.cleaned_data[name] for name in SESSION_FIELDS if name in session_form.cleaned_data
+            }
+            if session_form.instance.pk:
+                changed = {name: values[name] for name in session_form.changed_data if name in values}
+                services.session_update(session=session_form.instance, data=changed, by=request.user)
+                formset.changed_objects.append((session_form.instance, list(changed)))
+            else:
+                session = services.session_add(training=training, by=request.user, **values)
+                formset.new_objects.append(session)
 
 
 PARTICIPANT_FIELDS = ["full_name", "email", "organisation", "country", "profession", "gender", "consent"]
@@ -94,7 +156,8 @@ class RegistrationResource(resources.ModelResource):
             )
         data = {name: getattr(instance, name) for name in PARTICIPANT_FIELDS}
         try:
-            registration = services.registration_register(training=instance.training, data=data, by=None)
+            # `user` is the admin's signed-in user (import-export passes it on): the audit actor.
+            registration = services.registration_register(training=instance.training, data=data, by=kwargs.get("user"))
         except ValidationError as error:
             raise ValidationError({NON_FIELD_ERRORS: error.messages}) from error
         instance.pk = registration.pk

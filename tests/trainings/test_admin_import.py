@@ -1,6 +1,7 @@
 import tablib
 
 from tests.trainings.factories import make_training
+from trainings import services
 from trainings.admin import RegistrationResource
 from trainings.models import Registration
 
@@ -46,3 +47,22 @@ def test_admin_import_registers_through_the_service(db):
     assert statuses["berit@example.org"] == "waitlisted"
     again = RegistrationResource().import_data(_dataset(training, ("Anna", "anna@example.org")), dry_run=False)
     assert again.has_validation_errors()
+
+
+def test_admin_import_registers_as_the_signed_in_user(make_user, monkeypatch):
+    training = make_training(capacity=5)
+    secretariat = make_user("secretariat")
+    actors = []
+    real = services.registration_register
+
+    def spy(**kwargs):
+        actors.append(kwargs["by"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "registration_register", spy)
+    # The admin passes its signed-in user to import_data (import-export's `user`).
+    result = RegistrationResource().import_data(
+        _dataset(training, ("Anna", "anna@example.org")), dry_run=False, user=secretariat
+    )
+    assert not result.has_validation_errors() and not result.has_errors()
+    assert actors == [secretariat]

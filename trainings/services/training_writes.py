@@ -37,8 +37,17 @@ def training_create(
     data: dict[str, Any],
     sessions: Sequence[tuple[datetime, datetime] | tuple[datetime, datetime, str]] = (),
     trainers: Iterable[User] = (),
+    training: Training | None = None,
 ) -> Training:
-    training = Training(**data)
+    """Create a training with its sessions and trainers. `training`, when given, is the unsaved
+    row to fill in and save (the admin's form keeps the object it answers about)."""
+    if training is None:
+        training = Training(**data)
+    elif training.pk is not None:
+        raise ValueError("training_create() saves a new training; this one is stored already.")
+    else:
+        for name, value in data.items():
+            setattr(training, name, value)
     training.full_clean()
     training.save()
     # Past trainings are recorded completed, with their sessions: no status check here.
@@ -116,11 +125,23 @@ def training_refresh_start(*, training: Training) -> None:
     training.save(update_fields=["starts_on"])
 
 
-def _check_sessions_can_change(training: Training) -> None:
+def sessions_change_refusal(training: Training) -> str:
+    """Why the training's sessions can no longer be added, changed or removed; "" while they can."""
     if training.status not in RUNNING_STATUSES:
-        raise ValidationError(
-            f"The training is {TrainingStatus(training.status).label.lower()}; its sessions can no longer change."
-        )
+        return f"The training is {TrainingStatus(training.status).label.lower()}; its sessions can no longer change."
+    return ""
+
+
+def session_removal_refusal(session: TrainingSession) -> str:
+    """Why the session cannot be removed (beyond its training's status); "" when it can."""
+    if session.attendances.exists():
+        return "Attendance was recorded for this session, so it cannot be removed."
+    return ""
+
+
+def _check_sessions_can_change(training: Training) -> None:
+    if refusal := sessions_change_refusal(training):
+        raise ValidationError(refusal)
 
 
 def _session_create(training: Training, starts_at: datetime, ends_at: datetime, title: str) -> TrainingSession:
@@ -147,10 +168,21 @@ def session_add(
 def session_remove(*, session: TrainingSession, by: User | None) -> None:
     training = Training.objects.select_for_update().get(pk=session.training_id)
     _check_sessions_can_change(training)
-    if session.attendances.exists():
-        raise ValidationError("Attendance was recorded for this session, so it cannot be removed.")
+    if refusal := session_removal_refusal(session):
+        raise ValidationError(refusal)
     session.delete()
     training_refresh_start(training=training)
+
+
+@audited_as_by
+@transaction.atomic
+def session_update(*, session: TrainingSession, data: dict[str, Any], by: User | None) -> TrainingSession:
+    """Change a session's title or times (the secretariat's admin); the training's start follows."""
+    training = Training.objects.select_for_update().get(pk=session.training_id)
+    _check_sessions_can_change(training)
+    update_fields(session, data)
+    training_refresh_start(training=training)
+    return session
 
 
 @audited_as_by
