@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 AnyUser: TypeAlias = Union["User", "AnonymousUser"]
 
 # A portal user (settings.AUTH_USER_MODEL), for annotations in the apps below members
-# (notifications), which must not import it: at run time the alias is only its name.
-PortalUser: TypeAlias = "User"
+# (notifications), which must not import it. At run time the alias is a forward reference
+# (a Union of one, so that `PortalUser | None` still evaluates).
+PortalUser: TypeAlias = Union["User"]
 
 
 class HtmxRequest(HttpRequest):

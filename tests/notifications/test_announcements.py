@@ -1,15 +1,19 @@
 import math
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Role
 from notifications import services
 from notifications.models import Announcement, Delivery, Notification
+from notifications.services._handover import SEND_BATCH_SIZE
 from tests.members.factories import UserFactory
 
 
@@ -20,8 +24,6 @@ def make_announcement(**fields) -> Announcement:
         title=fields.pop("title", "Ukraine: coordinated response"), body="…", **fields
     )
     announcement.audience_states.set(states)
-    from django.contrib.auth.models import Group
-
     announcement.audience_roles.set(Group.objects.filter(name__in=roles))
     return announcement
 
@@ -87,10 +89,6 @@ def test_dashboard_shows_current_announcements_to_their_audience_only(
 
 
 def test_unpublished_and_expired_announcements_are_not_on_the_dashboard(client, secretariat, make_user):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     rep = make_user(Role.NATIONAL_REPRESENTATIVE, "EE")
     make_announcement(title="Draft only", audience_all=True)
     expired = make_announcement(title="Old news", audience_all=True, expires_at=timezone.now() - timedelta(days=1))
@@ -159,5 +157,5 @@ def test_announcement_to_500_users_is_batched(
     # One batch of users is a fixed number of queries; each send task carries many emails.
     assert len(large_queries) <= len(small_queries) + 8
     assert len(large_queries) <= 30
-    assert small_tasks == math.ceil(51 / services.SEND_BATCH_SIZE)
-    assert large_tasks == math.ceil(501 / services.SEND_BATCH_SIZE)
+    assert small_tasks == math.ceil(51 / SEND_BATCH_SIZE)
+    assert large_tasks == math.ceil(501 / SEND_BATCH_SIZE)

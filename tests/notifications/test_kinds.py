@@ -90,3 +90,22 @@ def test_a_kind_registered_again_is_harmless_but_another_under_a_taken_key_is_re
     with pytest.raises(ImproperlyConfigured, match="Two notification kinds are registered as “announcement”"):
         register_kinds([NotificationKind(key="announcement", label="Other", description="Another app's")])
     assert KINDS["announcement"] is announcement
+
+
+def test_notifications_imports_no_app():
+    """Not even for the type checker: users are core.types.PortalUser, roles core.roles.Role."""
+    found = []
+    for path in (ROOT / "notifications").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {module}"
+                for module in modules
+                if module.split(".")[0] in PROJECT_APPS
+            ]
+    assert found == []

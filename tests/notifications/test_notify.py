@@ -9,6 +9,7 @@ from members.models import Role
 from notifications import services
 from notifications.kinds import EmailMode, UnknownNotificationKind
 from notifications.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, NotificationPreference
+from notifications.services.delivery import MAX_ATTEMPTS, STALE_ENQUEUE_AFTER
 
 
 @pytest.fixture
@@ -81,13 +82,13 @@ def test_smtp_failure_is_retried_with_backoff_then_marked_failed(experts, settin
     services.notify(recipients=experts[:1], kind="announcement", text="Unreachable relay")
     delivery = Delivery.objects.get()
     outcomes = []
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(MAX_ATTEMPTS):
         outcomes.append(services.delivery_send(delivery_id=delivery.pk))
         delivery.refresh_from_db()
         if delivery.status == DeliveryStatus.PENDING:
             assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=50)
             Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-    assert outcomes == ["retry"] * (services.MAX_ATTEMPTS - 1) + ["failed"]
+    assert outcomes == ["retry"] * (MAX_ATTEMPTS - 1) + ["failed"]
     assert delivery.status == DeliveryStatus.FAILED
     assert "ConnectionRefusedError" in delivery.last_error
     # The relay leaves failed deliveries alone until the secretariat retries them.
@@ -110,7 +111,7 @@ def test_relay_hands_over_deliveries_that_never_reached_celery(experts, django_c
 def test_relay_waits_before_handing_over_again_what_celery_already_has(experts):
     services.notify(recipients=experts, kind="announcement", text="Queued")
     assert services.outbox_relay()["deliveries"] == 0
-    later = timezone.now() + services.STALE_ENQUEUE_AFTER + timedelta(seconds=1)
+    later = timezone.now() + STALE_ENQUEUE_AFTER + timedelta(seconds=1)
     assert services.outbox_relay(now=later)["deliveries"] == 3
 
 
