@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
+from core.admin import SaveThroughServiceMixin, form_changes
 from core.errors import error_text
 from notifications import services
 from notifications.models import Announcement, Delivery, DeliveryStatus, Notification
@@ -74,7 +75,7 @@ class AnnouncementForm(ModelForm):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(SaveThroughServiceMixin, admin.ModelAdmin):
     form = AnnouncementForm
     list_display = ["title", "severity", "audience_all", "published_at", "recipient_count", "expires_at"]
     list_filter = ["severity", ("published_at", admin.EmptyFieldListFilter)]
@@ -84,23 +85,15 @@ class AnnouncementAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "published_at", "published_by", "fanned_out_at", "recipient_count"]
 
     def get_readonly_fields(self, request, obj=None):
-        # What was sent cannot be rewritten afterwards; only its end date can change.
+        # What was sent cannot be rewritten afterwards (the service refuses it too).
         if obj and obj.is_published:
-            return [
-                *self.readonly_fields,
-                "title",
-                "body",
-                "severity",
-                "audience_all",
-                "audience_states",
-                "audience_roles",
-            ]
+            fixed = [name for name in AnnouncementForm.Meta.fields if name not in services.CHANGEABLE_ONCE_PUBLISHED]
+            return [*self.readonly_fields, *fixed]
         return self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def save_through_service(self, request, form, formsets, change):
+        data, m2m = form_changes(form, change)
+        services.announcement_save(announcement=form.instance, data=data, m2m=m2m, by=request.user)
 
     @admin.action(description="Publish: notify the audience now", permissions=["change"])
     def publish(self, request, queryset):

@@ -21,10 +21,12 @@ to Celery. Import the names from here: `from notifications.services import notif
 """
 
 from notifications.services.announcements import (
+    CHANGEABLE_ONCE_PUBLISHED,
     announcement_audience,
     announcement_check_audience,
     announcement_fan_out,
     announcement_publish,
+    announcement_save,
 )
 from notifications.services.api import address_emails_delete, notify, notify_address
 from notifications.services.delivery import delivery_retry, delivery_send, outbox_relay
@@ -39,11 +41,13 @@ from notifications.services.inbox import (
 from notifications.services.rendering import render_plain_text
 
 __all__ = [
+    "CHANGEABLE_ONCE_PUBLISHED",
     "address_emails_delete",
     "announcement_audience",
     "announcement_check_audience",
     "announcement_fan_out",
     "announcement_publish",
+    "announcement_save",
     "daily_digests_send",
     "delivery_retry",
     "delivery_send",

@@ -1,7 +1,8 @@
-"""Announcements: published by the secretariat, fanned out as notices."""
+"""Announcements: saved and published by the secretariat, fanned out as notices."""
 
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,12 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audited_as_by
+from core.db import update_fields
 from core.types import PortalUser
 from notifications.models import Announcement, AnnouncementSeverity
 from notifications.services._handover import enqueue_fan_out
 from notifications.services.api import notify
 
 FAN_OUT_BATCH_SIZE = 500
+# What was sent cannot be rewritten afterwards; only its end date can change.
+CHANGEABLE_ONCE_PUBLISHED = ("expires_at",)
 
 
 def announcement_check_audience(*, audience_all: bool, states: Iterable[Model], roles: Iterable[Model]) -> None:
@@ -35,6 +39,48 @@ def announcement_audience(announcement: Announcement) -> QuerySet[PortalUser]:
     if role_names:
         users = users.filter(role__in=role_names)
     return users
+
+
+@audited_as_by
+@transaction.atomic
+def announcement_save(
+    *,
+    announcement: Announcement,
+    data: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
+    by: PortalUser,
+) -> Announcement:
+    """Create an announcement, or change one, from the admin's form.
+
+    `data` holds the fields to set (on a change, those that changed) and `m2m` the audience's
+    member states and roles to set. A published one may only get another end date; publishing
+    is announcement_publish's.
+    """
+    m2m = m2m or {}
+    created = announcement.pk is None
+    # Read under the lock announcement_publish takes: the form may have been opened before it ran.
+    published = (
+        not created
+        and Announcement.objects.select_for_update().filter(pk=announcement.pk, published_at__isnull=False).exists()
+    )
+    if published and (set(data) | set(m2m)) - set(CHANGEABLE_ONCE_PUBLISHED):
+        raise ValidationError(f"“{announcement.title}” was published: only its end date can change.")
+    announcement_check_audience(
+        audience_all=data.get("audience_all", announcement.audience_all),
+        states=m2m.get("audience_states", [] if created else announcement.audience_states.all()),
+        roles=m2m.get("audience_roles", [] if created else announcement.audience_roles.all()),
+    )
+    if created:
+        for name, value in data.items():
+            setattr(announcement, name, value)
+        announcement.created_by = by
+        announcement.full_clean()
+        announcement.save()
+    else:
+        update_fields(announcement, data)
+    for name, values in m2m.items():
+        getattr(announcement, name).set(values)
+    return announcement
 
 
 @audited_as_by

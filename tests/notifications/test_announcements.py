@@ -125,6 +125,74 @@ def test_admin_publish_action_and_audience_validation(
     assert Notification.objects.filter(kind="announcement").exists()
 
 
+def test_the_admin_saves_announcements_through_the_service_as_its_user(
+    client, secretariat, mfa_user, demo_states, monkeypatch
+):
+    calls = []
+    real_save = services.announcement_save
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(services, "announcement_save", spy)
+    mfa_user(secretariat)
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:notifications_announcement_add"),
+        {"title": "To Estonia", "body": "x", "severity": "info", "audience_states": [demo_states["EE"].pk]},
+    )
+    assert response.status_code == 302
+    announcement = Announcement.objects.get(title="To Estonia")
+    assert announcement.created_by == secretariat
+    assert list(announcement.audience_states.all()) == [demo_states["EE"]]
+    response = client.post(
+        reverse("admin:notifications_announcement_change", args=[announcement.pk]),
+        {
+            "title": "To Estonia and Latvia",
+            "body": "x",
+            "severity": "info",
+            "audience_states": [demo_states["EE"].pk, demo_states["LV"].pk],
+        },
+    )
+    assert response.status_code == 302
+    announcement.refresh_from_db()
+    assert announcement.title == "To Estonia and Latvia" and announcement.audience_states.count() == 2
+    assert [(call["by"], call["announcement"].pk) for call in calls] == [(secretariat, announcement.pk)] * 2
+    # On a change the service gets what changed, not the whole form.
+    assert calls[1]["data"] == {"title": "To Estonia and Latvia"}
+    assert set(calls[1]["m2m"]) == {"audience_states"}
+
+
+def test_a_published_announcement_may_only_get_another_end_date(secretariat, make_user):
+    make_user(Role.OBSERVER)
+    announcement = make_announcement(title="Sent", audience_all=True)
+    services.announcement_publish(announcement=announcement, by=secretariat)
+    with pytest.raises(ValidationError, match="was published: only its end date can change"):
+        services.announcement_save(announcement=announcement, data={"title": "Rewritten"}, by=secretariat)
+    with pytest.raises(ValidationError, match="was published"):
+        services.announcement_save(announcement=announcement, data={}, m2m={"audience_roles": []}, by=secretariat)
+    until = timezone.now() + timedelta(days=3)
+    services.announcement_save(announcement=announcement, data={"expires_at": until}, by=secretariat)
+    announcement.refresh_from_db()
+    assert (announcement.title, announcement.expires_at) == ("Sent", until)
+
+
+def test_an_announcement_is_not_saved_without_an_audience(secretariat, demo_states):
+    with pytest.raises(ValidationError, match="Choose an audience"):
+        services.announcement_save(announcement=Announcement(), data={"title": "T", "body": "x"}, by=secretariat)
+    assert not Announcement.objects.exists()
+    announcement = services.announcement_save(
+        announcement=Announcement(),
+        data={"title": "T", "body": "x"},
+        m2m={"audience_states": [demo_states["EE"]]},
+        by=secretariat,
+    )
+    with pytest.raises(ValidationError, match="Choose an audience"):
+        services.announcement_save(announcement=announcement, data={}, m2m={"audience_states": []}, by=secretariat)
+    assert list(announcement.audience_states.all()) == [demo_states["EE"]]
+
+
 @pytest.mark.worker
 def test_announcement_to_500_users_is_batched(
     secretariat, demo_states, broker, celery_not_eager, django_capture_on_commit_callbacks
