@@ -228,6 +228,25 @@ def mfa_user():
     return _enrol
 
 
+@pytest.fixture
+def service_calls(monkeypatch):
+    """Record each call of a service, which still runs: `calls = service_calls(services, "x_save")`
+    gives the list of the keyword arguments of every call (an admin saving through it, say)."""
+
+    def _watch(module, name: str) -> list[dict]:
+        calls: list[dict] = []
+        real = getattr(module, name)
+
+        def spy(**kwargs):
+            calls.append(kwargs)
+            return real(**kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+        return calls
+
+    return _watch
+
+
 # The budget of a page (DESIGN §10). Savepoints are transaction control around the session
 # save and allauth's session tracking, not the page's work, so they are not counted.
 QUERY_BUDGET = 15

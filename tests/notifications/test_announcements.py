@@ -126,16 +126,9 @@ def test_admin_publish_action_and_audience_validation(
 
 
 def test_the_admin_saves_announcements_through_the_service_as_its_user(
-    client, secretariat, mfa_user, demo_states, monkeypatch
+    client, secretariat, mfa_user, demo_states, service_calls
 ):
-    calls = []
-    real_save = services.announcement_save
-
-    def spy(**kwargs):
-        calls.append(kwargs)
-        return real_save(**kwargs)
-
-    monkeypatch.setattr(services, "announcement_save", spy)
+    calls = service_calls(services, "announcement_save")
     mfa_user(secretariat)
     client.force_login(secretariat)
     response = client.post(
