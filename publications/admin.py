@@ -229,15 +229,44 @@ class OutputInline(admin.TabularInline):
 add_project_inline(OutputInline)
 
 
-@admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Audiences and topics: saved and deleted through their services (save_reference, delete_reference)."""
+
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    def save_reference(self, obj, by) -> None:
+        raise NotImplementedError
+
+    def delete_reference(self, obj, by) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self.save_reference(obj, request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_reference(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_reference(obj, request.user)
+
+
+@admin.register(Audience)
+class AudienceAdmin(ReferenceDataAdmin):
+    def save_reference(self, obj, by) -> None:
+        services.audience_save(audience=obj, by=by)
+
+    def delete_reference(self, obj, by) -> None:
+        services.audience_delete(audience=obj, by=by)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "position"]
-    search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
+class TopicAdmin(ReferenceDataAdmin):
+    # Through the service: its publications' search text follows a renamed or deleted topic.
+    def save_reference(self, obj, by) -> None:
+        services.topic_save(topic=obj, by=by)
+
+    def delete_reference(self, obj, by) -> None:
+        services.topic_delete(topic=obj, by=by)
