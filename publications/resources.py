@@ -9,7 +9,6 @@ nothing is imported while any row has an error (the admin's confirm step).
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from core.spreadsheets import FORMULA_PREFIXES, safe_cell
@@ -173,20 +172,34 @@ class PublicationResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def do_instance_save(self, instance, is_create):
-        # Visibility goes through the service, which records when an item first went out.
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Each row is one publication_save, as the admin's form is, by the admin's signed-in user
+        (import-export passes it as `user`): the audit actor, the topics indexed, the figures
+        dropped. Visibility goes through publication_set_visibility, which records when an item
+        first went out; the row's audiences and topics go with it (save_m2m does nothing more)."""
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return  # as import-export's own: a dry run with nothing to roll back writes nothing
+        by = kwargs.get("user")
+        self.before_save_instance(instance, row, **kwargs)
+        fields = [field for field in self.get_import_fields() if field.attribute and field.column_name in row]
+        m2m = {
+            field.attribute: field.clean(row) for field in fields if isinstance(field.widget, widgets.ManyToManyWidget)
+        }
+        data = {
+            field.attribute: getattr(instance, field.attribute)
+            for field in fields
+            if field.attribute not in m2m and field.attribute not in services.VISIBILITY_FIELDS
+        }
         wanted = instance.visibility
         if is_create:
             instance.visibility = Visibility.DRAFT
         else:
             instance.visibility = Publication.objects.filter(pk=instance.pk).values_list("visibility", flat=True)[0]
-        instance.updated_at = timezone.now()
-        super().do_instance_save(instance, is_create)
+        services.publication_save(publication=instance, data=data, m2m=m2m, by=by)
         if wanted != instance.visibility:
-            updated = services.publication_set_visibility(publication=instance, visibility=wanted)
+            updated = services.publication_set_visibility(publication=instance, visibility=wanted, by=by)
             instance.visibility, instance.published_at = updated.visibility, updated.published_at
+        self.after_save_instance(instance, row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if instance.pk:
-            services.publication_index_topics(publication=instance)
+        pass  # saved with the row, by publication_save (save_instance)

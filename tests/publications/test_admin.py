@@ -5,15 +5,20 @@ import io
 
 import pytest
 import tablib
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.figures import FACTS_CACHE_KEY
 from core.visibility import Visibility
+from publications import services
 from publications.models import Publication
 from publications.resources import PublicationResource
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, attach_pdf
+from trainings.facts import facts_and_figures
 
 CHANGELIST = "admin:publications_publication_changelist"
 
@@ -133,6 +138,52 @@ def test_importing_a_good_catalogue_creates_and_updates_publications(secretariat
     assert study.project.slug == "labour-link"
     existing.refresh_from_db()
     assert (existing.title, existing.type, existing.visibility) == ("New title", "guidelines", Visibility.MEMBERS)
+
+
+HEADERS = ["slug", "title", "type", "visibility", "publication_date", "audiences", "topics", "project"]
+
+
+def test_an_import_saves_each_row_through_publication_save_as_the_user(make_user, monkeypatch):
+    """Outside a request too (a shell, a job): `user` is the services' `by`, hence the audit actor."""
+    secretariat = make_user("secretariat")
+    existing = PublicationFactory(slug="existing", title="Old title", visibility=Visibility.DRAFT)
+    saved = []
+    real = services.publication_save
+
+    def spy(**kwargs):
+        saved.append((kwargs["publication"].slug, kwargs["by"], sorted(kwargs["m2m"])))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "publication_save", spy)
+    dataset = tablib.Dataset(
+        ["new-study", "A study", "study", "public", "2021-04-01", "municipalities", "labour-exploitation", ""],
+        ["existing", "New title", "guidelines", "draft", "2020-01-01", "", "", ""],
+        headers=HEADERS,
+    )
+    result = PublicationResource().import_data(dataset, dry_run=False, user=secretariat)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert saved == [
+        ("new-study", secretariat, ["audiences", "topics"]),
+        ("existing", secretariat, ["audiences", "topics"]),
+    ]
+    study = Publication.objects.get(slug="new-study")
+    assert (study.visibility, study.topics_text) == (Visibility.PUBLIC, "Labour exploitation")
+    existing.refresh_from_db()
+    assert existing.title == "New title"
+    for publication in (study, existing):
+        assert {entry.actor for entry in LogEntry.objects.get_for_object(publication).filter(actor__isnull=False)} == {
+            secretariat
+        }
+
+
+def test_an_import_drops_the_cached_figures(db, django_capture_on_commit_callbacks):
+    facts_and_figures()
+    assert cache.get(FACTS_CACHE_KEY) is not None
+    dataset = tablib.Dataset(["new-study", "A study", "study", "public", "2021-04-01", "", "", ""], headers=HEADERS)
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicationResource().import_data(dataset, dry_run=False)
+    assert cache.get(FACTS_CACHE_KEY) is None
+    assert facts_and_figures()["publications"] == 1
 
 
 def test_the_export_has_every_publication_and_neutralises_formulas(db):
