@@ -3,6 +3,19 @@ from django.contrib import admin
 from cases.models import Case, ControlMeans, ExploitationForm
 from core.admin import ReadOnlyMetadataAdmin
 
+# Shown and read-only alike: the secretariat sees these of a case, and changes none.
+CASE_METADATA_FIELDS = (
+    "reference",
+    "member_state",
+    "year",
+    "stage",
+    "status",
+    "created_at",
+    "stage_changed_at",
+    "closed_at",
+    "anonymised_at",
+)
+
 
 @admin.register(Case)
 class CaseMetadataAdmin(ReadOnlyMetadataAdmin):
@@ -13,18 +26,8 @@ class CaseMetadataAdmin(ReadOnlyMetadataAdmin):
     list_filter = ["member_state", "stage", "status", "year"]
     list_select_related = ["member_state"]
     search_fields = ["reference"]
-    fields = [
-        "reference",
-        "member_state",
-        "year",
-        "stage",
-        "status",
-        "created_at",
-        "stage_changed_at",
-        "closed_at",
-        "anonymised_at",
-    ]
-    readonly_fields = fields
+    fields = CASE_METADATA_FIELDS
+    readonly_fields = CASE_METADATA_FIELDS
 
 
 @admin.register(ExploitationForm)

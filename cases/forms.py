@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django import forms
 from django.core import validators
@@ -20,8 +22,8 @@ from cases.models import (
     Stage,
 )
 from cases.workflow import CASE_STAGE_WORKFLOW
-from core.forms import BootstrapFormMixin, apply_bootstrap_classes
-from members.models import MemberState, MemberStateKind
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
+from members.models import MemberState, MemberStateKind, Organisation, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,7 +36,8 @@ LONG_TEXT_LENGTH = 4000
 def limit_length(form: forms.BaseForm, length: int, *names: str) -> None:
     """Give model fields without a max_length one on the form: a validator and the browser's hint."""
     for name in names:
-        field = form.fields[name]
+        # A model's TextField is a CharField on the form: it takes a max_length.
+        field = field_of(form, name, forms.CharField)
         field.max_length = length
         field.validators.append(validators.MaxLengthValidator(length))
         field.widget.attrs["maxlength"] = str(length)
@@ -74,32 +77,32 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
 
     M2M_FIELDS = ("forms_of_exploitation", "means_of_control")
 
-    def __init__(self, *args, member_state: MemberState, acting_user=None, **kwargs):
+    def __init__(self, *args: Any, member_state: MemberState, acting_user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from members.models import Organisation, Role, User
-
         # Only the state's own organisations and contact points can hold its cases.
         # (Each organisation is labelled with its state: one join, not a query per choice.)
         organisations = Organisation.objects.filter(member_state=member_state).select_related("member_state")
-        self.fields["organisation"].queryset = organisations
-        self.fields["case_worker"].queryset = User.objects.ncps_of(member_state)
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations
+        field_of(self, "case_worker", forms.ModelChoiceField).queryset = User.objects.ncps_of(member_state)
         if acting_user is not None and self.instance.pk is None:
             # A new case is most often the opener's own: start from their organisation and themselves.
-            if acting_user.organisation_id and acting_user.organisation.member_state_id == member_state.pk:
+            if acting_user.organisation and acting_user.organisation.member_state_id == member_state.pk:
                 self.fields["organisation"].initial = acting_user.organisation_id
             if acting_user.member_state_id == member_state.pk and acting_user.role == Role.NCP:
                 self.fields["case_worker"].initial = acting_user.pk
         limit_length(self, LONG_TEXT_LENGTH, "best_interests_note")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("guardian_appointed") and not (
             cleaned.get("is_minor") or cleaned.get("age_band") in MINOR_AGE_BANDS
         ):
             self.add_error("guardian_appointed", "A guardian is recorded for minors only: tick “minor” first.")
         return cleaned
 
-    def split(self) -> tuple[dict, dict]:
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The cleaned data as the services take it: the fields, and the many-to-many fields apart."""
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.M2M_FIELDS}
         m2m = {k: self.cleaned_data[k] for k in self.M2M_FIELDS}
         return data, m2m
@@ -147,9 +150,9 @@ class StageMoveForm(BootstrapFormMixin, forms.Form):
     reflection_start = forms.DateField(required=False, widget=DATE, label="Reflection period starts")
     reflection_end = forms.DateField(required=False, widget=DATE, label="Reflection period ends")
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in allowed]
+        field_of(self, "to_stage", forms.ChoiceField).choices = [(s, Stage(s).label) for s in allowed]
 
 
 class ReopenForm(BootstrapFormMixin, forms.Form):
@@ -187,8 +190,9 @@ class IdentityForm(BootstrapFormMixin, forms.ModelForm):
         limit_length(self, 100, "date_of_birth")
         limit_length(self, NOTE_LENGTH, "document_numbers", "contact_details", "address")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # A first identity with nothing in it would only make the case page offer an empty reveal.
         if self.instance.pk is None and not any((cleaned.get(name) or "").strip() for name in self.fields):
             raise forms.ValidationError("Fill in at least one detail of the person's identity.")
@@ -203,8 +207,9 @@ class RevealForm(BootstrapFormMixin, forms.Form):
         required=False, max_length=500, label="Note", help_text="Recorded in the audit trail. Do not write names here."
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("purpose") == "other" and not cleaned.get("note", "").strip():
             self.add_error("note", "Explain the purpose.")
         return cleaned
@@ -268,8 +273,9 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
         order.insert(order.index(self.CHECKLIST[0]), "all_explained")
         self.order_fields(order)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         checklist = list(self.CHECKLIST)
         if cleaned.get("all_explained") and not any(cleaned.get(name) for name in checklist):
             # Without the script, the box alone says every point was explained.
@@ -307,8 +313,9 @@ class AssistanceServiceForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["type", "provider", "start_date", "end_date", "status"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The service cannot end before it starts.")

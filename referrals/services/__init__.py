@@ -9,6 +9,7 @@
 - case_hooks: what a case's consent withdrawal and anonymisation do to its referrals.
 """
 
+# The send step's rules (referrals.sending), through here for the referral's page and the tests.
 from referrals.sending import add_working_days, build_snapshot, send_guard_problems
 from referrals.services._sides import side_of
 from referrals.services.case_hooks import referrals_anonymise_for_case, referrals_end_for_withdrawn_consent
@@ -24,7 +25,6 @@ __all__ = [
     "REVEALED_CATEGORIES",
     "SENDER_PERMISSIONS",
     "actions_for",
-    # The referral's page asks whether a draft can be sent (referrals.sending).
     "add_working_days",
     "build_snapshot",
     "referral_create",

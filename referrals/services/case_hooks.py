@@ -4,6 +4,8 @@ cases.services calls these through cases.hooks (connected in ReferralsConfig.rea
 its own transaction: cases sits below referrals and does not import them.
 """
 
+from functools import partial
+
 from django.db import transaction
 
 from cases.models import Case, Consent
@@ -18,7 +20,7 @@ from referrals.workflow import CONSENT_WITHDRAWAL
 
 @audited_as_by
 @transaction.atomic
-def referrals_end_for_withdrawn_consent(*, consent: Consent, by: User) -> dict:
+def referrals_end_for_withdrawn_consent(*, consent: Consent, by: User) -> dict[str, int]:
     """Every referral resting on a withdrawn consent stops being readable by the receiving state.
 
     An active referral ends as "consent withdrawn", which revokes and tells the receiving
@@ -49,7 +51,7 @@ def referrals_end_for_withdrawn_consent(*, consent: Consent, by: User) -> dict:
     return {"ended": ended, "revoked": revoked}
 
 
-def referrals_anonymise_for_case(*, case: Case) -> dict:
+def referrals_anonymise_for_case(*, case: Case) -> dict[str, int]:
     """Retention reaches what the case shared, on both sides: snapshots, notes, messages,
     the steps' free text and the attachments.
 
@@ -71,7 +73,7 @@ def referrals_anonymise_for_case(*, case: Case) -> dict:
     documents = list(ReferralDocument.objects.filter(referral__case=case))
     for document in documents:
         # The file goes once the rows are gone for good: a rolled-back run keeps both.
-        transaction.on_commit(lambda name=document.file.name, storage=document.file.storage: storage.delete(name))
+        transaction.on_commit(partial(document.file.storage.delete, document.file.name))
     ReferralDocument.objects.filter(pk__in=[document.pk for document in documents]).delete()
     return {
         "referrals": len(referrals),

@@ -1,5 +1,7 @@
 """A draft referral: made from a case, changed and deleted by the sending state only until it is sent."""
 
+from typing import Any
+
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +19,7 @@ from referrals.services.sharing import SENDER_PERMISSIONS
 
 @audited_as_by
 @transaction.atomic
-def referral_create(*, case: Case, by: User, data: dict) -> Referral:
+def referral_create(*, case: Case, by: User, data: dict[str, Any]) -> Referral:
     """A draft referral of a case; only the sending state sees it until it is sent."""
     # Locking the case serialises the numbering of its referrals (…-R1, …-R2).
     Case.objects.select_for_update().get(pk=case.pk)
@@ -43,7 +45,7 @@ def referral_create(*, case: Case, by: User, data: dict) -> Referral:
 
 @audited_as_by
 @transaction.atomic
-def referral_update_draft(*, referral: Referral, by: User, data: dict) -> Referral:
+def referral_update_draft(*, referral: Referral, by: User, data: dict[str, Any]) -> Referral:
     """Change a draft before it is sent; once sent, the snapshot is what the receiver got."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.DRAFT:

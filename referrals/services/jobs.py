@@ -1,6 +1,6 @@
 """The referrals' periodic jobs (referrals.jobs): overdue acknowledgements, follow-up reminders, access expiry."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +13,7 @@ from referrals.services._sides import notify_side, state_contacts
 from referrals.services.sharing import revoke_receiver
 
 
-def referrals_mark_overdue(*, now=None) -> dict:
+def referrals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     """Sent referrals past their acknowledgement deadline: record it and tell both sides and the secretariat."""
     now = now or timezone.now()
     count = 0
@@ -41,7 +41,7 @@ def referrals_mark_overdue(*, now=None) -> dict:
     return {"overdue": count}
 
 
-def referrals_follow_up_reminders(*, now=None) -> dict:
+def referrals_follow_up_reminders(*, now: datetime | None = None) -> dict[str, int]:
     """Remind the sending state to follow up at 3, 6 and 12 months (configurable) after completion."""
     now = now or timezone.now()
     reminded = 0
@@ -64,7 +64,7 @@ def referrals_follow_up_reminders(*, now=None) -> dict:
     return {"reminders": reminded}
 
 
-def referrals_expire_access(*, now=None) -> dict:
+def referrals_expire_access(*, now: datetime | None = None) -> dict[str, int]:
     """After the access period, an ended referral's data is no longer the receiving state's to see.
 
     Withdrawal and consent withdrawal revoke at once; closed, declined and referred-onward

@@ -1,6 +1,7 @@
 """The two states' message thread on a referral, with checked attachments."""
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from core.audit import audited_as_by
@@ -12,7 +13,9 @@ from referrals.services._sides import notify_side, side_of
 
 @audited_as_by
 @transaction.atomic
-def referral_message_post(*, referral: Referral, by: User, body: str, upload=None) -> ReferralMessage:
+def referral_message_post(
+    *, referral: Referral, by: User, body: str, upload: "File[bytes] | None" = None
+) -> ReferralMessage:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     side = side_of(referral, by)
     if side is None:

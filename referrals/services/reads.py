@@ -1,18 +1,20 @@
 """Reads of a referral, each audited: views, prints, downloads, reveals of the shared identity, statistics."""
 
+from typing import Any
+
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import RevealPurpose
 from core.audit import audited_as_by
-from members.models import User
+from members.models import MemberState, User
 from referrals.models import Referral, Side
 from referrals.services._sides import side_of
 from referrals.services.sharing import shared_identity
 
 
-def _log_read(referral: Referral, *, by: User, what: str, **extra) -> None:
+def _log_read(referral: Referral, *, by: User, what: str, **extra: object) -> None:
     """An access entry on the referral, findable from its case (cases.selectors).
 
     It names the acting side and state, so the owning state can tell its own team's
@@ -20,7 +22,11 @@ def _log_read(referral: Referral, *, by: User, what: str, **extra) -> None:
     auditlog's request context, which records the client's address.
     """
     side = side_of(referral, by)
-    state = {Side.SENDING: referral.sending_state, Side.RECEIVING: referral.receiving_state}.get(side)
+    states: dict[str | None, MemberState] = {
+        Side.SENDING: referral.sending_state,
+        Side.RECEIVING: referral.receiving_state,
+    }
+    state = states.get(side)
     LogEntry.objects.log_create(
         referral,
         force_log=True,
@@ -41,7 +47,7 @@ def _log_read(referral: Referral, *, by: User, what: str, **extra) -> None:
 
 
 @audited_as_by
-def referral_read_record(*, referral: Referral, by: User, what: str, **extra) -> None:
+def referral_read_record(*, referral: Referral, by: User, what: str, **extra: object) -> None:
     """Record a read of a referral (viewed, printed, attachment downloaded)."""
     _log_read(referral, by=by, what=what, **extra)
 
@@ -50,7 +56,7 @@ def referral_read_record(*, referral: Referral, by: User, what: str, **extra) ->
 @transaction.atomic
 def referral_identity_reveal(
     *, referral: Referral, by: User, purpose: str, note: str = "", printed: bool = False
-) -> dict:
+) -> dict[str, Any]:
     """Return the shared identity and contact details, and record who saw them, when and why."""
     shared = shared_identity(referral)
     if not shared:

@@ -3,6 +3,8 @@
 What a sent referral shares is its snapshot (referrals.sending builds it, when the send step runs).
 """
 
+from typing import Any
+
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -33,7 +35,7 @@ def revoke_receiver(referral: Referral, *, by: User | None) -> None:
 REVEALED_CATEGORIES = ("identity", "contact")
 
 
-def shared_identity(referral: Referral) -> dict:
+def shared_identity(referral: Referral) -> dict[str, Any]:
     """The hidden categories of the snapshot that this referral shares, empty when none."""
     snapshot = referral.snapshot or {}
     return {category: snapshot[category] for category in REVEALED_CATEGORIES if snapshot.get(category)}
