@@ -1,15 +1,16 @@
 from django.apps import AppConfig
 
+from cases.jobs import JOBS
+from core.jobs import register_jobs
+
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Case files"
 
-    def ready(self):
-        from cases.jobs import JOBS
-        from core.jobs import register_jobs
-
+    def ready(self) -> None:
         register_jobs(JOBS)
+        # at ready(): auditlog's registry and the models load only once the app registry is ready
         from auditlog.registry import auditlog
 
         from cases.models import AssistanceService, Case, CaseDocument, Consent, FollowUp, Proceedings, RiskAssessment

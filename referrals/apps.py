@@ -1,28 +1,29 @@
 from django.apps import AppConfig
 
+from core.jobs import register_jobs
+from referrals.jobs import JOBS
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals (BSR-TRM)"
 
-    def ready(self):
-        from core.jobs import register_jobs
-        from referrals.jobs import JOBS
-
+    def ready(self) -> None:
         register_jobs(JOBS)
         # at ready(): notifications knows no app; each registers its notice kinds at start-up
         from notifications.kinds import register_kinds
         from referrals.notices import KINDS as NOTICE_KINDS
 
         register_kinds(NOTICE_KINDS)
-        # at ready(): cases knows no referrals; its consent withdrawal and anonymisation call
-        # these inside their own transaction (cases/hooks.py)
+        # at ready(): cases.hooks and these services load the models. cases knows no referrals:
+        # its consent withdrawal and anonymisation call these in their own transaction (cases/hooks.py)
         from cases import hooks
         from referrals.services import referrals_anonymise_for_case, referrals_end_for_withdrawn_consent
 
         hooks.consent_withdrawn.connect(referrals_end_for_withdrawn_consent)
         hooks.case_anonymised.connect(referrals_anonymise_for_case)
-        # The case page lists the case's referrals; cases, below us, cannot read them.
+        # at ready() (these load the models): the case page lists the case's referrals, which
+        # cases, below us, cannot read (cases/sections.py)
         from cases.sections import CaseSection, register_case_section
         from referrals.selectors import case_referrals
 
@@ -35,6 +36,7 @@ class ReferralsConfig(AppConfig):
                 context=lambda user, case: {"case": case, "referrals": case_referrals(case=case, user=user)},
             )
         )
+        # at ready(): auditlog's registry and the models load only once the app registry is ready
         from auditlog.registry import auditlog
 
         from referrals.models import Referral, ReferralMessage
