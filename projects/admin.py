@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
@@ -37,7 +39,7 @@ class ProjectAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, admin.ModelA
     form = ProjectForm
     # What belongs to a project and is kept by an app above this one (publications' outputs) is
     # shown by that app's inline, which its admin module adds (add_project_inline).
-    inlines: list[type[InlineModelAdmin]] = []
+    inlines: ClassVar[list[type[InlineModelAdmin]]] = []
     list_display = ["title", "acronym", "status", "funding_source", "start_date", "end_date", "visibility"]
     list_filter = ["visibility", "status", "funding_source", "partner_states", "start_date"]
     list_select_related = ["lead_organisation"]

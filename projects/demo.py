@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -12,7 +13,7 @@ from projects.models import FundingSource, Project, ProjectStatus
 
 ALL_CBSS = ["DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE"]
 
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {
         "slug": "bsr-trm",
         "acronym": "BSR-TRM",

@@ -209,7 +209,7 @@ class PublicationAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, ImportEx
 
 
 # All shown, none changed: a publication names its project in its own form.
-OUTPUT_FIELDS = ["title", "type", "publication_date", "visibility"]
+OUTPUT_FIELDS = ("title", "type", "publication_date", "visibility")
 
 
 class OutputInline(admin.TabularInline):

@@ -16,9 +16,14 @@ Both weigh the title above the abstract above the topics' names, and rank best f
   triggers, so after every `migrate` ensure_sqlite_index() puts back what is missing.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Field, FloatField, Func, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 from core import search as query_language
 
@@ -156,15 +161,30 @@ class _SqliteSearch(Func):
     The primary key is compiled by Django, so that the table's alias is the right one.
     """
 
-    def __init__(self, build, parsed: query_language.SearchQuery, output_field):
+    def __init__(
+        self,
+        build: Callable[[query_language.SearchQuery, str], tuple[str, list[str]]],
+        parsed: query_language.SearchQuery,
+        output_field: Field,
+    ):
         super().__init__(F("pk"), output_field=output_field)
         self.build, self.parsed = build, parsed
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[str | int]]:
+        # Func's function, template and joiner do not apply: `build` writes the whole SQL.
         (pk,) = self.get_source_expressions()
         pk_sql, pk_params = compiler.compile(pk)
         assert not pk_params
-        return self.build(self.parsed, pk_sql)
+        sql, params = self.build(self.parsed, pk_sql)
+        return sql, [*params]
 
 
 def _search_postgresql(queryset: QuerySet, parsed: query_language.SearchQuery) -> QuerySet:

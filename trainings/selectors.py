@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -40,7 +41,28 @@ def training_counts(*, training: Training) -> dict[str, int]:
     return {**by_status, "seated": sum(by_status[status] for status in SEAT_STATUSES)}
 
 
-def registration_list(*, training: Training, query: str = "", status: str = "") -> QuerySet[Registration]:
+class SessionsAttended(TypedDict):
+    # A Count; typed as the type checker's plugin types an annotate() it reads.
+    sessions_attended: Any
+
+
+if TYPE_CHECKING:
+    # For the checker only: at run time WithAnnotations takes no TypedDict (Python 3.11).
+    from django_stubs_ext import WithAnnotations
+
+    # A registration read with how many sessions it was present at (lists, exports, certificates).
+    RegistrationWithAttendance = WithAnnotations[Registration, SessionsAttended]
+
+
+def _with_attendance(registrations: QuerySet[Any]) -> "QuerySet[RegistrationWithAttendance]":
+    # What annotate(sessions_attended=...) gives; the plugin types each annotate() as a class of
+    # its own, which a declared return type cannot name, so the selectors say it here.
+    return cast("QuerySet[RegistrationWithAttendance]", registrations)
+
+
+def registration_list(
+    *, training: Training, query: str = "", status: str = ""
+) -> "QuerySet[RegistrationWithAttendance]":
     registrations = training.registrations.annotate(sessions_attended=Count("attendances")).order_by("full_name", "pk")
     if query:
         registrations = registrations.filter(
@@ -48,7 +70,7 @@ def registration_list(*, training: Training, query: str = "", status: str = "") 
         )
     if status in RegistrationStatus.values:
         registrations = registrations.filter(status=status)
-    return registrations
+    return _with_attendance(registrations)
 
 
 def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
@@ -60,11 +82,11 @@ def attendance_sheet(*, training: Training) -> QuerySet[Registration]:
     )
 
 
-def attendees(*, training: Training, now: datetime) -> QuerySet[Registration]:
+def attendees(*, training: Training, now: datetime) -> "QuerySet[RegistrationWithAttendance]":
     """Who gets a certificate: attended, counting only sessions that have started (a mark on a
     future session, from before that was refused, certifies nothing)."""
     started = Q(attendances__session__starts_at__lte=now)
-    return (
+    return _with_attendance(
         training.registrations.attended()
         .annotate(sessions_attended=Count("attendances", filter=started))
         .filter(sessions_attended__gt=0)
