@@ -1,15 +1,13 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 from core.figures import count_publicly, figures_depend_on
+from publications.search import ensure_sqlite_index
 
 
 def restore_sqlite_search_index(using="default", **kwargs):
     """After `migrate` on SQLite, put back FTS5 triggers that a table rebuild dropped."""
-    from django.db import connections
-
-    from publications.search import ensure_sqlite_index
-
     connection = connections[using]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
