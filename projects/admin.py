@@ -60,6 +60,13 @@ class ProjectAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, admin.ModelA
     def set_visibility(self, obj, visibility: str, by):
         return services.project_set_visibility(project=obj, visibility=visibility, by=by)
 
+    def delete_model(self, request, obj):
+        services.project_delete(project=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            services.project_delete(project=project, by=request.user)
+
     def save_through_service(self, request, form, formsets, change):
         # The added inlines are read-only: a publication names its project in its own form.
         data, m2m = form_changes(form, change)

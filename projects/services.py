@@ -1,4 +1,4 @@
-"""Writes on projects: saving the secretariat's form, publishing and unpublishing."""
+"""Writes on projects: saving the secretariat's form, publishing and unpublishing, deleting."""
 
 from typing import Any
 
@@ -69,3 +69,10 @@ def project_publish(*, project: Project, members_only: bool = False, by: User | 
 @audited_as_by
 def project_unpublish(*, project: Project, by: User | None = None) -> Project:
     return project_set_visibility(project=project, visibility=Visibility.DRAFT, by=by)
+
+
+@audited_as_by
+@transaction.atomic
+def project_delete(*, project: Project, by: User | None) -> None:
+    """Delete a project; its publications and trainings stay, naming no project (SET_NULL)."""
+    project.delete()

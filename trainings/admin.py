@@ -89,6 +89,13 @@ class TrainingAdmin(SaveThroughServiceMixin, admin.ModelAdmin):
         if trainers is not None:
             services.training_set_trainers(training=form.instance, trainers=trainers, by=request.user)
 
+    def delete_model(self, request, obj):
+        services.training_delete(training=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for training in queryset:
+            services.training_delete(training=training, by=request.user)
+
     @staticmethod
     def _new_sessions(formset) -> list:
         return [

@@ -11,6 +11,7 @@ from projects import services
 from projects.models import Project
 from tests.admin_forms import admin_form_data, change_url
 from tests.projects.factories import ProjectFactory
+from tests.publications.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,24 @@ def test_the_publish_action_is_by_the_signed_in_user(secretariat_client):
     )
     entry = LogEntry.objects.get_for_object(project).filter(action=LogEntry.Action.UPDATE).get()
     assert (entry.actor, entry.changes_dict["visibility"]) == (secretariat_client.user, ["draft", "public"])
+
+
+def test_deleting_projects_in_the_admin_goes_through_project_delete(secretariat_client, monkeypatch):
+    project = ProjectFactory()
+    publication = PublicationFactory(project=project)
+    deleted = []
+    real = services.project_delete
+
+    def spy(**kwargs):
+        deleted.append((kwargs["project"].pk, kwargs["by"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "project_delete", spy)
+    response = secretariat_client.post(
+        reverse("admin:projects_project_changelist"),
+        {"action": "delete_selected", "_selected_action": [project.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert deleted == [(project.pk, secretariat_client.user)]
+    publication.refresh_from_db()
+    assert publication.project is None

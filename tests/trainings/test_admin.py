@@ -13,7 +13,13 @@ from tests.admin_forms import admin_form_data as page_form_data
 from tests.admin_forms import change_url
 from tests.trainings.factories import RegistrationFactory
 from trainings import services
-from trainings.models import RegistrationStatus, Training, TrainingSession, TrainingStatus
+from trainings.models import (
+    RegistrationStatus,
+    Training,
+    TrainingSession,
+    TrainingStatus,
+    TrainingUserObjectPermission,
+)
 
 ADD = reverse("admin:trainings_training_add")
 
@@ -132,3 +138,16 @@ def test_completing_in_the_admin_still_marks_no_shows(secretariat_client, traini
     assert response.status_code == 302, response.content.decode()[:3000]
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.NO_SHOW
+
+
+def test_deleting_a_training_in_the_admin_goes_through_training_delete(secretariat_client, training, trainer):
+    RegistrationFactory(training=training)
+    url = reverse("admin:trainings_training_delete", args=[training.pk])
+    response = secretariat_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Training.objects.filter(pk=training.pk).exists()
+    assert not TrainingSession.objects.filter(training_id=training.pk).exists()
+    # The trainer's grant went with it: nothing is left to open.
+    assert not TrainingUserObjectPermission.objects.filter(content_object_id=training.pk).exists()
+    entry = LogEntry.objects.get_for_object(training).filter(action=LogEntry.Action.DELETE).get()
+    assert entry.actor == secretariat_client.user

@@ -1,5 +1,5 @@
 """A training's own writes: creating it, changing its details and status (with each step's
-effects, trainings.workflow), its trainers and their grants, its sessions."""
+effects, trainings.workflow), its trainers and their grants, its sessions, deleting it."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -225,3 +225,10 @@ def mark_no_shows(training: Training, *, step: Transition | None = None, by: Use
     """The complete step's effects: confirmed participants who came to no session are no-shows."""
     for registration in training.registrations.filter(status=S.CONFIRMED, attendances__isnull=True):
         set_status(registration, S.NO_SHOW, now)
+
+
+@audited_as_by
+@transaction.atomic
+def training_delete(*, training: Training, by: User | None) -> None:
+    """Delete a training with its sessions, participants, attendance and trainers' grants."""
+    training.delete()
