@@ -16,24 +16,15 @@ class CasesConfig(AppConfig):
         from cases.models import AssistanceService, Case, CaseDocument, Consent, FollowUp, Proceedings, RiskAssessment
 
         # Free text about a person is masked in the log: it says that it changed, not to what.
+        # (Copies: auditlog appends its own settings' fields to the list it is given.)
         auditlog.register(
-            Case,
-            mask_fields=[
-                "not_identified_reason",
-                "best_interests_note",
-                "reopened_reason",
-                "languages",
-                "interpretation_language",
-            ],
-            m2m_fields={"forms_of_exploitation", "means_of_control"},
+            Case, mask_fields=list(Case.PERSONAL_TEXT_FIELDS), m2m_fields={"forms_of_exploitation", "means_of_control"}
         )
-        auditlog.register(
-            Consent, mask_fields=["withdrawal_reason", "interpreter_language"], m2m_fields={"member_states"}
-        )
-        auditlog.register(RiskAssessment, mask_fields=["needs", "safety_plan"])
-        auditlog.register(AssistanceService, mask_fields=["provider"])
-        auditlog.register(Proceedings, mask_fields=["outcome"])
-        auditlog.register(FollowUp, mask_fields=["outcome"])
+        auditlog.register(Consent, mask_fields=list(Consent.PERSONAL_TEXT_FIELDS), m2m_fields={"member_states"})
+        for record in (RiskAssessment, AssistanceService, Proceedings, FollowUp):
+            auditlog.register(record, mask_fields=list(record.PERSONAL_TEXT_FIELDS))
         # A document's title or file name can name the person ("Passport of ...").
-        auditlog.register(CaseDocument, exclude_fields=["file", "sha256"], mask_fields=["title", "original_name"])
+        auditlog.register(
+            CaseDocument, exclude_fields=["file", "sha256"], mask_fields=list(CaseDocument.PERSONAL_TEXT_FIELDS)
+        )
         # CaseIdentity is deliberately not registered: its values must never reach the log.

@@ -5,7 +5,7 @@ publication bands, so that statistics can be exported in CTDC form. Identity liv
 apart, encrypted, in CaseIdentity.
 """
 
-from typing import Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -226,6 +226,16 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Free text that can name or describe the person: masked in the audit log (CasesConfig)
+    # and blanked when the case is anonymised (cases.services.retention). Likewise on each record.
+    PERSONAL_TEXT_FIELDS = (
+        "not_identified_reason",
+        "best_interests_note",
+        "reopened_reason",
+        "languages",
+        "interpretation_language",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [
@@ -315,6 +325,9 @@ class CaseRecord(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    # The record's free text that can name the person (as Case.PERSONAL_TEXT_FIELDS).
+    PERSONAL_TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+
     class Meta:
         abstract = True
         ordering = ["-recorded_at", "-pk"]
@@ -368,6 +381,8 @@ class Consent(CaseRecord):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
 
+    PERSONAL_TEXT_FIELDS = ("withdrawal_reason", "interpreter_language")
+
     class Meta(CaseRecord.Meta):
         pass
 
@@ -401,6 +416,8 @@ class RiskAssessment(CaseRecord):
     needs = models.TextField(blank=True)
     safety_plan = models.TextField(blank=True)
 
+    PERSONAL_TEXT_FIELDS = ("needs", "safety_plan")
+
     class Meta(CaseRecord.Meta):
         pass
 
@@ -432,6 +449,8 @@ class AssistanceService(CaseRecord):
         choices=[("planned", "Planned"), ("ongoing", "Ongoing"), ("completed", "Completed"), ("declined", "Declined")],
         default="planned",
     )
+
+    PERSONAL_TEXT_FIELDS = ("provider",)
 
     class Meta(CaseRecord.Meta):
         pass
@@ -466,6 +485,8 @@ class Proceedings(CaseRecord):
     )
     outcome = models.TextField(blank=True)
 
+    PERSONAL_TEXT_FIELDS = ("outcome",)
+
     class Meta(CaseRecord.Meta):
         verbose_name_plural = "proceedings"
 
@@ -482,6 +503,8 @@ class FollowUp(CaseRecord):
     )
     outcome = models.TextField(blank=True)
 
+    PERSONAL_TEXT_FIELDS = ("outcome",)
+
     class Meta(CaseRecord.Meta):
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["due_on"], condition=models.Q(done_on__isnull=True), name="followup_open_idx")]
@@ -497,6 +520,8 @@ class CaseDocument(CaseRecord):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+
+    PERSONAL_TEXT_FIELDS = ("title", "original_name")
 
     class Meta(CaseRecord.Meta):
         pass

@@ -9,16 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import hooks
-from cases.models import Case, CaseDocument, CaseIdentity
+from cases.models import (
+    AssistanceService,
+    Case,
+    CaseDocument,
+    CaseIdentity,
+    Consent,
+    FollowUp,
+    Proceedings,
+    RiskAssessment,
+)
 from cases.services._audit import log_case_entry
-
-ANONYMISED_TEXT_FIELDS = [
-    "not_identified_reason",
-    "best_interests_note",
-    "reopened_reason",
-    "languages",
-    "interpretation_language",
-]
 
 
 def _anonymise(case: Case) -> None:
@@ -26,17 +27,15 @@ def _anonymise(case: Case) -> None:
     for document in CaseDocument.objects.filter(case=case):
         document.file.delete(save=False)
         document.delete()
-    case.consents.update(interpreter_language="", withdrawal_reason="")
-    case.riskassessments.update(needs="", safety_plan="")
-    case.assistanceservices.update(provider="")
-    case.proceedingss.update(outcome="")
-    case.followups.update(outcome="")
-    for name in ANONYMISED_TEXT_FIELDS:
+    # The records stay, for the statistics; their free text goes.
+    for record in (Consent, RiskAssessment, AssistanceService, Proceedings, FollowUp):
+        record._default_manager.filter(case=case).update(**dict.fromkeys(record.PERSONAL_TEXT_FIELDS, ""))
+    for name in Case.PERSONAL_TEXT_FIELDS:
         setattr(case, name, "")
     case.case_worker = None
     case.organisation = None
     case.anonymised_at = timezone.now()
-    case.save(update_fields=[*ANONYMISED_TEXT_FIELDS, "case_worker", "organisation", "anonymised_at"])
+    case.save(update_fields=[*Case.PERSONAL_TEXT_FIELDS, "case_worker", "organisation", "anonymised_at"])
     # After the case is marked: the referral events' trigger lets their data be blanked only then.
     shared: dict[str, int] = {}
     for handler in hooks.case_anonymised.handlers:

@@ -5,13 +5,25 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, CaseDocument, CaseIdentity, ClosureReason, RiskAssessment, Stage
+from cases.models import (
+    AssistanceService,
+    Case,
+    CaseDocument,
+    CaseIdentity,
+    ClosureReason,
+    Consent,
+    FollowUp,
+    Proceedings,
+    RiskAssessment,
+    Stage,
+)
 from tests.cases.factories import make_case, pdf_upload
 from thb_portal.models import JobRun
 
@@ -135,3 +147,24 @@ def test_nothing_can_be_added_to_an_anonymised_case(cases, ncp_client):
     assert response.status_code == 400
     assert "anonymised" in response.content.decode()
     assert not case.followups.exists()
+
+
+def test_every_free_text_the_audit_log_masks_is_blank_once_the_case_is_anonymised(cases):
+    due = cases["due"]
+    # The records straight in the table: only their free text matters here.
+    Consent.objects.create(case=due, given_by="person", given_on=date(2026, 1, 5), method="written")
+    AssistanceService.objects.create(case=due, type="accommodation")
+    Proceedings.objects.create(case=due, country="EE", kind="criminal", stage="trial", victim_role="witness")
+    FollowUp.objects.create(case=due, due_on=date(2026, 2, 1), method="phone")
+    kept = (Consent, RiskAssessment, AssistanceService, Proceedings, FollowUp)
+    masked = {model: auditlog.get_model_fields(model)["mask_fields"] for model in (Case, *kept)}
+    Case.objects.filter(pk=due.pk).update(**dict.fromkeys(masked[Case], "Olha, at her aunt's in Tartu"))
+    for model in kept:
+        model._default_manager.filter(case=due).update(**dict.fromkeys(masked[model], "Olha, at her aunt's in Tartu"))
+
+    services.cases_anonymise_closed()
+
+    assert set(Case.objects.filter(pk=due.pk).values_list(*masked[Case])) == {("",) * len(masked[Case])}
+    for model in kept:
+        rows = model._default_manager.filter(case=due)
+        assert rows.exists() and set(rows.values_list(*masked[model])) == {("",) * len(masked[model])}, model
