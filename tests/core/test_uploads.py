@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import CaseDocument
+from core import uploads
 from core.uploads import CASE_DOCUMENT_TYPES, DOCX, ODT, PUBLICATION_FILE_TYPES, XLSX, check_upload
 from members.models import Role
 from tests.cases.factories import docx_bytes, make_case, stored_files
-from core import uploads
 from trainings.imports import ImportFileError, read_table
 
 MB = 1024 * 1024
