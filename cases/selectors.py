@@ -95,7 +95,7 @@ def case_seen_outside_team(*, case: Case, limit: int = SEEN_OUTSIDE_TEAM_LIMIT) 
     """Who outside the owning state's team read or revealed the case's data through a referral.
 
     The referral services record each read with the referral's case and the acting side
-    (referrals.services.reads._log_read); the sending side is always the case's own state, so
+    (referrals.services._audit.log_referral_entry); the sending side is always the case's own state, so
     the receiving side's entries are exactly the outside ones. Newest first, bounded, in
     one query whatever the number of entries.
     """

@@ -13,6 +13,7 @@ from core.db import update_fields
 from members.models import Role, User
 from members.roles import team_group
 from referrals.models import DRAFT_FIELDS, Referral, ReferralStatus, Side
+from referrals.services._audit import log_referral_entry
 from referrals.services._sides import side_of
 from referrals.services.sharing import SENDER_PERMISSIONS
 
@@ -75,22 +76,7 @@ def referral_delete_draft(*, referral: Referral, by: User) -> str:
             f"Only a draft can be deleted; this referral is “{referral.get_status_display()}”. Withdraw it instead."
         )
     reference = referral.reference
-    LogEntry.objects.log_create(
-        referral,
-        force_log=True,
-        action=LogEntry.Action.DELETE,
-        actor=by,
-        changes={},
-        additional_data={
-            "case_id": referral.case_id,
-            "referral_id": referral.pk,
-            "what": f"draft referral {reference} deleted",
-            "role": by.role,
-            "side": Side.SENDING,
-            "state": referral.sending_state.code,
-            "state_name": referral.sending_state.name,
-        },
-    )
+    log_referral_entry(referral, by=by, action=LogEntry.Action.DELETE, what=f"draft referral {reference} deleted")
     referral.delete()
     return reference
 
