@@ -7,7 +7,7 @@ PORT ?= 8000
 # The embedded default: SQLite, eager Celery, local media, console email, demo logins.
 DEMO_ENV := DEBUG=1 THB_ENFORCE_MFA=0
 
-.PHONY: run test install lint format migrations-check deploy-check clean
+.PHONY: run test bench install lint format migrations-check deploy-check clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: install
 
 test: install
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
+
+# The benchmark (README, "Benchmark"): SIZE=S|M|L (default M), or SIZES="S L" for the growth too.
+SIZE ?= M
+bench: install
+	$(BIN)/python -m tools.bench --sizes "$(or $(SIZES),$(SIZE))"
 
 lint: install
 	$(BIN)/ruff check .

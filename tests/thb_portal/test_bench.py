@@ -1,4 +1,5 @@
-"""The benchmark's data: `seed_bench --size S` writes what the services would."""
+"""The benchmark (README, Benchmark): `seed_bench --size S` writes what the services would, and
+one page is signed in to, measured and counted by tools/bench.py's own code."""
 
 from io import StringIO
 
@@ -6,6 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from cases.access import cases_for
 from cases.models import Case, CaseGroupObjectPermission
@@ -15,6 +17,19 @@ from publications.models import Publication
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from referrals.selectors import inbox, outbox
 from thb_portal.bench_data import BENCH_LOGINS, BENCH_TOTP_SECRET, BIG_TRAINING_TITLE, bench_logins, seed_bench
+from tools.bench import (
+    PAGES,
+    PageResult,
+    Run,
+    SizeResult,
+    count_page_queries,
+    growth_table,
+    measure,
+    parse_wrk,
+    sign_in,
+    size_table,
+    totp_code,
+)
 from trainings.models import Registration
 
 pytestmark = pytest.mark.postgres
@@ -64,3 +79,65 @@ def test_seed_bench_s_writes_the_shapes_with_the_grants_the_services_give(db, se
     # A database with other data (here the case made above) is refused.
     with pytest.raises(CommandError, match="holds 1,051 cases"):
         call_command("seed_bench", size="S", stdout=StringIO())
+
+
+def test_a_page_is_signed_in_to_measured_and_counted_the_benchmarks_way(
+    live_server, django_db_serialized_rollback, settings
+):
+    settings.DEBUG = True
+    seed_bench("S")
+    login = next(login for login in bench_logins() if login["role"] == "ncp")
+    # The real login pages: the password, then the code of the enrolled authenticator.
+    cookie = sign_in(
+        live_server.url, email=login["email"], password=login["password"], totp_secret=login["totp_secret"]
+    )
+    run = measure(live_server.url + "/cases/", cookie=cookie, seconds=0.5, connections=2, own=True)
+    assert run.requests >= 2 and run.errors == 0 and 0 < run.p50_ms <= run.p99_ms
+    counted = count_page_queries("/cases/", cookie=cookie)
+    assert 0 < counted["queries"] <= 30 and counted["writes"] == 0
+    # The cold figures: the cache is dropped before the counted request too.
+    assert count_page_queries("/trainings/facts-and-figures/", cold=True)["queries"] > 0
+
+
+def test_wrk_reports_and_authenticator_codes_are_read_as_wrk_and_apps_mean_them():
+    report = """Running 3s test @ http://127.0.0.1:8000/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.02ms  310.11us   9.87ms   91.20%
+  Latency Distribution
+     50%  950.00us
+     75%    1.10ms
+     90%    1.30ms
+     99%    2.50s
+  11950 requests in 3.00s, 2.10MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   3983.21
+Transfer/sec:    716.00KB
+"""
+    run = parse_wrk(report)
+    assert (run.p50_ms, run.p99_ms) == (pytest.approx(0.95), pytest.approx(2500.0))
+    assert (run.requests, run.errors) == (11950, 3)
+    assert run.requests_per_second == 3983.21
+    # RFC 6238's SHA-1 vector (secret "12345678901234567890" at 59 s), to six digits.
+    assert totp_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", at=59) == "287082"
+
+
+def test_the_tables_end_with_the_worst_page_and_the_worst_growth():
+    def result(size: str, p50s: list[float], queries: list[int]) -> SizeResult:
+        pages = [
+            PageResult(page, runs=[Run("wrk", 10.0, p50, p50 * 2, 30)], queries=count)
+            for page, p50, count in zip(PAGES[:2], p50s, queries, strict=True)
+        ]
+        return SizeResult(size, pages, floors={"wrk": [Run("wrk", 1000.0, 1.0, 2.0, 3000)]})
+
+    small, large = result("S", [80.0, 60.0], [11, 9]), result("L", [2400.0, 120.0], [11, 9])
+    assert (
+        size_table(large).splitlines()[-1]
+        == f"worst p50/floor: 2,400× ({PAGES[0].name}); queries: 11 ({PAGES[0].name})"
+    )
+    assert growth_table(small, large).splitlines()[-1] == f"worst growth: 30.0× ({PAGES[0].name})"
+
+
+def test_every_measured_page_is_a_url_of_the_portal():
+    for page in PAGES:
+        reverse(page.url_name, args=[1] if page.arg else [])
