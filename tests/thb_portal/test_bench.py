@@ -1,5 +1,5 @@
 """The benchmark (README, Benchmark): `seed_bench --size S` writes what the services would, and
-one page is signed in to, measured and counted by tools/bench.py's own code."""
+one page is signed in to, measured and counted by the benchmark's own code (tools/bench/)."""
 
 from io import StringIO
 
@@ -17,19 +17,10 @@ from publications.models import Publication
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from referrals.selectors import inbox, outbox
 from thb_portal.bench_data import BENCH_LOGINS, BENCH_TOTP_SECRET, BIG_TRAINING_TITLE, bench_logins, seed_bench
-from tools.bench import (
-    PAGES,
-    PageResult,
-    Run,
-    SizeResult,
-    count_page_queries,
-    growth_table,
-    measure,
-    parse_wrk,
-    sign_in,
-    size_table,
-    totp_code,
-)
+from tools.bench.load import Run, measure, parse_wrk
+from tools.bench.pages import PAGES, count_page_queries
+from tools.bench.signin import sign_in, totp_code
+from tools.bench.tables import PageResult, SizeResult, growth_table, size_table
 from trainings.models import Registration
 
 pytestmark = pytest.mark.postgres
