@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_save
@@ -83,6 +84,34 @@ pre_save.connect(
     dispatch_uid="core.audit.fill_actor",
     weak=False,
 )
+
+
+def log_entry(
+    instance: Any,
+    *,
+    by: Any,
+    action: int,
+    what: str,
+    changes: dict[str, list[str]] | None = None,
+    **fields: Any,
+) -> None:
+    """An audit entry a service writes itself: what was read or done, by whom, never a value.
+
+    `what` says it in words; `fields` go to the entry's data beside it (ids, the actor's role
+    at that moment, the acting side); an `object_pk` or `object_repr` among them names an entry
+    about no one row. It runs inside auditlog's request context when there is one, which
+    records the client's address; the actor is `by` either way.
+    """
+    entry_fields = {key: fields.pop(key) for key in ("object_pk", "object_repr") if key in fields}
+    LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=action,
+        actor=by,
+        changes=changes or {},
+        additional_data={"what": what, **fields},
+        **entry_fields,
+    )
 
 
 def mask_fully(value: object) -> str:

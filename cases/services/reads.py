@@ -1,10 +1,12 @@
 """Reads of case data, each audited: a case's pages and downloads, statistics exports."""
 
+from typing import Any
+
 from auditlog.models import LogEntry
 
 from cases.models import Case
 from cases.services._audit import log_case_entry
-from core.audit import audited_as_by
+from core.audit import audited_as_by, log_entry
 from members.models import User
 
 
@@ -14,16 +16,16 @@ def case_read_record(*, case: Case, by: User, what: str, **extra: object) -> Non
 
 
 @audited_as_by
-def statistics_export_record(*, by: User, what: str, **extra: object) -> None:
+def statistics_export_record(*, by: User, what: str, **extra: Any) -> None:
     """Audit an export of case statistics: it is a read of case data, though of no one case."""
-    LogEntry.objects.log_create(
+    log_entry(
         # An unsaved Case stands for "case data": the entry's type is Case, its reference says what.
         Case(),
-        force_log=True,
+        by=by,
         action=LogEntry.Action.ACCESS,
-        actor=by,
-        changes={},
+        what=what,
         object_pk="statistics",
         object_repr="Case statistics",
-        additional_data={"what": what, "role": by.role, **extra},
+        role=by.role,
+        **extra,
     )

@@ -3,6 +3,7 @@
 from auditlog.models import LogEntry
 from django.db import models
 
+from core.audit import log_entry
 from members.models import User
 
 
@@ -10,14 +11,7 @@ def audit_log(
     instance: models.Model, *, by: User | None, what: str, changes: dict[str, list[str]] | None = None
 ) -> None:
     """An explicit audit entry with the person who acted, also outside a request."""
-    LogEntry.objects.log_create(
-        instance,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
-        actor=by,
-        changes=changes or {},
-        additional_data={"what": what},
-    )
+    log_entry(instance, by=by, action=LogEntry.Action.UPDATE, what=what, changes=changes)
 
 
 def normalise_email(email: str) -> str:

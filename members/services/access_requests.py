@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audited_as_by
+from core.audit import audited_as_by, log_entry
 from members.models import (
     AccessRequest,
     AccessRequestKind,
@@ -67,14 +67,7 @@ def _log_request(
     access_request: AccessRequest, *, action: int, actor: User | None, changes: dict[str, list[str]], what: str
 ) -> None:
     # The request's own save runs with auditlog disabled; this entry says what happened and who did it.
-    LogEntry.objects.log_create(
-        access_request,
-        force_log=True,
-        action=action,
-        actor=actor,
-        changes=changes,
-        additional_data={"what": what, "subject_id": access_request.subject_id},
-    )
+    log_entry(access_request, by=actor, action=action, what=what, changes=changes, subject_id=access_request.subject_id)
 
 
 def _access_request_create(

@@ -1,13 +1,14 @@
 """The audit entry the referral services write by hand: who, on which side, did what; never a shared value."""
 
-from auditlog.models import LogEntry
+from typing import Any
 
+from core.audit import log_entry
 from members.models import MemberState, User
 from referrals.models import Referral, Side
 from referrals.services._sides import side_of
 
 
-def log_referral_entry(referral: Referral, *, by: User, action: int, what: str, **extra: object) -> None:
+def log_referral_entry(referral: Referral, *, by: User, action: int, what: str, **extra: Any) -> None:
     """An entry on the referral, findable from its case (cases.selectors).
 
     It names the acting side and state, so the owning state can tell its own team's
@@ -21,20 +22,16 @@ def log_referral_entry(referral: Referral, *, by: User, action: int, what: str, 
         state = referral.sending_state
     elif side == Side.RECEIVING:
         state = referral.receiving_state
-    LogEntry.objects.log_create(
+    log_entry(
         referral,
-        force_log=True,
+        by=by,
         action=action,
-        actor=by,
-        changes={},
-        additional_data={
-            "case_id": referral.case_id,
-            "referral_id": referral.pk,
-            "what": what,
-            "role": by.role,
-            "side": side,
-            "state": state.code if state else None,
-            "state_name": state.name if state else None,
-            **extra,
-        },
+        what=what,
+        case_id=referral.case_id,
+        referral_id=referral.pk,
+        role=by.role,
+        side=side,
+        state=state.code if state else None,
+        state_name=state.name if state else None,
+        **extra,
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import RevealPurpose
-from core.audit import audited_as_by
+from core.audit import audited_as_by, log_entry
 from members.models import User
 from referrals.models import Referral
 from referrals.services._audit import log_referral_entry
@@ -48,14 +48,13 @@ def referral_identity_reveal(
 @transaction.atomic
 def referral_statistics_record(*, by: User) -> None:
     """Audit a look at the referral statistics: a read of referral data, though of no one referral."""
-    LogEntry.objects.log_create(
+    log_entry(
         # An unsaved Referral stands for "referral data": the entry's type is Referral.
         Referral(),
-        force_log=True,
+        by=by,
         action=LogEntry.Action.ACCESS,
-        actor=by,
-        changes={},
+        what="referral statistics viewed",
         object_pk="statistics",
         object_repr="Referral statistics",
-        additional_data={"what": "referral statistics viewed", "role": by.role},
+        role=by.role,
     )
