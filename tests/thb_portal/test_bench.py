@@ -16,6 +16,7 @@ from members.models import MemberState, User
 from publications.models import Publication
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from referrals.selectors import inbox, outbox
+from referrals.services import send_guard_problems
 from thb_portal.bench_data import BENCH_LOGINS, BENCH_TOTP_SECRET, BIG_TRAINING_TITLE, bench_logins, seed_bench
 from tools.bench.load import Run, measure, parse_wrk
 from tools.bench.pages import PAGES, count_page_queries
@@ -63,6 +64,8 @@ def test_seed_bench_s_writes_the_shapes_with_the_grants_the_services_give(db, se
     assert all(ncp.has_perm("referrals.change_referral", referral) for referral in received)
     draft = Referral.objects.filter(status=ReferralStatus.DRAFT).first()
     assert ReferralGroupObjectPermission.objects.filter(content_object=draft).count() == 2
+    # Its consent covers what it shares, with whom and why: the service would send it.
+    assert send_guard_problems(draft) == []
     # The roles that need MFA are enrolled, with the secret the benchmark computes its codes from.
     authenticator = Authenticator.objects.get(user=ncp, type=Authenticator.Type.TOTP)
     assert decrypt(authenticator.data["secret"]) == BENCH_TOTP_SECRET

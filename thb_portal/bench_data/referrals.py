@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from cases.models import Consent, Gender, Stage
+from cases.models import Consent, ConsentPurpose, DataCategory, Gender, Stage
 from members.demo import PARTICIPATING_STATE_CODES
 from members.models import User
 from referrals.models import (
@@ -18,6 +18,7 @@ from referrals.models import (
     ReferralEvent,
     ReferralGroupObjectPermission,
     ReferralStatus,
+    Service,
     Side,
 )
 from referrals.services import RECEIVER_PERMISSIONS, SENDER_PERMISSIONS, add_working_days
@@ -53,6 +54,9 @@ STAMPS: dict[str, str] = {
     EventKind.ACCESS_REVOKED: "receiving_access_revoked_at",
 }
 PURPOSES = [Purpose.ASSISTANCE, Purpose.RETURN, Purpose.TRACING, Purpose.PROCEEDINGS]
+# What each referral's consent covers: a referral, and what each of the purposes above needs.
+CONSENTED_PURPOSES = [ConsentPurpose.REFERRAL, ConsentPurpose.ASSISTANCE, ConsentPurpose.RETURN]
+CONSENTED_PURPOSES += [ConsentPurpose.DATA_SHARING]
 
 
 def write_referrals(world: World, referred: dict[str, list[ReferredCase]]) -> None:
@@ -111,21 +115,12 @@ def _consent_row(consent_id: int, case: ReferredCase, sender: User, given: datet
         "recorded_at": given,
         "given_by": "person",
         "given_on": given.date(),
-        "purposes": json.dumps(["referral", "assistance", "return", "data_sharing"]),
-        "data_categories": json.dumps(["case_variables"]),
+        "purposes": json.dumps(CONSENTED_PURPOSES),
+        "data_categories": json.dumps([DataCategory.CASE_VARIABLES]),
         "method": "written",
         "interpreter_language": "",
-        **dict.fromkeys(
-            [
-                "informed_of_purpose",
-                "informed_of_data_use",
-                "informed_of_research_use",
-                "informed_of_access_right",
-                "informed_of_retention",
-                "informed_of_withdrawal",
-            ],
-            True,
-        ),
+        # Every point the person was informed of, as the consent form's checklist asks.
+        **{field.name: True for field in Consent._meta.fields if field.name.startswith("informed_of_")},
         "scanned_form_id": None,
         "withdrawn_at": None,
         "withdrawal_reason": "",
@@ -165,9 +160,9 @@ def _referral_row(
         "receiving_alternate_id": None,
         "purpose": PURPOSES[referral_id % len(PURPOSES)],
         "urgency": urgency,
-        "requested_services": json.dumps(["accommodation", "medical"]),
+        "requested_services": json.dumps([Service.ACCOMMODATION, Service.MEDICAL]),
         "consent_id": consent_id,
-        "shared_categories": json.dumps(["case_variables"]),
+        "shared_categories": json.dumps([DataCategory.CASE_VARIABLES]),
         # Outside the EU/EEA a transfer needs its safeguard recorded before sending.
         "safeguard": "" if world.states[receiving].is_eu_eea else "clauses",
         "safeguard_note": "",
