@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
-from cases.sections import render_case_sections
+from cases.sections import case_page
 from core.encryption import DecryptionError
 from core.forms import field_of, form_data
 from core.pagination import paginate, querystring_without_page
@@ -112,7 +112,7 @@ def _detail(request: AuthenticatedRequest, case, *, status: int = 200, **bound_f
         "documents": case.casedocuments.all(),
         "seen_outside_team": selectors.case_seen_outside_team(case=case),
         # Its referrals, from the app they belong to (cases/sections.py).
-        "sections": render_case_sections(request.user, case),
+        "sections": case_page.render(request.user, case),
         # exists(), not case.identity: the page must not decrypt what it does not show.
         "has_identity": CaseIdentity.objects.filter(case=case).exists(),
         **_stage_forms(case, **bound_forms),

@@ -7,7 +7,7 @@ from core.visibility import sign_in_for_members_only
 from projects import selectors
 from projects.access import access_project
 from projects.filters import ProjectFilter
-from projects.sections import render_project_sections
+from projects.sections import project_page
 
 # The three project lists share a template; each names itself for the tabs and the <title>.
 LISTS = {
@@ -60,6 +60,6 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "partners": selectors.project_partners(project=project),
         # Its publications and trainings, from the apps they belong to (projects/sections.py).
-        "sections": render_project_sections(request.user, project),
+        "sections": project_page.render(request.user, project),
     }
     return render(request, "projects/detail.html", context)

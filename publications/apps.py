@@ -22,7 +22,8 @@ class PublicationsConfig(AppConfig):
         # At ready(): models (and what reads them) load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from projects.sections import ProjectSection, register_project_section
+        from core.sections import PageSection
+        from projects.sections import project_page
         from publications.models import Publication, PublicationFile
         from publications.selectors import project_publications
 
@@ -39,8 +40,8 @@ class PublicationsConfig(AppConfig):
         figures_depend_on(Publication)
         count_publicly("publications", lambda: Publication.objects.public().count())
         # A project's page lists its publications; projects, below us, cannot read them.
-        register_project_section(
-            ProjectSection(
+        project_page.register(
+            PageSection(
                 name="publications",
                 order=10,
                 template="publications/_project_outputs.html",

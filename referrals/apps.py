@@ -24,11 +24,12 @@ class ReferralsConfig(AppConfig):
         hooks.case_anonymised.connect(referrals_anonymise_for_case)
         # at ready() (these load the models): the case page lists the case's referrals, which
         # cases, below us, cannot read (cases/sections.py)
-        from cases.sections import CaseSection, register_case_section
+        from cases.sections import case_page
+        from core.sections import PageSection
         from referrals.selectors import case_referrals
 
-        register_case_section(
-            CaseSection(
+        case_page.register(
+            PageSection(
                 name="referrals",
                 order=10,
                 template="referrals/_case_section.html",

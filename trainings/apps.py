@@ -11,9 +11,10 @@ class TrainingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.jobs import register_jobs
+        from core.sections import PageSection
         from members.models import MemberState
         from notifications.kinds import register_kinds
-        from projects.sections import ProjectSection, register_project_section
+        from projects.sections import project_page
         from trainings.jobs import JOBS
         from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
         from trainings.notices import KINDS as NOTICE_KINDS
@@ -32,8 +33,8 @@ class TrainingsConfig(AppConfig):
         # The public facts and figures (trainings/facts.py) read these; a state's name labels its bar.
         figures_depend_on(Training, Registration, HistoricalTotal, MemberState)
         # A project's page lists its trainings, below its publications; projects cannot read them.
-        register_project_section(
-            ProjectSection(
+        project_page.register(
+            PageSection(
                 name="trainings",
                 order=20,
                 template="trainings/_project_trainings.html",

@@ -3,7 +3,7 @@
 import pytest
 
 from cases import sections
-from cases.sections import CaseSection, register_case_section, render_case_sections
+from core.sections import PageSection, PageSections
 from tests.cases.factories import make_case
 
 TEMPLATES = {
@@ -16,7 +16,7 @@ TEMPLATES = {
 @pytest.fixture
 def only_test_sections(monkeypatch, settings):
     """An empty registry and templates from memory, so only this test's sections render."""
-    monkeypatch.setattr(sections, "_SECTIONS", {})
+    monkeypatch.setattr(sections, "case_page", PageSections())
     settings.TEMPLATES = [
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -33,16 +33,16 @@ def test_sections_render_in_their_order_each_asked_for_its_context_once(only_tes
         asked.append("first")
         return {"case": case}
 
-    register_case_section(
-        CaseSection(name="second", order=20, template="second.html", context=lambda user, case: {"who": user.email})
+    sections.case_page.register(
+        PageSection(name="second", order=20, template="second.html", context=lambda user, case: {"who": user.email})
     )
-    register_case_section(
-        CaseSection(
+    sections.case_page.register(
+        PageSection(
             name="first", order=10, template="first.html", actions_template="first_buttons.html", context=first_context
         )
     )
 
-    rendered = render_case_sections(ee_ncp, case)
+    rendered = sections.case_page.render(ee_ncp, case)
 
     assert [str(section.body) for section in rendered] == [
         f"<section>first of {case.reference}</section>",
@@ -54,7 +54,7 @@ def test_sections_render_in_their_order_each_asked_for_its_context_once(only_tes
 
 
 def test_registering_a_section_again_replaces_it(only_test_sections):
-    register_case_section(CaseSection(name="first", order=10, template="first.html", context=lambda u, c: {}))
-    register_case_section(CaseSection(name="first", order=5, template="second.html", context=lambda u, c: {}))
+    sections.case_page.register(PageSection(name="first", order=10, template="first.html", context=lambda u, c: {}))
+    sections.case_page.register(PageSection(name="first", order=5, template="second.html", context=lambda u, c: {}))
 
-    assert [(section.name, section.template) for section in sections.case_sections()] == [("first", "second.html")]
+    assert [(section.name, section.template) for section in sections.case_page.sections()] == [("first", "second.html")]

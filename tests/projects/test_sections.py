@@ -3,7 +3,7 @@ since projects sits below both apps and cannot read them."""
 
 from django.urls import reverse
 
-from projects.sections import project_sections
+from projects.sections import project_page
 from publications.admin import OutputInline
 from tests.admin_forms import change_url
 from tests.projects.factories import ProjectFactory
@@ -12,7 +12,7 @@ from tests.trainings.factories import make_training
 
 
 def test_publications_and_trainings_register_their_sections_in_page_order():
-    assert [section.name for section in project_sections()] == ["publications", "trainings"]
+    assert [section.name for section in project_page.sections()] == ["publications", "trainings"]
 
 
 def test_the_project_page_shows_its_outputs_above_its_trainings(client, db):
