@@ -2,7 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,10 +14,10 @@ from cases.access import access_case, access_case_document, access_case_record
 from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
 from cases.sections import case_page
 from core.encryption import DecryptionError
-from core.forms import field_of, form_data
+from core.forms import field_of, form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
-from members.models import Role
+from members.access import require_state_ncp
 
 logger = logging.getLogger(__name__)
 
@@ -29,19 +29,6 @@ RECORD_FORMS = {
     "proceedings": (forms.ProceedingsForm, "Record proceedings"),
     "follow_up": (forms.FollowUpForm, "Plan a follow-up"),
 }
-
-
-def _require_ncp(request: AuthenticatedRequest) -> None:
-    # The list and the create page belong to contact points: anyone else gets 403.
-    # Pages of one case need no such check: cases.access answers 404 to anyone
-    # without the state's grant, whatever their role.
-    if request.user.role != Role.NCP or request.user.member_state_id is None:
-        raise PermissionDenied
-
-
-def _status(form) -> int:
-    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _add_service_error(form, error: ValidationError, field: str | None = None) -> None:
@@ -56,7 +43,7 @@ def _add_service_error(form, error: ValidationError, field: str | None = None) -
 
 @login_required
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_ncp(request)
+    require_state_ncp(request.user)
     case_filter = forms.CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
     context = {
         "filter": case_filter,
@@ -69,10 +56,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def case_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require_ncp(request)
-    state = request.user.member_state
-    if state is None:  # _require_ncp refused a user without a state already; this tells the checker
-        raise PermissionDenied
+    state = require_state_ncp(request.user)
     form = forms.CaseForm(*form_data(request), member_state=state, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         data, m2m = form.split()
@@ -83,7 +67,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, f"Case {case.reference} was opened.")
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "title": "Open a case"}, status=_status(form))
+    return render(request, "cases/case_form.html", {"form": form, "title": "Open a case"}, status=form_status(form))
 
 
 def _stage_forms(case, *, stage_form=None, reopen_form=None) -> dict:
@@ -143,7 +127,7 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "The case was saved.")
             return redirect(case)
     context = {"form": form, "case": case, "title": f"Edit {case.reference}"}
-    return render(request, "cases/case_form.html", context, status=_status(form))
+    return render(request, "cases/case_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -201,7 +185,7 @@ def identity_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and identity is not None:
         # Editing shows the values: that is a reveal too.
         services.identity_reveal(case=case, by=request.user, purpose=RevealPurpose.EDIT)
-    return render(request, "cases/identity_form.html", {"form": form, "case": case}, status=_status(form))
+    return render(request, "cases/identity_form.html", {"form": form, "case": case}, status=form_status(form))
 
 
 @never_cache
@@ -239,7 +223,7 @@ def record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRespons
             messages.success(request, f"{title.removeprefix('Record ').removeprefix('Plan ').capitalize()} saved.")
             return redirect(case)
     context = {"form": form, "case": case, "title": title}
-    return render(request, "cases/record_form.html", context, status=_status(form))
+    return render(request, "cases/record_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -255,7 +239,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
             messages.success(request, "The consent was recorded as withdrawn.")
             return redirect(case)
     context = {"form": form, "case": case, "title": "Withdraw consent"}
-    return render(request, "cases/record_form.html", context, status=_status(form))
+    return render(request, "cases/record_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -271,7 +255,7 @@ def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) ->
             messages.success(request, "The follow-up was recorded as done.")
             return redirect(case)
     context = {"form": form, "case": case, "title": "Record a follow-up"}
-    return render(request, "cases/record_form.html", context, status=_status(form))
+    return render(request, "cases/record_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -292,7 +276,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "cases/record_form.html",
         {"form": form, "case": case, "title": "Add a document", "multipart": True},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

@@ -62,6 +62,11 @@ def errors_as_text(form: forms.BaseForm) -> str:
     return " ".join(parts)
 
 
+def form_status(form: forms.BaseForm) -> int:
+    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def form_data(request: HttpRequest) -> tuple[Any, Any]:
     """A form's (data, files): bound on any POST, an empty one too (that is bad input to
     refuse with 400, not a first visit), unbound otherwise. Form(*form_data(request), ...)."""

@@ -1,10 +1,12 @@
-"""From a URL id to an access request: 404 for missing and for not-yours alike."""
+"""From a URL id to an access request (404 for missing and for not-yours alike), and who a
+state's contact-point pages are for."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
 from core.types import AnyUser
-from members.models import AccessRequest, AccessRequestKind, AccessRequestQuerySet, Role
+from members.models import AccessRequest, AccessRequestKind, AccessRequestQuerySet, MemberState, Role, User
 
 # Only these roles have the access-request pages at all (others get 403 for the list).
 DECIDING_ROLES = (Role.NCP, Role.SECRETARIAT)
@@ -32,3 +34,13 @@ def access_access_request(user: AnyUser, pk: int) -> AccessRequest:
     if access_request is None:
         raise Http404("No such access request.")
     return access_request
+
+
+def require_state_ncp(user: User) -> MemberState:
+    """The state of a contact point, for the pages of a state's contact points (the case list,
+    a new case, the referral inbox and outbox): anyone else gets 403. Pages of one case or
+    referral need no such check: their access functions answer 404 to anyone without the
+    state's grant, whatever their role."""
+    if user.role != Role.NCP or user.member_state is None:
+        raise PermissionDenied
+    return user.member_state

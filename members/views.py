@@ -8,7 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
-from core.forms import form_data
+from core.forms import form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from members import selectors, services
@@ -35,11 +35,6 @@ def ncp_directory(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "members/ncp_directory.html", {"page": page})
 
 
-def _status(form) -> int:
-    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
-    return 400 if form.is_bound and form.errors else 200
-
-
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     # A POST checks a copy: a refused form must not leave its values on request.user, which
@@ -55,7 +50,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("members:profile")
-    return render(request, "members/profile.html", {"form": form}, status=_status(form))
+    return render(request, "members/profile.html", {"form": form}, status=form_status(form))
 
 
 @never_cache
@@ -75,7 +70,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("account_login")
     # Passwords are never sent back into the page: a refused form asks for them again.
     context = {"form": form, "invited_user": invited_user}
-    return render(request, "members/accept_invitation.html", context, status=_status(form))
+    return render(request, "members/accept_invitation.html", context, status=form_status(form))
 
 
 def _invitation_unusable(request: HttpRequest, error: "services.InvitationError") -> HttpResponse:

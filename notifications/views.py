@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import form_data
+from core.forms import form_data, form_status
 from core.pagination import paginate
 from core.types import AuthenticatedRequest
 from notifications import selectors, services
@@ -81,7 +81,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
             services.preference_set(user=request.user, kind=kind, email=email)
         messages.success(request, "Your notification preferences were saved.")
         return redirect("notifications:preferences")
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "notifications/preferences.html", {"form": form}, status=status)
 
 

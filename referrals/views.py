@@ -2,7 +2,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from core.errors import error_text
 from core.forms import PeriodForm
 from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest, HtmxRequest
-from members.models import Role
+from members.access import require_state_ncp
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from referrals import forms, selectors, services
@@ -23,13 +23,6 @@ from referrals.access import access_referral, access_referral_document
 from referrals.models import Referral, ReferralStatus, Side
 from referrals.statistics import referral_publication
 from referrals.workflow import REFERRAL_WORKFLOW
-
-
-def _require_ncp(request: AuthenticatedRequest) -> None:
-    # Inbox and outbox are pages of contact points (403 for others); single
-    # referrals answer 404 through referrals.access, whatever the role.
-    if request.user.role != Role.NCP or request.user.member_state_id is None:
-        raise PermissionDenied
 
 
 def _hidden_categories(referral: Referral) -> list[str]:
@@ -87,7 +80,7 @@ def gone_to_inbox(view):
 
 
 def _box(request: AuthenticatedRequest, direction: str) -> HttpResponse:
-    _require_ncp(request)
+    require_state_ncp(request.user)
     queryset = selectors.inbox(user=request.user) if direction == "inbox" else selectors.outbox(user=request.user)
     referral_filter = forms.ReferralFilter(request.GET, queryset=queryset, direction=direction)
     context = {

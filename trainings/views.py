@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
-from core.forms import form_data
+from core.forms import form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.spreadsheets import csv_response, safe_cell
 from core.types import AuthenticatedRequest
@@ -67,11 +67,6 @@ def training_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_training_role(request)
     context = {"page": paginate(request, selectors.training_list(user=request.user))}
     return render(request, "trainings/list.html", context)
-
-
-def _status(form) -> int:
-    """400 for a refused form shown again with what was typed; 200 for a fresh one."""
-    return 400 if form.is_bound and form.errors else 200
 
 
 @never_cache
@@ -191,7 +186,7 @@ def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request, f"{registration.full_name} is registered: {registration.get_status_display().lower()}."
             )
             return redirect(training)
-    return render(request, "trainings/register.html", {"training": training, "form": form}, status=_status(form))
+    return render(request, "trainings/register.html", {"training": training, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -215,7 +210,7 @@ def import_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 else None,
             )
             return render(request, "trainings/import_preview.html", context)
-    return render(request, "trainings/import.html", context, status=_status(form))
+    return render(request, "trainings/import.html", context, status=form_status(form))
 
 
 def _import_refused(request: AuthenticatedRequest, training: Training, text: str) -> HttpResponse:
