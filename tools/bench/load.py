@@ -37,7 +37,7 @@ def _wrk_ms(text: str) -> float:
 
 def parse_wrk(output: str) -> Run:
     """The figures of `wrk --latency`'s report."""
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, flags=re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, flags=re.MULTILINE))
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, flags=re.MULTILINE)
     total = re.search(r"^\s+(\d+) requests in", output, flags=re.MULTILINE)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
