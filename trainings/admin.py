@@ -171,14 +171,49 @@ class RegistrationResource(resources.ModelResource):
         instance.status = registration.status
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    # No Meta: the admin builds it from the model and its own fields.
+
+    def clean_email(self) -> str:
+        # The training is read-only here, so the model's per-training constraint is not checked
+        # by the form: the service's own rule is, to show it on the page.
+        email = self.cleaned_data["email"]
+        if refusal := services.participant_email_refusal(self.instance, email):
+            raise ValidationError(refusal)
+        return email
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ImportExportModelAdmin):
+    """Participants: found, exported, imported (through the service), corrected and removed.
+
+    Registering one is done on the training's page or by import, where the window, places and
+    waiting list hold; a status moves there too (registration_move). Here the secretariat
+    corrects a participant's details and removes a participant, both through services.
+    """
+
+    form = RegistrationAdminForm
     resource_classes = [RegistrationResource]
     list_display = ["__str__", "email", "training", "status", "created_at"]
     list_filter = ["status", "training__audience"]
     search_fields = ["full_name", "email", "organisation", "training__title"]
     list_select_related = ["training"]
-    raw_id_fields = ["training"]
+    fields = ["training", *services.PARTICIPANT_DETAILS, "consent", "status", "created_at", "status_changed_at"]
+    readonly_fields = ["training", "consent", "status", "created_at", "status_changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        details = {name: form.cleaned_data[name] for name in services.PARTICIPANT_DETAILS if name in form.changed_data}
+        services.registration_update_details(registration=obj, data=details, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.registration_delete(registration=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for registration in queryset:
+            services.registration_delete(registration=registration, by=request.user)
 
 
 @admin.register(HistoricalTotal)

@@ -390,6 +390,7 @@ READ_ONLY = {
 }
 CHANGE_ONLY = {"changelist": "200", "add": "403", "history": "200", "delete": "403", "change": "200"}
 NO_DELETE = {"changelist": "200", "add": "200", "history": "200", "delete": "403", "change": "200"}
+NO_ADD = {"changelist": "200", "add": "403", "history": "200", "delete": "200", "change": "200"}
 FULL = dict.fromkeys(_VIEW_KINDS, "200")
 
 ADMIN_MODELS = {
@@ -416,7 +417,8 @@ ADMIN_MODELS = {
     "publications.audience": FULL,
     "publications.topic": FULL,
     "trainings.training": FULL,
-    "trainings.registration": FULL,
+    # Registered on the training's page or by import, where the window and places hold.
+    "trainings.registration": NO_ADD,
     "trainings.historicaltotal": FULL,
     "notifications.notification": READ_ONLY,
     "notifications.delivery": CHANGE_ONLY,  # "change" is the retry action; every field is read-only

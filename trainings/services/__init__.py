@@ -11,10 +11,14 @@ Everything is re-exported here: callers, trainings.jobs and trainings.workflow n
 from trainings.services.historical_totals import historical_total_delete, historical_total_save
 from trainings.services.participant_emails import EMAIL_SUBJECTS
 from trainings.services.registrations import (
+    PARTICIPANT_DETAILS,
     allowed_moves,
     attendance_set,
+    participant_email_refusal,
+    registration_delete,
     registration_move,
     registration_register,
+    registration_update_details,
     waitlist_promote,
 )
 from trainings.services.registrations_import import registrations_import
@@ -43,13 +47,17 @@ from trainings.workflow import training_completion_error
 
 __all__ = [
     "EMAIL_SUBJECTS",
+    "PARTICIPANT_DETAILS",
     "allowed_moves",
     "attendance_set",
     "historical_total_delete",
     "historical_total_save",
     "mark_no_shows",
+    "participant_email_refusal",
+    "registration_delete",
     "registration_move",
     "registration_register",
+    "registration_update_details",
     "registrations_import",
     "session_add",
     "session_removal_refusal",

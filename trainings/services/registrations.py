@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audited_as_by
+from core.db import update_fields
 from members.models import User
-from notifications.services import notify
+from notifications.services import address_emails_delete, notify
 from trainings.models import (
     ATTENDANCE_STATUSES,
     SEAT_STATUSES,
@@ -147,3 +148,45 @@ def attendance_set(*, registration: Registration, session: TrainingSession, pres
         completed = registration.training.status == T.COMPLETED
         set_status(registration, S.NO_SHOW if completed else S.CONFIRMED, now)
     return registration
+
+
+# What a participant told about themselves, which the secretariat may correct (a misspelt
+# name, a new address). The status moves only by registration_move; the consent only the
+# participant gives.
+PARTICIPANT_DETAILS = ("full_name", "email", "organisation", "country", "profession", "gender")
+
+
+@audited_as_by
+@transaction.atomic
+def registration_update_details(*, registration: Registration, data: dict[str, Any], by: User | None) -> Registration:
+    """Correct a participant's details; one registration per email stays the rule (a constraint)."""
+    if unknown := set(data) - set(PARTICIPANT_DETAILS):
+        raise ValueError(f"Not a participant's detail: {', '.join(sorted(unknown))}.")
+    if registration.personal_data_deleted_at is not None:
+        raise ValidationError("This participant's personal data was deleted after the retention date.")
+    if "email" in data:
+        data = {**data, "email": str(data["email"]).strip().lower()}
+        if refusal := participant_email_refusal(registration, data["email"]):
+            raise ValidationError({"email": refusal})
+    return update_fields(registration, data)
+
+
+def participant_email_refusal(registration: Registration, email: str) -> str:
+    """Why `email` cannot be this participant's (one registration per email and training), or ""."""
+    others = Registration.objects.filter(training_id=registration.training_id).exclude(pk=registration.pk)
+    if others.filter(email__iexact=email.strip()).exists():
+        return f"{email.strip()} is already registered for this training."
+    return ""
+
+
+@audited_as_by
+@transaction.atomic
+def registration_delete(*, registration: Registration, by: User | None, now: datetime | None = None) -> None:
+    """Remove a participant (registered by mistake, or asked to be forgotten): the emails about
+    them go too, and a place they held goes to the waiting list."""
+    training = Training.objects.select_for_update().get(pk=registration.training_id)
+    held_a_place = registration.status in SEAT_STATUSES
+    address_emails_delete(about=Registration.objects.filter(pk=registration.pk))
+    registration.delete()
+    if held_a_place:
+        waitlist_promote(training=training, by=by, now=now)
