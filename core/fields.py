@@ -30,6 +30,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # stubs' 
 class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]  # holds any JSON value, not a str
     """A JSON value encrypted at rest with the same key ring (for snapshots and plans)."""
 
+    # What django-stubs reads as the attribute's type on a model: any JSON value, set and got.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
         if not value:  # None or ""
             return None

@@ -68,14 +68,7 @@ def referral_transition(*, referral: Referral, action: str, by: User, data: dict
         update.append("ended_at")
     referral.status = transition.target
     referral.save(update_fields=update)
-    # The stubs see the encrypted JSON field's TextField base (core.fields), so a dict looks wrong.
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=transition.records,
-        side=side,
-        actor=by,
-        data=event_data,  # type: ignore[misc]
-    )
+    ReferralEvent.objects.create(referral=referral, kind=transition.records, side=side, actor=by, data=event_data)
     if transition.grants:
         grant_receiver(referral)
     if transition.revokes:
