@@ -81,8 +81,10 @@ def gunicorn(app: str, env: dict[str, str], logs: Path, *, chdir: Path = ROOT) -
     """Serve the WSGI app with gunicorn's defaults (sync workers) and 2 workers; yields its URL."""
     port = free_port()
     log = (logs / f"gunicorn-{port}.log").open("w")
-    # The heartbeat files on tmpfs, as the production image does (Dockerfile).
+    # The heartbeat files on tmpfs, as the production image does (Dockerfile); no control socket,
+    # whose default path the portal's and the floor's servers would otherwise share.
     options = ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--worker-tmp-dir", "/dev/shm"]
+    options.append("--no-control-socket")
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), app, *options, "--chdir", str(chdir), "--timeout", "120"],
         cwd=ROOT,
@@ -216,7 +218,11 @@ def main(argv: list[str]) -> int:
         logs = Path(tempfile.mkdtemp(prefix="thb-bench-"))
         results = []
         for size in sizes:
-            result = bench_size(size, server_url, redis_url, options, logs)
+            try:
+                result = bench_size(size, server_url, redis_url, options, logs)
+            except Exception:
+                say(f"size {size} failed; gunicorn's logs are in {logs}")
+                raise
             results.append(result)
             print(size_table(result) + "\n", flush=True)
         if len(results) == 2:
