@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases.access import cases_for
 from cases.models import Case, CaseGroupObjectPermission
 from cases.services import case_create
-from members.models import MemberState, User
+from members.models import MemberState, Role, User
 from publications.models import Publication
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from referrals.selectors import inbox, outbox
@@ -43,7 +43,7 @@ def test_seed_bench_is_refused_when_debug_is_off(db, settings):
 def test_seed_bench_s_writes_the_shapes_with_the_grants_the_services_give(db, settings):
     settings.DEBUG = True
     call_command("seed_bench", size="S", stdout=StringIO())
-    ncp = User.objects.get(email=BENCH_LOGINS["ncp"])
+    ncp = User.objects.get(email=BENCH_LOGINS[Role.NCP])
     # 1,000 cases of the big state, and the 50 of other states behind the referrals it receives.
     assert cases_for(ncp).count() == 1000
     assert Case.objects.count() == 1050
@@ -69,7 +69,7 @@ def test_seed_bench_s_writes_the_shapes_with_the_grants_the_services_give(db, se
     # The roles that need MFA are enrolled, with the secret the benchmark computes its codes from.
     authenticator = Authenticator.objects.get(user=ncp, type=Authenticator.Type.TOTP)
     assert decrypt(authenticator.data["secret"]) == BENCH_TOTP_SECRET
-    assert {login["role"] for login in bench_logins() if login["totp_secret"]} == {"ncp", "secretariat"}
+    assert {login["role"] for login in bench_logins() if login["totp_secret"]} == {Role.NCP, Role.SECRETARIAT}
     # A database with other data (here the case made above) is refused.
     with pytest.raises(CommandError, match="holds 1,051 cases"):
         call_command("seed_bench", size="S", stdout=StringIO())
@@ -80,7 +80,7 @@ def test_a_page_is_signed_in_to_measured_and_counted_the_benchmarks_way(
 ):
     settings.DEBUG = True
     seed_bench("S")
-    login = next(login for login in bench_logins() if login["role"] == "ncp")
+    login = next(login for login in bench_logins() if login["role"] == Role.NCP)
     # The real login pages: the password, then the code of the enrolled authenticator.
     cookie = sign_in(
         live_server.url, email=login["email"], password=login["password"], totp_secret=login["totp_secret"]

@@ -41,7 +41,7 @@ from django.db import connection, transaction
 
 from cases.models import Case, Consent
 from core.figures import public_figures_changed
-from members.models import User
+from members.models import Role, User
 from publications.models import Publication
 from referrals.models import Referral
 from thb_portal.bench_data.cases import write_cases
@@ -84,7 +84,7 @@ class BenchRefused(Exception):
 
 def seeded_size() -> str | None:
     """The size whose bench data the database holds, or None (empty, or not the bench's)."""
-    if not User.objects.filter(email=BENCH_LOGINS["ncp"]).exists():
+    if not User.objects.filter(email=BENCH_LOGINS[Role.NCP]).exists():
         return None
     counts = (Case.objects.count(), Referral.objects.count(), Publication.objects.count())
     for size in SIZES.values():

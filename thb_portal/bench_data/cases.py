@@ -86,7 +86,7 @@ CASES_SQL = f"""
 INSERT INTO cases_case ({", ".join(CASE_COLUMNS)})
 SELECT
     id, %(code)s || '-' || year || '-' || lpad(seq::text, greatest(4, length(seq::text)), '0'), %(state)s,
-    year, seq, %(organisation)s, %(ncp)s, stage,
+    year, seq, %(organisation)s, %(worker)s, stage,
     CASE stage WHEN '{Stage.CLOSED}' THEN '{CaseStatus.CLOSED}' WHEN '{Stage.FOLLOW_UP}' THEN '{CaseStatus.FOLLOW_UP}'
         ELSE '{CaseStatus.ACTIVE}' END,
     changed,
@@ -98,7 +98,7 @@ SELECT
     '', pg_temp.pick(%(trafficking_statuses)s), pg_temp.pick(%(identified_by)s), pg_temp.pick(%(genders)s), age_band,
     age_band = ANY(%(minor_bands)s), false, '', pg_temp.pick(%(countries)s), pg_temp.pick(%(countries)s), '', %(code)s,
     pg_temp.pick(%(recruitment_methods)s), 'unknown', pg_temp.pick(%(labour_sectors)s), 'English', false, '',
-    created, %(ncp)s, changed, NULL
+    created, %(worker)s, changed, NULL
 FROM (
     SELECT *, row_number() OVER (PARTITION BY year ORDER BY id) AS seq
     FROM (
@@ -119,7 +119,7 @@ SELECT id, (%s::bigint[])[1 + id %% %s] FROM cases_case WHERE id BETWEEN %s AND 
 # One case in a hundred has a follow-up due within a month either way; half the past ones are done.
 FOLLOW_UPS_SQL = """
 INSERT INTO cases_followup (case_id, recorded_by_id, recorded_at, due_on, done_on, method, outcome)
-SELECT id, %(ncp)s, %(now)s, due, CASE WHEN due < current_date AND random() < 0.5 THEN due END, 'phone', ''
+SELECT id, %(worker)s, %(now)s, due, CASE WHEN due < current_date AND random() < 0.5 THEN due END, 'phone', ''
 FROM (
     SELECT id, current_date + floor(random() * 61)::int - 30 AS due
     FROM cases_case WHERE id BETWEEN %(first)s AND %(last)s AND (id - %(first)s) %% 100 = 0
@@ -166,7 +166,7 @@ def write_cases(world: World) -> dict[str, list[ReferredCase]]:
             "code": code,
             "state": state.pk,
             "organisation": organisation_of(state).pk,
-            "ncp": ncp.pk,
+            "worker": ncp.pk,
             "start": world.start,
             "span": (world.now - world.start) / count,
             "now": world.now,
@@ -178,7 +178,7 @@ def write_cases(world: World) -> dict[str, list[ReferredCase]]:
         with connection.cursor() as cursor:
             cursor.execute(CASES_SQL, params)
             cursor.execute(FORMS_SQL, [forms, len(forms), first_id, last_id])
-            cursor.execute(FOLLOW_UPS_SQL, {"first": first_id, "last": last_id, "ncp": ncp.pk, "now": world.now})
+            cursor.execute(FOLLOW_UPS_SQL, {"first": first_id, "last": last_id, "worker": ncp.pk, "now": world.now})
         these = "id BETWEEN %s AND %s"
         for permission in TEAM_CASE_PERMISSIONS:
             grant(CaseGroupObjectPermission, Case, permission, world.teams[code], these, [first_id, last_id])

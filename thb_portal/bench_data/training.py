@@ -3,6 +3,7 @@ participants in bulk, in every status, those who attended with their attendance.
 
 from datetime import timedelta
 
+from members.models import Role
 from thb_portal.bench_data.bulk import copy, next_id
 from thb_portal.bench_data.world import BENCH_DOMAIN, BIG_STATE, World
 from trainings.models import SEAT_STATUSES, Attendance, Audience, Registration, RegistrationStatus, TrainingStatus
@@ -23,7 +24,7 @@ def write_training(world: World) -> None:
     statuses = [REGISTRATION_CYCLE[index % len(REGISTRATION_CYCLE)] for index in range(count)]
     first_day = world.now - timedelta(days=2)
     training = training_create(
-        by=world.users["secretariat"],
+        by=world.users[Role.SECRETARIAT],
         data={
             "title": BIG_TRAINING_TITLE,
             "audience": Audience.LABOUR_INSPECTORS,
@@ -40,7 +41,7 @@ def write_training(world: World) -> None:
             (first_day, first_day + timedelta(hours=6), "Day one: indicators"),
             (world.now + timedelta(days=40), world.now + timedelta(days=40, hours=6), "Day two: cases"),
         ],
-        trainers=[world.users["trainer"]],
+        trainers=[world.users[Role.TRAINER]],
     )
     past_session = training.sessions.order_by("starts_at")[0]
     first_id = next_id(Registration)
@@ -67,7 +68,7 @@ def write_training(world: World) -> None:
         if status == RegistrationStatus.ATTENDED:
             attendance.append(
                 {"registration_id": first_id + index, "session_id": past_session.pk}
-                | {"marked_at": first_day, "marked_by_id": world.users["trainer"].pk}
+                | {"marked_at": first_day, "marked_by_id": world.users[Role.TRAINER].pk}
             )
     copy(Registration, rows)
     copy(Attendance, attendance)

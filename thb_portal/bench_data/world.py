@@ -40,18 +40,12 @@ OTHER_STATES = [code for code in PARTICIPATING_STATE_CODES if code != BIG_STATE]
 BENCH_PASSWORD = "thb-bench-2026"  # noqa: S105
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 -- base32; the benchmark computes the codes
 BENCH_DOMAIN = "bench.example.org"
-# The roles the benchmark signs in as (its short names for them), and their logins.
-BENCH_ROLES = {
-    "ncp": Role.NCP,
-    "rep": Role.NATIONAL_REPRESENTATIVE,
-    "trainer": Role.TRAINER,
-    "secretariat": Role.SECRETARIAT,
-}
-BENCH_LOGINS = {
-    "ncp": f"ncp.{BIG_STATE.lower()}@{BENCH_DOMAIN}",
-    "rep": f"rep.{BIG_STATE.lower()}@{BENCH_DOMAIN}",
-    "trainer": f"trainer@{BENCH_DOMAIN}",
-    "secretariat": f"secretariat@{BENCH_DOMAIN}",
+# The roles the benchmark signs in as, and their logins.
+BENCH_LOGINS: dict[str, str] = {
+    Role.NCP: f"ncp.{BIG_STATE.lower()}@{BENCH_DOMAIN}",
+    Role.NATIONAL_REPRESENTATIVE: f"rep.{BIG_STATE.lower()}@{BENCH_DOMAIN}",
+    Role.TRAINER: f"trainer@{BENCH_DOMAIN}",
+    Role.SECRETARIAT: f"secretariat@{BENCH_DOMAIN}",
 }
 YEARS = 6
 RANDOM_SEED = 14
@@ -61,10 +55,10 @@ def bench_logins() -> list[dict[str, str]]:
     """What the benchmark signs in with, per role; the TOTP secret only where the role needs MFA."""
     return [
         {
-            "role": role,
+            "role": str(role),
             "email": email,
             "password": BENCH_PASSWORD,
-            "totp_secret": BENCH_TOTP_SECRET if role_requires_mfa(BENCH_ROLES[role]) else "",
+            "totp_secret": BENCH_TOTP_SECRET if role_requires_mfa(role) else "",
         }
         for role, email in BENCH_LOGINS.items()
     ]
@@ -100,7 +94,7 @@ def plan_of(size: BenchSize) -> Plan:
 class World:
     size: BenchSize
     states: dict[str, MemberState]
-    # The NCP of every state taking part (by its code) and the logins (by their short names).
+    # The NCP of every state taking part (by its code) and the logins (by their role).
     users: dict[str, User]
     # Each state's NCP team group, by code: the holder of its object permissions.
     teams: dict[str, int]
@@ -157,21 +151,21 @@ def _login(email: str, full_name: str, role: str, state: MemberState | None, pas
 
 def logins(made_states: dict[str, MemberState]) -> dict[str, User]:
     """The NCP of every state taking part (the big state's signs in), its representative, the
-    trainer and the secretariat; the NCPs by state code, the logins by their short names."""
+    trainer and the secretariat; the NCPs by state code, the logins by their role."""
     password_hash = make_password(BENCH_PASSWORD)  # hashed once: hashing is deliberately slow
     users = {}
     for code in PARTICIPATING_STATE_CODES:
         ncp_state = made_states[code]
         email, full_name = f"ncp.{code.lower()}@{BENCH_DOMAIN}", f"{ncp_state.name} Bench NCP"
         users[code] = _login(email, full_name, Role.NCP, ncp_state, password_hash)
-    users["ncp"] = users[BIG_STATE]
+    users[Role.NCP] = users[BIG_STATE]
     others: list[tuple[str, str, MemberState | None]] = [
-        ("rep", "Bench Representative", made_states[BIG_STATE]),
-        ("trainer", "Bench Trainer", None),
-        ("secretariat", "Bench Secretariat", None),
+        (Role.NATIONAL_REPRESENTATIVE, "Bench Representative", made_states[BIG_STATE]),
+        (Role.TRAINER, "Bench Trainer", None),
+        (Role.SECRETARIAT, "Bench Secretariat", None),
     ]
-    for key, full_name, state in others:
-        users[key] = _login(BENCH_LOGINS[key], full_name, BENCH_ROLES[key], state, password_hash)
+    for role, full_name, state in others:
+        users[role] = _login(BENCH_LOGINS[role], full_name, role, state, password_hash)
     return users
 
 

@@ -4,13 +4,16 @@ that loads the portal: migrating, seeding, where the pages are, how many queries
 import sys
 from dataclasses import dataclass
 
+# Role only: core.roles loads no settings, so the parent, which never sets Django up, may import it.
+from core.roles import Role
+
 # --- the pages -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
-    # Who requests it (a key of thb_portal.bench_data.BENCH_LOGINS), None for a visitor.
+    # Who requests it (a role of thb_portal.bench_data.BENCH_LOGINS), None for a visitor.
     role: str | None
     url_name: str
     # What the URL takes: "case" (a case of the big state with a referral), "training" (the big one).
@@ -25,11 +28,11 @@ class Page:
 # shows one), so that a page answering 200 with something else, or empty, fails.
 ROWS = r"[1-9][\d,]* {}"
 PAGES = [
-    Page("case list (NCP)", "ncp", "cases:list", content=ROWS.format("cases")),
-    Page("case list, one stage", "ncp", "cases:list", query="stage=urgent_assistance", content=ROWS.format("cases")),
-    Page("case detail", "ncp", "cases:detail", arg="case", content=r"Case EE-[\s\S]*-R1"),
-    Page("referral inbox", "ncp", "referrals:inbox", content=ROWS.format("referrals")),
-    Page("referral outbox", "ncp", "referrals:outbox", content=ROWS.format("referrals")),
+    Page("case list (NCP)", Role.NCP, "cases:list", content=ROWS.format("cases")),
+    Page("case list, one stage", Role.NCP, "cases:list", query="stage=urgent_assistance", content=ROWS.format("cases")),
+    Page("case detail", Role.NCP, "cases:detail", arg="case", content=r"Case EE-[\s\S]*-R1"),
+    Page("referral inbox", Role.NCP, "referrals:inbox", content=ROWS.format("referrals")),
+    Page("referral outbox", Role.NCP, "referrals:outbox", content=ROWS.format("referrals")),
     Page("library: a word", None, "publications:library", query="q=labour", content=ROWS.format("publications")),
     Page(
         "library: a phrase",
@@ -38,17 +41,17 @@ PAGES = [
         query="q=%22forced+labour%22",
         content=ROWS.format("publications"),
     ),
-    Page("participants", "trainer", "trainings:detail", arg="training", content=ROWS.format("participants")),
+    Page("participants", Role.TRAINER, "trainings:detail", arg="training", content=ROWS.format("participants")),
     Page("facts and figures, cached", None, "trainings:facts", content="People trained by audience"),
     Page("facts and figures, cold", None, "trainings:facts", content="People trained by audience", cold=True),
-    Page("dashboard (NCP)", "ncp", "dashboard", content="Waiting for your action"),
-    Page("dashboard (representative)", "rep", "dashboard", content="Contact points of Estonia"),
-    Page("dashboard (trainer)", "trainer", "dashboard", content="Next sessions"),
-    Page("dashboard (secretariat)", "secretariat", "dashboard", content=r"<h2[^>]*>\s*Secretariat"),
-    Page("admin: cases (secretariat)", "secretariat", "admin:cases_case_changelist", content=ROWS.format("cases")),
+    Page("dashboard (NCP)", Role.NCP, "dashboard", content="Waiting for your action"),
+    Page("dashboard (representative)", Role.NATIONAL_REPRESENTATIVE, "dashboard", content="Contact points of Estonia"),
+    Page("dashboard (trainer)", Role.TRAINER, "dashboard", content="Next sessions"),
+    Page("dashboard (secretariat)", Role.SECRETARIAT, "dashboard", content=r"<h2[^>]*>\s*Secretariat"),
+    Page("admin: cases (secretariat)", Role.SECRETARIAT, "admin:cases_case_changelist", content=ROWS.format("cases")),
     Page(
         "admin: referrals (secretariat)",
-        "secretariat",
+        Role.SECRETARIAT,
         "admin:referrals_referral_changelist",
         content=ROWS.format("referrals"),
     ),
