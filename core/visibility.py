@@ -6,12 +6,15 @@ secretariat).
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
-from typing import ParamSpec
+from typing import ParamSpec, Protocol
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
 
 from core.types import AnyUser
 
@@ -40,6 +43,25 @@ def visible_levels(user: AnyUser, *, draft_permission: str) -> list[str]:
     if user.has_perm(draft_permission):
         levels.append(Visibility.DRAFT)
     return levels
+
+
+class Publishable(Protocol):
+    visibility: str
+    published_at: datetime | None
+    updated_at: datetime
+
+
+def visibility_change(item: Publishable, visibility: str) -> list[str]:
+    """Set an item's visibility, and when it first went out (feeds and lists order by that,
+    not by a date the item names); the fields to save. Unknown values are refused."""
+    if visibility not in Visibility.values:
+        raise ValidationError(f"Unknown visibility “{visibility}”.")
+    now = timezone.now()
+    item.visibility = visibility
+    if visibility != Visibility.DRAFT and item.published_at is None:
+        item.published_at = now
+    item.updated_at = now
+    return ["visibility", "published_at", "updated_at"]
 
 
 class SignInRequired(Exception):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
-from core.visibility import Visibility
+from core.visibility import Visibility, visibility_change
 from members.models import User
 from projects.models import Project
 
@@ -48,15 +48,10 @@ def project_save(
 @transaction.atomic
 def project_set_visibility(*, project: Project, visibility: str, by: User | None = None) -> Project:
     """Publish (public or members only) or unpublish (draft) a project."""
-    if visibility not in Visibility.values:
-        raise ValidationError(f"Unknown visibility “{visibility}”.")
     project = Project.objects.select_for_update().get(pk=project.pk)
-    project.visibility = visibility
-    if visibility != Visibility.DRAFT and project.published_at is None:
-        project.published_at = timezone.now()
-    project.updated_at = timezone.now()
+    changed = visibility_change(project, visibility)
     project.full_clean()
-    project.save(update_fields=["visibility", "published_at", "updated_at"])
+    project.save(update_fields=changed)
     return project
 
 

@@ -1,11 +1,9 @@
 """Publishing (public or members only) and unpublishing; the first time out is recorded."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from core.audit import audited_as_by
-from core.visibility import Visibility
+from core.visibility import Visibility, visibility_change
 from members.models import User
 from publications.models import Publication
 
@@ -14,15 +12,8 @@ from publications.models import Publication
 @transaction.atomic
 def publication_set_visibility(*, publication: Publication, visibility: str, by: User | None = None) -> Publication:
     """Publish (public or members only) or unpublish (draft) a publication."""
-    if visibility not in Visibility.values:
-        raise ValidationError(f"Unknown visibility “{visibility}”.")
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    publication.visibility = visibility
-    if visibility != Visibility.DRAFT and publication.published_at is None:
-        # The feed lists publications by when they first went out, not by their date.
-        publication.published_at = timezone.now()
-    publication.updated_at = timezone.now()
-    publication.save(update_fields=["visibility", "published_at", "updated_at"])
+    publication.save(update_fields=visibility_change(publication, visibility))
     return publication
 
 
