@@ -2,8 +2,8 @@
 
 Every URL pattern of the every-URL test (tests/access) is requested by every role, with the
 real ids of its world, twice by GET: the first request may still write what a session writes
-once (its activity stamp, in the session tables only), the second must write nothing but
-audit-log rows. A HEAD runs the same view as a GET (only the body is dropped), so it is
+once (its activity stamp in the session tables, a cold cache filled), the second must write
+nothing but audit-log rows. A HEAD runs the same view as a GET (only the body is dropped), so it is
 requested once more, after the GETs, by the roles whose pages differ most: an anonymous
 visitor, an owning NCP and the secretariat. That keeps the walk within the suite's time.
 A write made once per object (marking a notice read) shows in the first GET. A GET or HEAD
@@ -31,6 +31,9 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 AUDIT_TABLE = "auditlog_logentry"
 # What a session writes once, on its first request (members.middleware.ActivityMiddleware).
 SESSION_WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "(django_session|usersessions_usersession)"')
+# The embedded default's cache is a table too: a page may fill a cold cache (the facts and
+# figures) once; from then on it reads it. A fill on every GET would show in the second one.
+CACHE_FILL = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "thb_cache"')
 
 
 # The roles whose HEADs are walked too (see the module's docstring).
@@ -125,7 +128,7 @@ def test_no_signed_in_page_writes_to_the_database_but_the_audit_of_a_read(
                         break
                     written = writes(queries.captured_queries)
                     if first:
-                        written = [sql for sql in written if not SESSION_WRITE.match(sql)]
+                        written = [sql for sql in written if not (SESSION_WRITE.match(sql) or CACHE_FILL.match(sql))]
                     for sql in written:
                         found.append(f"{method} {path} as {role} ({response.status_code}): {sql[:160]}")
     assert not found, f"{len(found)} writes on GET/HEAD:\n" + "\n".join(found)
