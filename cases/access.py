@@ -2,17 +2,18 @@
 
 Each answers 404 both when the object does not exist and when the user may not
 see it, so ids cannot be probed. Grants are object permissions of the state's NCP
-team (guardian); model-level permissions never open a case. The grant alone is not
+team (guardian stores them; core.grants reads them as an indexed EXISTS); model-level
+permissions and grants to a single user never open a case. The grant alone is not
 enough: the user's current role and state must match too, so a grant left behind by a
 role or state change (or added by hand) opens nothing.
 """
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
-from cases.models import Case, CaseDocument, CaseQuerySet, CaseRecord
+from cases.models import Case, CaseDocument, CaseGroupObjectPermission, CaseQuerySet, CaseRecord
+from core.grants import team_granted
 from core.types import AnyUser
 from members.models import Role
 
@@ -24,11 +25,11 @@ def cases_for(user: AnyUser, perm: str = "cases.view_case") -> CaseQuerySet:
         return Case.objects.none()
     if user.role != Role.NCP or user.member_state_id is None:
         return Case.objects.none()
-    # guardian filters Case's default manager, so this is a CaseQuerySet; its types say QuerySet[Case].
-    granted = cast(
-        CaseQuerySet, get_objects_for_user(user, perm, klass=Case, accept_global_perms=False, with_superuser=False)
+    # The state filter first: with it the list walks the state's index in order and probes
+    # the team's grant per row, instead of hashing every grant of the region.
+    return Case.objects.filter(member_state_id=user.member_state_id).filter(
+        team_granted(user, perm, group_grants=CaseGroupObjectPermission)
     )
-    return granted.filter(member_state_id=user.member_state_id)
 
 
 def access_case(user: AnyUser, pk: int, perm: str = "cases.view_case") -> Case:

@@ -6,14 +6,19 @@ services.training_set_trainers), and only while their role is trainer: a grant l
 behind by a role change opens nothing. The secretariat's role carries view_all_trainings.
 """
 
-from typing import cast
-
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
+from core.grants import granted
 from core.types import AnyUser
 from members.models import Role
-from trainings.models import Registration, Training, TrainingQuerySet, TrainingSession
+from trainings.models import (
+    Registration,
+    Training,
+    TrainingGroupObjectPermission,
+    TrainingQuerySet,
+    TrainingSession,
+    TrainingUserObjectPermission,
+)
 
 
 def sees_all_trainings(user: AnyUser) -> bool:
@@ -27,10 +32,8 @@ def trainings_for(user: AnyUser, perm: str = "trainings.view_training") -> Train
         return Training.objects.all()
     if user.role != Role.TRAINER:
         return Training.objects.none()
-    # guardian filters Training's default manager, so this is a TrainingQuerySet; its types say QuerySet[Training].
-    return cast(
-        TrainingQuerySet,
-        get_objects_for_user(user, perm, klass=Training, accept_global_perms=False, with_superuser=False),
+    return Training.objects.filter(
+        granted(user, perm, user_grants=TrainingUserObjectPermission, group_grants=TrainingGroupObjectPermission)
     )
 
 
