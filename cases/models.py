@@ -252,13 +252,19 @@ class Case(models.Model):
                 name="case_not_identified_has_reason",
             ),
         ]
+        # Each list's filter, then its order to the tie-breaker, so a page is read off the index
+        # (tests/cases/test_list_indexes.py): the case list of a state, plain and by stage or
+        # status (cases.selectors.case_list; the per-stage counts read the stage one), and the
+        # admin's changelist of all states in the default order.
         indexes = [
-            models.Index(fields=["member_state", "stage"], name="case_state_stage_idx"),
-            models.Index(fields=["member_state", "status"], name="case_state_status_idx"),
-            models.Index(fields=["member_state", "-created_at"], name="case_state_created_idx"),
+            models.Index(fields=["member_state", "-created_at", "-id"], name="case_state_list_idx"),
+            models.Index(fields=["member_state", "stage", "-created_at", "-id"], name="case_state_stage_list_idx"),
+            models.Index(fields=["member_state", "status", "-created_at", "-id"], name="case_state_status_list_idx"),
+            models.Index(fields=["-created_at", "-id"], name="case_created_list_idx"),
             models.Index(fields=["stage", "closed_at"], name="case_stage_closed_idx"),
-            # Statistics of one year (their period) and the years on offer.
-            models.Index(fields=["year"], name="case_year_idx"),
+            # Statistics of one year (their period), the years on offer, and the admin's
+            # changelist of one year in its order.
+            models.Index(fields=["year", "-created_at", "-id"], name="case_year_list_idx"),
         ]
 
     def __str__(self) -> str:

@@ -158,8 +158,14 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
+            # The work queue: one side's state and the statuses it acts on (referrals.selectors).
             models.Index(fields=["receiving_state", "status", "-created_at"], name="referral_inbox_idx"),
             models.Index(fields=["sending_state", "status", "-created_at"], name="referral_outbox_idx"),
+            # The inbox and outbox pages and the admin's changelist, each in its order to the
+            # tie-breaker (tests/referrals/test_list_indexes.py).
+            models.Index(fields=["receiving_state", "-sent_at", "-id"], name="referral_inbox_list_idx"),
+            models.Index(fields=["sending_state", "-created_at", "-id"], name="referral_outbox_list_idx"),
+            models.Index(fields=["-created_at", "-id"], name="referral_created_list_idx"),
             models.Index(fields=["status", "ack_deadline"], name="referral_deadline_idx"),
             models.Index(fields=["status", "ended_at"], name="referral_ended_idx"),
             # Statistics of one year of sending (their period).

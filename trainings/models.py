@@ -233,9 +233,14 @@ class Registration(models.Model):
                 name="registration_has_consent",
             ),
         ]
+        # The participants of a training, all or of one status, in the list's order to the
+        # tie-breaker (trainings.selectors.registration_list); the status one also counts
+        # them by status. The admin's changelist of everyone in the default order.
         indexes = [
-            models.Index(fields=["training", "status"], name="registration_training_status"),
+            models.Index(fields=["training", "full_name", "id"], name="registration_training_list"),
+            models.Index(fields=["training", "status", "full_name", "id"], name="registration_training_status"),
             models.Index(fields=["training", "created_at"], name="registration_training_created"),
+            models.Index(fields=["full_name", "id"], name="registration_name_list"),
         ]
 
     def __str__(self) -> str:
