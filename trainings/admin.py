@@ -4,7 +4,10 @@ follow), participants with import/export, and the historical totals behind the f
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
@@ -183,6 +186,22 @@ class RegistrationAdminForm(forms.ModelForm):
         return email
 
 
+class BoundedCountPaginator(Paginator):
+    """Counts the participants' changelist up to COUNT_LIMIT rows, never the whole table.
+
+    The same as cases.admin.BoundedCountPaginator, which trainings may not import (the
+    public-facing apps never import case data); both belong in core.admin.
+    """
+
+    COUNT_LIMIT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.values("pk")[: self.COUNT_LIMIT].count()
+        return min(len(self.object_list), self.COUNT_LIMIT)
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ImportExportModelAdmin):
     """Participants: found, exported, imported (through the service), corrected and removed.
@@ -195,9 +214,15 @@ class RegistrationAdmin(ImportExportModelAdmin):
     form = RegistrationAdminForm
     resource_classes = [RegistrationResource]
     list_display = ["__str__", "email", "training", "status", "created_at"]
-    list_filter = ["status", "training__audience"]
+    list_filter = ["status", "training__audience"]  # fixed choices
     search_fields = ["full_name", "email", "organisation", "training__title"]
     list_select_related = ["training"]
+    ordering = ["full_name", "id"]  # registration_name_list
+    sortable_by = ()  # no other order has an index over every training's participants
+    # Over every training's participants: no count of them all, a bounded one of the page's.
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
+    list_per_page = 50
     fields = ["training", *services.PARTICIPANT_DETAILS, "consent", "status", "created_at", "status_changed_at"]
     readonly_fields = ["training", "consent", "status", "created_at", "status_changed_at"]
 
