@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import FollowUp
 from members.models import Role
+from members.roles import team_group
 from referrals import services as referral_services
-from referrals.models import Referral
+from referrals.models import Referral, ReferralGroupObjectPermission
 from tests.cases.factories import make_case
 from tests.referrals.factories import advance, make_consent, make_referral
 from tests.trainings.factories import RegistrationFactory, make_training
@@ -390,7 +392,17 @@ def test_the_work_queue_is_found_through_the_state_and_status_indexes(ee_ncp, lv
         )
         for n in range(5000)
     )
-    plan = _plan(referral_work_queue(user=lv_ncp)[:10], "referrals_referral")
+    # With the grants the services would have made: each side's NCP team on each referral.
+    permissions = list(Permission.objects.filter(content_type__app_label="referrals", codename__endswith="_referral"))
+    ReferralGroupObjectPermission.objects.bulk_create(
+        ReferralGroupObjectPermission(group=team_group(state, Role.NCP), permission=permission, content_object=referral)
+        for referral in Referral.objects.filter(reference__startswith="PLAN-").select_related(
+            "sending_state", "receiving_state"
+        )
+        for state in (referral.sending_state, referral.receiving_state)
+        for permission in permissions
+    )
+    plan = _plan(referral_work_queue(user=lv_ncp)[:10], "referrals_referral", "referrals_referralgroupobjectpermission")
     assert "referral_inbox_idx" in plan and "referral_outbox_idx" in plan, plan
     assert not re.search(r"Seq Scan on referrals_referral\b", plan), plan
 
