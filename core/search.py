@@ -13,10 +13,16 @@ re-written queries contain only letters, digits, spaces and the operators added 
 - an unclosed `"` or a lone `-` is ignored, and the words around it are plain words;
 - `labour-exploitation` (punctuation inside a word) is the phrase "labour exploitation",
   which is how both backends' tokenizers split it in the documents.
+
+What a search shows is a bounded ranked set (BoundedResults): the best few hundred
+matches, whatever the backend, so that a common word costs the same at any size.
 """
 
 import re
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, QuerySet
 
 # Letters and digits only: what both tokenizers (PostgreSQL's parser, FTS5's unicode61)
 # keep as word characters. "_" is \w but a separator for both.
@@ -131,3 +137,57 @@ def to_fts5(query: SearchQuery) -> tuple[str, list[str]]:
         else:
             only_excluding.append(" OR ".join(_quoted(term) for term in clause.exclude))
     return " OR ".join(including), only_excluding
+
+
+M = TypeVar("M", bound=Model)
+
+
+class BoundedResults(Generic[M]):
+    """The best `limit` rows of a ranked queryset, in its order: what a search lists and counts.
+
+    A common word matches much of a table; ordering every match by rank to show one page
+    sorts them all (on disk, at a million rows). Here one query takes the keys of the best
+    `limit` + 1 in the queryset's order, which the database answers with a bounded (top-N)
+    sort, and each page then reads its own rows by key, through the same queryset, so with
+    its annotations, joins and prefetches. The count is the bounded set's; `capped` says
+    that there were more matches than it holds ("500+ found").
+
+    The queryset's order must be total (end in the primary key), so that a page's rows
+    come back in the order of the keys. Paginator takes this as it takes a queryset (it
+    asks count(), then slices; not a Sequence, whose count() counts a value).
+    """
+
+    ordered = True  # for Paginator's check of an unordered list
+
+    def __init__(self, queryset: QuerySet[M], limit: int) -> None:
+        if limit < 1:
+            raise ValueError("A bounded set holds at least one row.")
+        self.queryset, self.limit = queryset, limit
+        self._keys: list[Any] | None = None
+
+    def best(self) -> "QuerySet[M, Any]":
+        """The query of the keys of the best `limit` + 1 rows, best first."""
+        return self.queryset.prefetch_related(None).values_list("pk", flat=True)[: self.limit + 1]
+
+    @property
+    def keys(self) -> list[Any]:
+        """The keys of the best `limit` + 1 rows (one query, the first time it is asked)."""
+        if self._keys is None:
+            self._keys = list(self.best())
+        return self._keys
+
+    @property
+    def capped(self) -> bool:
+        return len(self.keys) > self.limit
+
+    def count(self) -> int:
+        return min(len(self.keys), self.limit)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[M]:
+        wanted = self.keys[: self.limit][index]
+        if not wanted:
+            return []
+        return list(self.queryset.filter(pk__in=wanted))

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
@@ -10,6 +11,8 @@ from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_cha
 from core.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 from projects.admin import add_project_inline
 from publications import services
+from publications.filters import year_choices
+from publications.languages import LANGUAGES
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
 
@@ -119,6 +122,81 @@ class FilesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RelatedRowFilter(admin.SimpleListFilter):
+    """The publications with a related row of the value chosen, as a semi-join (`pk IN (…)`).
+
+    A list filter on a many-to-many or reverse relation joins it, and the changelist then
+    adds a DISTINCT over the whole list (and its count) against the duplicates; a semi-join
+    has none. The choices come from small tables or fixed lists, never from the publications.
+    """
+
+    def choices_of(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def publications_with(self, value: str) -> QuerySet:
+        """The ids of the publications with a related row for `value`."""
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return self.choices_of()
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value:
+            return queryset.filter(pk__in=self.publications_with(value))
+        return queryset
+
+
+class AudienceFilter(RelatedRowFilter):
+    title = "audience"
+    parameter_name = "audience"
+
+    def choices_of(self):
+        return list(Audience.objects.values_list("code", "name"))
+
+    def publications_with(self, value):
+        return Publication.audiences.through.objects.filter(audience__code=value).values("publication_id")
+
+
+class TopicFilter(RelatedRowFilter):
+    title = "topic"
+    parameter_name = "topic"
+
+    def choices_of(self):
+        return list(Topic.objects.values_list("code", "name"))
+
+    def publications_with(self, value):
+        return Publication.topics.through.objects.filter(topic__code=value).values("publication_id")
+
+
+class LanguageFilter(RelatedRowFilter):
+    title = "language of a file"
+    parameter_name = "language"
+
+    def choices_of(self):
+        return list(LANGUAGES)
+
+    def publications_with(self, value):
+        return PublicationFile.objects.filter(language=value).values("publication_id")
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Years from a fixed range (the library's), not a SELECT DISTINCT over every publication."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        return year_choices()
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            # A range of publication_date, which its indexes serve.
+            return queryset.filter(publication_date__year=int(value))
+        return queryset
+
+
 @admin.register(Publication)
 class PublicationAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, ImportExportModelAdmin):
     form = PublicationForm
@@ -128,10 +206,15 @@ class PublicationAdmin(SaveThroughServiceMixin, VisibilityActionsMixin, ImportEx
     tmp_storage_class = "import_export.tmp_storages.CacheStorage"
     inlines = [PublicationFileInline]
     list_display = ["title", "type", "publication_date", "visibility", "published_at", "project"]
-    list_filter = ["visibility", "type", "audiences", "topics", "files__language", FilesFilter, "publication_date"]
+    # Fixed choices and semi-joins only: no date_hierarchy (its years are a SELECT DISTINCT
+    # over the table), no filter across a relation (the changelist would add a DISTINCT).
+    list_filter = ["visibility", "type", AudienceFilter, TopicFilter, LanguageFilter, FilesFilter, YearFilter]
     list_select_related = ["project"]
+    # The model's order, read off publication_date_list_idx.
+    ordering = ["-publication_date", "-pk"]
+    # One count (of the filtered list), not a second one of the whole table.
+    show_full_result_count = False
     search_fields = ["title", "slug", "abstract", "authors", "isbn"]
-    date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project"]
     filter_horizontal = ["audiences", "topics"]

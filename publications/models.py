@@ -6,10 +6,12 @@ from typing import Self
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from core.visibility import Visibility
+from publications.indexes import NullsLastIndex
 from publications.languages import LANGUAGE_NAMES, LANGUAGES
 from publications.search import PostgresSearchDocument
 
@@ -106,6 +108,7 @@ class Publication(models.Model):
         blank=True,
         related_name="publications",
         verbose_name="related project",
+        db_index=False,  # publication_project_list_idx leads with it
     )
     visibility = models.CharField(
         max_length=10,
@@ -131,10 +134,28 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-publication_date", "-pk"]
+        # Each list's filter, then its order to the tie-breaker, so that a page is read off
+        # an index without a sort (tests/publications/test_search_bounded.py checks them).
+        # The year filter is a range of publication_date; the search has its GIN index.
         indexes = [
-            models.Index(fields=["visibility", "-publication_date"], name="publication_visible_date_idx"),
-            models.Index(fields=["visibility", "type", "-publication_date"], name="publication_visible_type_idx"),
-            models.Index(fields=["visibility", "-published_at"], name="publication_visible_new_idx"),
+            # The admin's changelist, and lists of every level (the secretariat's library).
+            models.Index(fields=["-publication_date", "-id"], name="publication_date_list_idx"),
+            # The library: visible levels, newest first; with a year, a range of it.
+            models.Index(fields=["visibility", "-publication_date", "-id"], name="publication_visible_date_idx"),
+            # The library filtered by type; the mandates page.
+            models.Index(
+                fields=["visibility", "type", "-publication_date", "-id"], name="publication_visible_type_idx"
+            ),
+            # The feeds: public, by when each went public (NULLS LAST, as they order).
+            NullsLastIndex(
+                F("visibility"),
+                F("published_at").desc(nulls_last=True),
+                F("publication_date").desc(),
+                F("id").desc(),
+                name="publication_visible_new_idx",
+            ),
+            # A project's outputs on its page; also the project's foreign-key index.
+            models.Index(fields=["project", "-publication_date", "-id"], name="publication_project_list_idx"),
         ]
         permissions = [("view_draft_publication", "Can see draft publications")]
 
@@ -174,7 +195,8 @@ class PublicationFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["publication", "language"], name="publication_file_one_per_language"),
         ]
-        indexes = [models.Index(fields=["language"], name="publication_file_language_idx")]
+        # The library's language filter: the publications with a file in a language.
+        indexes = [models.Index(fields=["language", "publication"], name="publication_file_language_idx")]
 
     def __str__(self) -> str:
         return f"{self.publication} ({self.language})"

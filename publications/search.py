@@ -14,11 +14,15 @@ Both weigh the title above the abstract above the topics' names, and rank best f
   demo seeder, bulk writes): an index that depends on each writer remembering it drifts.
   Rebuilding a table on SQLite (what Django's migrations do to alter a column) drops its
   triggers, so after every `migrate` ensure_sqlite_index() puts back what is missing.
+
+A search lists the best THB_SEARCH_MAX_RESULTS matches only (bounded(), the same on both
+backends): the rank of a common word is then a top-N sort, never a sort of every match.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -26,8 +30,13 @@ from django.db.models import BooleanField, F, Field, FloatField, Func, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from core import search as query_language
+from core.search import BoundedResults
+
+if TYPE_CHECKING:  # the model imports this module (PostgresSearchDocument)
+    from publications.models import Publication
 
 SEARCH_CONFIG = "english"
+RANK = "search_rank"  # the annotation that search() ranks by
 FTS_TABLE = "publication_search"
 
 
@@ -189,12 +198,12 @@ class _SqliteSearch(Func):
 
 def _search_postgresql(queryset: QuerySet, parsed: query_language.SearchQuery) -> QuerySet:
     query = SearchQuery(query_language.to_websearch(parsed), search_type="websearch", config=SEARCH_CONFIG)
-    return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
+    return queryset.filter(search_vector=query).annotate(**{RANK: SearchRank(F("search_vector"), query)})
 
 
 def _search_sqlite(queryset: QuerySet, parsed: query_language.SearchQuery) -> QuerySet:
     return queryset.filter(_SqliteSearch(sqlite_condition, parsed, BooleanField())).annotate(
-        search_rank=_SqliteSearch(sqlite_rank, parsed, FloatField())
+        **{RANK: _SqliteSearch(sqlite_rank, parsed, FloatField())}
     )
 
 
@@ -207,4 +216,12 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
         found = _search_postgresql(queryset, parsed)
     else:
         found = _search_sqlite(queryset, parsed)
-    return found.order_by(F("search_rank").desc(nulls_last=True), "-publication_date", "-pk")
+    return found.order_by(F(RANK).desc(nulls_last=True), "-publication_date", "-pk")
+
+
+def bounded(queryset: "QuerySet[Publication]") -> "QuerySet[Publication] | BoundedResults[Publication]":
+    """What a list shows of `queryset`: a search's best THB_SEARCH_MAX_RESULTS matches
+    (after the filters that narrowed it), or the queryset itself when it is not a search."""
+    if RANK not in queryset.query.annotations:
+        return queryset
+    return BoundedResults(queryset, settings.THB_SEARCH_MAX_RESULTS)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.pagination import paginate, querystring_without_page
 from core.visibility import SignInRequired, sign_in_for_members_only
 from projects.access import project_visible_to
-from publications import selectors, services
+from publications import search, selectors, services
 from publications.access import access_publication, access_publication_cover, access_publication_file
 from publications.filters import PublicationFilter
 
@@ -21,10 +21,13 @@ logger = logging.getLogger(__name__)
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
     publication_filter = PublicationFilter(request.GET, queryset=selectors.publication_list(user=request.user))
-    page = paginate(request, publication_filter.qs)
+    results = search.bounded(publication_filter.qs)
+    page = paginate(request, results)
     context = {
         "filter": publication_filter,
         "page": page,
+        # More matches than a search ranks: the count shown is of its best ones ("500+").
+        "capped": getattr(results, "capped", False),
         "querystring": querystring_without_page(request),
         "searching": bool(request.GET.get("q", "").strip()),
     }

@@ -389,3 +389,6 @@ THB_CASE_RETENTION_DAYS = env.int("THB_CASE_RETENTION_DAYS", default=5 * 365)
 THB_STATISTICS_MIN_CELL = env.int("THB_STATISTICS_MIN_CELL", default=11)
 
 PAGE_SIZE = 25
+# A search ranks and shows at most this many best matches ("500+ found" past it), so that
+# ranking a common word never sorts every match (core.search.BoundedResults).
+THB_SEARCH_MAX_RESULTS = env.int("THB_SEARCH_MAX_RESULTS", default=500)
