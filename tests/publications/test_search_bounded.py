@@ -20,6 +20,7 @@ from publications.indexes import NullsLastIndex
 from publications.models import Audience, Publication, PublicationFile, PublicationType, Topic
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, attach_pdf
+from tests.publications.test_search import ALL, CORPUS, SEARCH_TABLE
 
 LIBRARY = reverse("publications:library")
 CHANGELIST = "admin:publications_publication_changelist"
@@ -92,6 +93,28 @@ def test_the_normal_list_is_not_bounded(client, five_matches):
     response = client.get(LIBRARY)
     assert response.context["page"].paginator.count == 6
     assert response.context["capped"] is False
+
+
+# The search table of test_search.py, bounded to 2: on the run's database (PostgreSQL in
+# `make test`, SQLite in its fallback), every answer is the start of the unbounded one.
+@pytest.fixture
+def search_corpus(db):
+    for title, abstract, topics in CORPUS:
+        PublicationFactory(title=title, abstract=abstract, topics_text=topics)
+
+
+@override_settings(THB_SEARCH_MAX_RESULTS=2)
+@pytest.mark.parametrize(("query", "expected", "ordered"), [row for row in SEARCH_TABLE if row[1] != ALL])
+def test_the_search_table_bounded_to_two_on_either_backend(client, search_corpus, query, expected, ordered):
+    response = client.get(LIBRARY, {"q": query})
+    shown = listed(response)
+    if ordered:
+        assert shown == expected[:2], connection.vendor
+    else:
+        assert len(shown) == min(2, len(expected)) and set(shown) <= set(expected), connection.vendor
+        assert shown == ranked_titles(query)[:2]
+    assert response.context["page"].paginator.count == len(shown)
+    assert response.context["capped"] is (len(expected) > 2)
 
 
 def test_the_bounded_set_is_the_start_of_the_ranked_order_and_ranks_never_rise(five_matches):
