@@ -12,6 +12,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
+from members.backends import MFA_ENABLED_AT_LOAD
 from members.roles import role_has_idle_timeout, role_requires_mfa
 
 # URL names a user who must enrol in MFA may still reach: enrolment itself and leaving.
@@ -59,6 +60,12 @@ def _url_name(request) -> str:
         return ""
 
 
+def _mfa_enabled(user) -> bool:
+    # The session's user row says it (members.backends); a user loaded otherwise is asked.
+    loaded = getattr(user, MFA_ENABLED_AT_LOAD, None)
+    return is_mfa_enabled(user) if loaded is None else bool(loaded)
+
+
 class MFAEnforcementMiddleware:
     """Sends a user whose role needs MFA to enrolment, or to the code step, before any other page.
 
@@ -81,7 +88,7 @@ class MFAEnforcementMiddleware:
         ):
             url_name = _url_name(request)
             # An authenticator removed in this session sends the user back to enrolment too.
-            if not is_mfa_enabled(user):
+            if not _mfa_enabled(user):
                 allowed = url_name in MFA_ENROLMENT_URL_NAMES or url_name.startswith(MFA_ENROLMENT_URL_PREFIX)
                 if not allowed:
                     messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")

@@ -187,7 +187,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.ModelBackend",
     # allauth's, refusing an address that is still being changed to (unconfirmed).
     "members.backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
