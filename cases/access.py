@@ -10,9 +10,10 @@ role or state change (or added by hand) opens nothing.
 
 from typing import TypeVar
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from cases.models import Case, CaseDocument, CaseGroupObjectPermission, CaseQuerySet, CaseRecord
+from cases.models import Case, CaseDocument, CaseGroupObjectPermission, CaseIdentity, CaseQuerySet, CaseRecord
 from core.grants import team_granted
 from core.types import AnyUser
 from members.models import Role
@@ -33,7 +34,14 @@ def cases_for(user: AnyUser, perm: str = "cases.view_case") -> CaseQuerySet:
 
 
 def access_case(user: AnyUser, pk: int, perm: str = "cases.view_case") -> Case:
-    case = cases_for(user, perm).select_related("member_state", "organisation", "case_worker").filter(pk=pk).first()
+    # has_identity rides along (one index probe) so the page need not ask again, or decrypt.
+    case = (
+        cases_for(user, perm)
+        .select_related("member_state", "organisation", "case_worker")
+        .annotate(has_identity=Exists(CaseIdentity.objects.filter(case=OuterRef("pk"))))
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404("No such case.")
     return case

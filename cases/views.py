@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.access import access_case, access_case_document, access_case_record
-from cases.models import CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
+from cases.models import Case, CaseIdentity, Consent, FollowUp, RevealPurpose, Stage
 from cases.sections import case_page
 from core.encryption import DecryptionError
 from core.forms import field_of, form_data, form_status
@@ -47,7 +47,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     case_filter = forms.CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
     context = {
         "filter": case_filter,
-        "page": paginate(request, case_filter.qs),
+        "page": paginate(request, case_filter.qs, bounded=True),
         "querystring": querystring_without_page(request),
         "stage_counts": selectors.open_cases_per_stage(user=request.user),
     }
@@ -82,12 +82,17 @@ def _stage_forms(case, *, stage_form=None, reopen_form=None) -> dict:
     return {"stage_form": stage_form, "reopen_form": reopen_form or forms.ReopenForm()}
 
 
+def _has_identity(case: Case) -> bool:
+    # access_case annotates the flag; a case reached another way is asked.
+    flag = getattr(case, "has_identity", None)
+    return CaseIdentity.objects.filter(case=case).exists() if flag is None else bool(flag)
+
+
 def _detail(request: AuthenticatedRequest, case, *, status: int = 200, **bound_forms) -> HttpResponse:
     services.case_read_record(case=case, by=request.user, what="case viewed")
     context = {
         "case": case,
-        "forms_of_exploitation": case.forms_of_exploitation.all(),
-        "means_of_control": case.means_of_control.all(),
+        "labels": selectors.case_labels(case=case),
         "consents": case.consents.prefetch_related("member_states"),
         "risk_assessments": case.riskassessments.all(),
         "services": case.assistanceservices.all(),
@@ -97,8 +102,8 @@ def _detail(request: AuthenticatedRequest, case, *, status: int = 200, **bound_f
         "seen_outside_team": selectors.case_seen_outside_team(case=case),
         # Its referrals, from the app they belong to (cases/sections.py).
         "sections": case_page.render(request.user, case),
-        # exists(), not case.identity: the page must not decrypt what it does not show.
-        "has_identity": CaseIdentity.objects.filter(case=case).exists(),
+        # Not case.identity: the page must not decrypt what it does not show.
+        "has_identity": _has_identity(case),
         **_stage_forms(case, **bound_forms),
         "reveal_form": forms.RevealForm(),
         "document_form": forms.DocumentForm(),
