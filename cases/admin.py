@@ -1,69 +1,10 @@
 from typing import Any
 
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.functional import cached_property
 
 from cases.models import Case, ControlMeans, ExploitationForm
-from core.admin import ReadOnlyMetadataAdmin
-
-
-class BoundedCountPaginator(Paginator):
-    """Counts a changelist's rows up to COUNT_LIMIT, never the whole table.
-
-    A COUNT(*) of a million cases reads them all; this reads at most COUNT_LIMIT ids off the
-    ordering's index. Past the limit the changelist says COUNT_LIMIT and pages that far; a
-    filter or a search narrows it down.
-    """
-
-    COUNT_LIMIT = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        object_list = self.object_list
-        if isinstance(object_list, QuerySet):
-            return object_list.values("pk")[: self.COUNT_LIMIT].count()
-        return min(len(object_list), self.COUNT_LIMIT)
-
-
-class LargeTableAdmin(admin.ModelAdmin):
-    """What a changelist over a big table needs: no full count, a bounded one, sensible pages.
-
-    The admin's ordering, its sortable columns and its filters are each admin's own, backed
-    by an index (tests/core/test_admin_changelists.py).
-    """
-
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    list_per_page = 50
-
-
-# How many years back a year filter offers: fixed choices, so it never asks the table
-# which years it holds (SELECT DISTINCT over every row).
-YEARS_OFFERED = 10
-
-
-class YearListFilter(admin.SimpleListFilter):
-    """This year and the YEARS_OFFERED - 1 before it; a subclass says how a year filters."""
-
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        this_year = timezone.localdate().year
-        return [(str(year), str(year)) for year in range(this_year, this_year - YEARS_OFFERED, -1)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
-        value = self.value()
-        if value is None or not value.isdigit():
-            return queryset
-        return self.filter_year(queryset, int(value))
-
-    def filter_year(self, queryset: QuerySet[Any], year: int) -> QuerySet[Any]:
-        raise NotImplementedError
+from core.admin import LargeTableAdmin, ReadOnlyMetadataAdmin, YearListFilter
 
 
 class CaseYearFilter(YearListFilter):

@@ -5,8 +5,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.admin import LargeTableAdmin, YearListFilter
-from core.admin import ReadOnlyMetadataAdmin
+from core.admin import LargeTableAdmin, ReadOnlyMetadataAdmin, YearListFilter
 from referrals.models import Referral
 
 

@@ -86,7 +86,7 @@ def _box(request: AuthenticatedRequest, direction: str) -> HttpResponse:
     context = {
         "direction": direction,
         "filter": referral_filter,
-        "page": paginate(request, referral_filter.qs),
+        "page": paginate(request, referral_filter.qs, bounded=True),
         "querystring": querystring_without_page(request),
     }
     return render(request, "referrals/box.html", context)

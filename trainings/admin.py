@@ -4,14 +4,12 @@ follow), participants with import/export, and the historical totals behind the f
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.utils.functional import cached_property
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from core.admin import SaveThroughServiceMixin, form_changes
+from core.pagination import BoundedCountPaginator
 from core.spreadsheets import safe_cell
 from trainings import services
 from trainings.models import HistoricalTotal, Registration, Training, TrainingSession
@@ -184,22 +182,6 @@ class RegistrationAdminForm(forms.ModelForm):
         if refusal := services.participant_email_refusal(self.instance, email):
             raise ValidationError(refusal)
         return email
-
-
-class BoundedCountPaginator(Paginator):
-    """Counts the participants' changelist up to COUNT_LIMIT rows, never the whole table.
-
-    The same as cases.admin.BoundedCountPaginator, which trainings may not import (the
-    public-facing apps never import case data); both belong in core.admin.
-    """
-
-    COUNT_LIMIT = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return self.object_list.values("pk")[: self.COUNT_LIMIT].count()
-        return min(len(self.object_list), self.COUNT_LIMIT)
 
 
 @admin.register(Registration)

@@ -1,7 +1,8 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.types import AnyUser
@@ -63,7 +64,18 @@ def _with_attendance(registrations: QuerySet[Any]) -> "QuerySet[RegistrationWith
 def registration_list(
     *, training: Training, query: str = "", status: str = ""
 ) -> "QuerySet[RegistrationWithAttendance]":
-    registrations = training.registrations.annotate(sessions_attended=Count("attendances")).order_by("full_name", "pk")
+    # A correlated count, not Count("attendances"): a GROUP BY would count every participant's
+    # attendance before the page takes its 25; this runs for the page's rows only.
+    attended = (
+        Attendance.objects.filter(registration=OuterRef("pk"))
+        .order_by()
+        .values("registration")
+        .annotate(sessions=Count("pk"))
+        .values("sessions")
+    )
+    registrations = training.registrations.annotate(
+        sessions_attended=Coalesce(Subquery(attended), Value(0), output_field=IntegerField())
+    ).order_by("full_name", "pk")
     if query:
         registrations = registrations.filter(
             Q(full_name__icontains=query) | Q(email__icontains=query) | Q(organisation__icontains=query)

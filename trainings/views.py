@@ -79,7 +79,7 @@ def _render_detail(request, training, *, refused_move=None, status=200) -> HttpR
     """The training's page; `refused_move` is (registration, chosen status, message) of a status
     change that was refused, shown at its row and at the top."""
     participant_filter = ParticipantFilter(request.GET, queryset=selectors.registration_list(training=training))
-    page = paginate(request, participant_filter.qs)
+    page = paginate(request, participant_filter.qs, bounded=True)
     page.object_list = list(page.object_list)
     for registration in page.object_list:
         # The template is given each row's moves; allowed_moves is a pure function, no query.

@@ -127,3 +127,20 @@ def test_the_open_cases_per_stage_are_counted(ncp_client, cases):
         Stage.FOLLOW_UP: 1,
     }
     assert "Formally identified: 1" in response.content.decode()
+
+
+def test_a_list_past_the_count_limit_says_at_least_and_never_counts_every_case(
+    ncp_client, ee_ncp, demo_states, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pagination import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "COUNT_LIMIT", 3)
+    bulk_cases(demo_states["EE"], 5, case_worker=ee_ncp)
+    with CaptureQueriesContext(connection) as captured:
+        response = ncp_client.get(reverse("cases:list"))
+    assert "At least 3 cases; filter to narrow them down." in response.content.decode()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"] and '"cases_case"' in q["sql"]]
+    assert counts and all("LIMIT 3" in sql for sql in counts), counts

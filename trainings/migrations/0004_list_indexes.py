@@ -1,4 +1,5 @@
-"""Indexes for the participants list, of a training and in the admin, in their order to the tie-breaker id (issue 14)."""
+"""Indexes for the participants list, of a training and in the admin, in their order to the
+tie-breaker id (issue 14)."""
 
 from django.db import migrations, models
 
