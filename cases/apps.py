@@ -28,3 +28,22 @@ class CasesConfig(AppConfig):
             CaseDocument, exclude_fields=["file", "sha256"], mask_fields=list(CaseDocument.PERSONAL_TEXT_FIELDS)
         )
         # CaseIdentity is deliberately not registered: its values must never reach the log.
+
+        # Cached figures over a state's cases (the list's per-stage counts) start again after
+        # any write to one of its cases or their grants, whichever service or admin made it.
+        from django.db.models.signals import post_delete, post_save
+
+        from cases.models import CaseGroupObjectPermission
+        from cases.selectors import cases_changed
+
+        def case_written(sender, instance, **kwargs):
+            cases_changed(member_state_id=instance.member_state_id)
+
+        def grant_written(sender, instance, **kwargs):
+            case = Case.objects.filter(pk=instance.content_object_id).values_list("member_state_id", flat=True)
+            cases_changed(member_state_id=case.first())
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            # weak=False: the receivers are local to ready() and would be collected.
+            signal.connect(case_written, sender=Case, weak=False, dispatch_uid=f"case-{name}")
+            signal.connect(grant_written, sender=CaseGroupObjectPermission, weak=False, dispatch_uid=f"grant-{name}")

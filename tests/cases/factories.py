@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseGroupObjectPermission, ExploitationForm
+from cases.selectors import cases_changed
 from members.models import Role
 from members.roles import team_group
 
@@ -93,3 +94,5 @@ def bulk_cases(member_state, count: int, *, forms=("labour",), year: int | None 
     through.objects.bulk_create(
         [through(case=case, exploitationform=form) for case in cases for form in exploitation_forms]
     )
+    # bulk_create sends no post_save: say what case_create's saves would have said.
+    cases_changed(member_state_id=member_state.pk)

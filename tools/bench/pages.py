@@ -26,7 +26,7 @@ class Page:
 
 # The content: a regular expression the page's own content matches (a count of its rows where it
 # shows one), so that a page answering 200 with something else, or empty, fails.
-ROWS = r"[1-9][\d,]* {}"
+ROWS = r"[1-9][\d,]*\+? {}"
 PAGES = [
     Page("case list (NCP)", Role.NCP, "cases:list", content=ROWS.format("cases")),
     Page("case list, one stage", Role.NCP, "cases:list", query="stage=urgent_assistance", content=ROWS.format("cases")),
