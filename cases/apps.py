@@ -31,17 +31,28 @@ class CasesConfig(AppConfig):
 
         # Cached figures over a state's cases (the list's per-stage counts) start again after
         # any write to one of its cases or their grants, whichever service or admin made it.
+        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
         from cases.models import CaseGroupObjectPermission
         from cases.selectors import cases_changed
 
+        def changed(member_state_id):
+            cases_changed(member_state_id=member_state_id)
+            # Again once the write is visible to others: a reader between the save and the
+            # commit cannot see it yet, and would have cached its counts under the new version.
+            transaction.on_commit(lambda: cases_changed(member_state_id=member_state_id))
+
         def case_written(sender, instance, **kwargs):
-            cases_changed(member_state_id=instance.member_state_id)
+            changed(instance.member_state_id)
 
         def grant_written(sender, instance, **kwargs):
-            case = Case.objects.filter(pk=instance.content_object_id).values_list("member_state_id", flat=True)
-            cases_changed(member_state_id=case.first())
+            # assign_perm hands the case itself, so this usually reads no row.
+            if CaseGroupObjectPermission.content_object.is_cached(instance):
+                changed(instance.content_object.member_state_id)
+            else:
+                case = Case.objects.filter(pk=instance.content_object_id).values_list("member_state_id", flat=True)
+                changed(case.first())
 
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             # weak=False: the receivers are local to ready() and would be collected.

@@ -40,3 +40,26 @@ def test_each_user_has_counts_of_their_own(client, login, ee_ncp, make_user):
     colleague.groups.clear()  # no team membership: no grant, whatever the cache holds for others
     login(colleague)
     assert _stage_count(client.get(reverse("cases:list")), Stage.PRESUMED) == 0
+
+
+def test_the_counts_start_again_when_the_write_commits(ee_ncp, django_capture_on_commit_callbacks):
+    # A reader between the save and the commit sees the old cases under the new version; the
+    # second start, at commit, keeps what it cached from being served.
+    from django.core.cache import cache
+
+    key = f"cases:version:{ee_ncp.member_state_id}"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_case(ee_ncp)
+        at_save = cache.get(key)
+    assert callbacks, "the write asks to start the counts again at commit"
+    assert cache.get(key) != at_save
+
+
+def test_deleting_a_case_with_its_grants_starts_the_counts_again(ee_ncp):
+    from django.core.cache import cache
+
+    case = make_case(ee_ncp)
+    key = f"cases:version:{ee_ncp.member_state_id}"
+    before = cache.get(key)
+    case.delete()  # cascades to the grants, whose case may not be loaded
+    assert cache.get(key) != before
