@@ -42,9 +42,10 @@ class StageCount(TypedDict):
 
 
 # The per-stage counts read every open case of the state with its grant (80 ms at a million
-# cases), so each user's are kept this long; any write to a case or a case grant of the state
-# starts new ones at once (cases.apps bumps the state's version), so the wait is only for
-# changes made outside the ORM's save and delete.
+# cases), and the list's bounded count up to 1,000 of them (15 ms), so each user's are kept
+# this long; any write to a case or a case grant of the state starts new ones at once
+# (cases.apps bumps the state's version), so the wait is only for changes made outside the
+# ORM's save and delete.
 STAGE_COUNTS_SECONDS = 60
 
 
@@ -59,6 +60,14 @@ def cases_changed(*, member_state_id: int | None) -> None:
         cache.incr(key)
     except ValueError:  # not there (yet, or evicted): any new value differs from the old ones
         cache.set(key, time.time_ns(), timeout=None)
+
+
+def case_list_count_cache(*, user: AnyUser) -> tuple[str, int]:
+    """Where the case list keeps its bounded count (core.pagination.BoundedCountPaginator): per
+    user and state version, like the per-stage counts, for as long."""
+    state = getattr(user, "member_state_id", None)
+    version = cache.get(_cases_version_key(state), 0)
+    return (f"cases:list-count:{state}:{version}:{user.pk}", STAGE_COUNTS_SECONDS)
 
 
 def open_cases_per_stage(*, user: AnyUser) -> list[StageCount]:
@@ -163,12 +172,17 @@ def follow_ups_due(
 ) -> QuerySet[FollowUp]:
     """Open follow-ups of the cases the user may open, overdue or due within `within_days`, soonest first.
 
-    Each carries `is_overdue`. The due date filter and order are followup_open_idx's (open
-    follow-ups by due date); the cases are the user's state's, through their team's grant.
+    Each carries `is_overdue`. The state, due date filter and order are followup_state_open_idx's
+    (a state's open follow-ups by due date); the cases are the user's state's, through their team's grant.
     """
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
     today = today or timezone.localdate()
     return (
         FollowUp.objects.filter(
+            # The state first, from the follow-up's own column (followup_state_open_idx), so only
+            # the state's open follow-ups are probed for the grant of their case.
+            member_state_id=user.member_state_id,
             case__in=cases_for(user).values("pk"),
             done_on__isnull=True,
             due_on__lte=today + timedelta(days=within_days),

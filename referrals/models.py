@@ -158,9 +158,24 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
-            # The work queue: one side's state and the statuses it acts on (referrals.selectors).
+            # One side's state and a status: the inbox's and outbox's status filters, and the
+            # dashboard's count of what waits (referrals.selectors).
             models.Index(fields=["receiving_state", "status", "-created_at"], name="referral_inbox_idx"),
             models.Index(fields=["sending_state", "status", "-created_at"], name="referral_outbox_idx"),
+            # The dashboard's work queue: each step's referrals of one side's state, in the order
+            # they wait (referrals.selectors._work_order), so its first rows are read, not sorted.
+            # Partial: each holds only the rows in the status its step acts on.
+            *(
+                models.Index(fields=fields, condition=Q(status=status), name=f"referral_wait_{status}")
+                for status, fields in [
+                    (ReferralStatus.DRAFT, ["sending_state", "created_at", "id"]),
+                    (ReferralStatus.SENT, ["receiving_state", "ack_deadline", "sent_at", "id"]),
+                    (ReferralStatus.ACKNOWLEDGED, ["receiving_state", "acknowledged_at", "id"]),
+                    (ReferralStatus.ACCEPTED, ["receiving_state", "accepted_at", "id"]),
+                    (ReferralStatus.IN_PROGRESS, ["receiving_state", "accepted_at", "id"]),
+                    (ReferralStatus.COMPLETED, ["sending_state", "completed_at", "id"]),
+                ]
+            ),
             # The inbox and outbox pages and the admin's changelist, each in its order to the
             # tie-breaker (tests/referrals/test_list_indexes.py).
             models.Index(fields=["receiving_state", "-sent_at", "-id"], name="referral_inbox_list_idx"),

@@ -1,11 +1,14 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Case, CharField, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from cases.models import Case as CaseModel
+from core.pagination import bounded_count
 from core.types import AnyUser
 from members.models import Role
 from notifications.models import Notification
@@ -107,7 +110,7 @@ def _work_steps() -> dict[tuple[str, str], str]:
 WORK_STEPS = _work_steps()
 
 # Since when each status has waited: the moment the referral reached it.
-_REACHED_AT = {
+_REACHED_AT: dict[str, str] = {
     ReferralStatus.DRAFT: "created_at",
     ReferralStatus.SENT: "sent_at",
     ReferralStatus.ACKNOWLEDGED: "acknowledged_at",
@@ -118,55 +121,75 @@ _REACHED_AT = {
 }
 
 
-def referral_work_queue(*, user: AnyUser, now: datetime | None = None) -> QuerySet[Referral]:
-    """The referrals waiting for the user's state to take a step, overdue ones first, then by deadline.
+def _work_order(status: str) -> tuple[str, ...]:
+    """How the referrals of one step wait: acknowledgement by its deadline (so the overdue come
+    first), then each step since the referral reached it; the id breaks ties."""
+    deadline = ("ack_deadline",) if status == ReferralStatus.SENT else ()
+    return (*deadline, _REACHED_AT[status], "pk")
+
+
+def referral_work_queue(*, user: AnyUser, limit: int, now: datetime | None = None) -> list[Referral]:
+    """The first `limit` referrals waiting for the user's state to take a step, overdue ones
+    first, then by deadline, then the longest waiting.
 
     Each row carries `work_step` (the step's label), `other_state_name`, `deadline` (only
-    acknowledgement has one), `is_overdue` and `waiting_since`, all computed in the query so
-    that a slice of it is one query whatever the number of referrals. The filter is the
-    state and status of one side or the other: referral_inbox_idx and referral_outbox_idx.
+    acknowledgement has one), `is_overdue` and `waiting_since`. A state may have tens of
+    thousands waiting, so no query sorts them all: each step's first `limit` are read off its
+    own partial index in its own order (referral_wait_<status>), and only those few
+    (at most `limit` per step) are merged, in one UNION ALL query.
     """
-    if not user.is_authenticated:
-        return Referral.objects.none()
+    if not user.is_authenticated or limit <= 0:
+        return []
     now = now or timezone.now()
     state = user.member_state_id
-    state_field: dict[str, str] = {Side.SENDING: "sending_state_id", Side.RECEIVING: "receiving_state_id"}
-    statuses: dict[str, list[str]] = {}
-    for side, status in WORK_STEPS:
-        statuses.setdefault(side, []).append(status)
+    # The access filter is built once; each step's part is a clone of it. Only what the
+    # dashboard shows is read.
+    waiting = referrals_for(user).only("reference", "urgency", "status").with_overdue_flag(now)
+    parts = []
+    for (side, status), label in WORK_STEPS.items():
+        own, other = (
+            ("sending_state", "receiving_state") if side == Side.SENDING else ("receiving_state", "sending_state")
+        )
+        part = waiting.filter(**{f"{own}_id": state, "status": status}).annotate(
+            work_step=Value(label, output_field=CharField()),
+            other_state_name=F(f"{other}__name"),
+            deadline=F("ack_deadline") if status == ReferralStatus.SENT else Value(None, DateTimeField()),
+            waiting_since=F(_REACHED_AT[status]),
+        )
+        parts.append(part.order_by(*_work_order(status))[:limit])
+    if not connection.features.supports_slicing_ordering_in_compound:
+        # SQLite (the embedded default, small) cannot order and limit each part of a UNION:
+        # each step is its own query there, merged in the same order.
+        return sorted((row for part in parts for row in part), key=_queue_order)[:limit]
+    first, *rest = parts
+    merged = first.union(*rest, all=True).order_by(
+        F("is_overdue").desc(nulls_last=True),
+        F("deadline").asc(nulls_last=True),
+        F("waiting_since").asc(nulls_last=True),
+        "pk",
+    )
+    return list(merged[:limit])
+
+
+def _queue_order(referral: Referral) -> tuple[Any, ...]:
+    # The UNION's ORDER BY in Python: overdue first, then by deadline, then the longest
+    # waiting, each with its missing values last.
+    overdue, deadline, since = referral.is_overdue, referral.deadline, referral.waiting_since  # type: ignore[attr-defined]
+    # (A missing value is only ever compared with another: its flag before it decides first.)
+    return (overdue is not True, overdue is None, deadline is None, deadline, since is None, since, referral.pk)
+
+
+def referral_work_queue_count(*, user: AnyUser) -> int:
+    """How many referrals wait for the user's state, counted up to core.pagination.COUNT_LIMIT
+    (the dashboard then says "at least"); each step's count is read off its partial index."""
+    if not user.is_authenticated:
+        return 0
+    state = user.member_state_id
     turn = Q()
-    for side, side_statuses in statuses.items():
-        turn |= Q(**{state_field[side]: state, "status__in": side_statuses})
-    step = Case(
-        *(
-            When(Q(**{state_field[side]: state, "status": status}), then=Value(label))
-            for (side, status), label in WORK_STEPS.items()
-        ),
-        output_field=CharField(),
-    )
-    return (
-        referrals_for(user)
-        .filter(turn)
-        .select_related("sending_state", "receiving_state")
-        .with_overdue_flag(now)
-        .annotate(
-            work_step=step,
-            other_state_name=Case(
-                When(sending_state_id=state, then=F("receiving_state__name")), default=F("sending_state__name")
-            ),
-            deadline=Case(When(status=ReferralStatus.SENT, then=F("ack_deadline")), output_field=DateTimeField()),
-            waiting_since=Case(
-                *(When(status=status, then=F(field)) for status, field in _REACHED_AT.items()),
-                default=F("created_at"),
-            ),
-        )
-        .order_by(
-            F("is_overdue").desc(nulls_last=True),
-            F("deadline").asc(nulls_last=True),
-            F("waiting_since").asc(nulls_last=True),
-            "pk",
-        )
-    )
+    for side, status in WORK_STEPS:
+        state_field = "sending_state_id" if side == Side.SENDING else "receiving_state_id"
+        turn |= Q(**{state_field: state, "status": status})
+    return bounded_count(referrals_for(user).filter(turn).order_by())
 
 
 # The notice referrals.services.referral_message_post leaves the other side's contact points:

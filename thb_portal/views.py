@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
+from core.pagination import COUNT_LIMIT
 from core.types import AuthenticatedRequest
 from members.models import Role, User
 from members.selectors import ncp_directory_list
 from notifications.models import Delivery, DeliveryStatus
 from notifications.selectors import current_announcements_for
-from referrals.selectors import referral_work_queue, unread_referral_messages
+from referrals.selectors import referral_work_queue, referral_work_queue_count, unread_referral_messages
 from trainings.models import Training, TrainingFormat
 from trainings.selectors import trainings_awaiting_review, upcoming_sessions
 
@@ -26,6 +27,8 @@ class Block:
 
     items: list
     total: int
+    # The total was counted up to core.pagination.COUNT_LIMIT and stopped there.
+    total_is_bounded: bool = False
 
     @property
     def more(self) -> bool:
@@ -64,7 +67,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         context["own_contact_points"] = ncp_directory_list(user=user).filter(member_state=user.member_state)[:5]
     if user.role == Role.NCP and user.member_state_id:
         # A contact point's work queue: what waits for their state, then what is new or due.
-        context["work_queue"] = _block(referral_work_queue(user=user))
+        waiting = referral_work_queue_count(user=user)
+        context["work_queue"] = Block(
+            items=referral_work_queue(user=user, limit=BLOCK_LIMIT),
+            total=waiting,
+            total_is_bounded=waiting >= COUNT_LIMIT,
+        )
         context["unread_messages"] = _block(unread_referral_messages(user=user), LATEST_MESSAGES)
         context["follow_ups"] = _block(follow_ups_due(user=user))
         context["follow_up_days"] = FOLLOW_UP_SOON_DAYS

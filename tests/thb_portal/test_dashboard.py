@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +126,23 @@ def test_receiving_ncp_sees_their_steps_overdue_first_then_by_deadline(login, re
     assert "Send" in rows[ref["from_lv"]]
     # Labels, never the stored codes.
     assert not any(code in text for _, text in queue for code in ("in_progress", "acknowledged", "ack_deadline"))
+
+
+def test_the_embedded_defaults_merge_orders_the_queue_as_the_union_does(referrals, lv_ncp, ee_ncp, monkeypatch):
+    # SQLite cannot limit each part of a UNION, so there the steps are merged in Python;
+    # the same referrals on PostgreSQL, through both paths, come out in the same order.
+    from referrals.selectors import referral_work_queue
+
+    def fields(rows):
+        return [(r.reference, r.work_step, r.other_state_name, r.deadline, r.is_overdue, r.waiting_since) for r in rows]
+
+    for user in (lv_ncp, ee_ncp):
+        for limit in (10, 3):
+            union = fields(referral_work_queue(user=user, limit=limit))
+            monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+            merged = fields(referral_work_queue(user=user, limit=limit))
+            monkeypatch.undo()
+            assert merged == union and union, (user, limit)
 
 
 def test_sending_ncp_sees_what_the_sending_state_must_do(login, referrals, ee_ncp):
@@ -370,14 +388,15 @@ def _plan(queryset, *tables: str) -> str:
 
 
 @pytest.mark.postgres
-def test_the_work_queue_is_found_through_the_state_and_status_indexes(ee_ncp, lv_ncp, demo_states):
-    from referrals.selectors import referral_work_queue
+def test_the_work_queue_reads_each_steps_first_rows_off_its_own_index(ee_ncp, lv_ncp, demo_states):
+    from referrals.selectors import WORK_STEPS, referral_work_queue, referral_work_queue_count
 
     case = make_case(ee_ncp)
     consent = make_consent(case, ee_ncp, states=[demo_states["LV"], demo_states["LT"]])
     make_referral(ee_ncp, demo_states["LV"], case=case, consent=consent, send=True)
-    # Years of other states' referrals, and ended ones Latvia sent and received.
+    # Years of referrals in every status, Latvia's and others', most of them waiting for a step.
     now = timezone.now()
+    statuses = ["draft", "sent", "acknowledged", "accepted", "in_progress", "completed", "closed"]
     Referral.objects.bulk_create(
         Referral(
             reference=f"PLAN-{n:05d}",
@@ -387,13 +406,16 @@ def test_the_work_queue_is_found_through_the_state_and_status_indexes(ee_ncp, lv
             receiving_state=demo_states["LV" if n % 3 == 1 else "LT"],
             purpose="assistance",
             shared_categories=["case_variables"],
-            status="closed",
+            status=statuses[n % len(statuses)],
             created_at=now - timedelta(days=n),
+            **dict.fromkeys(["sent_at", "acknowledged_at", "accepted_at", "completed_at"], now - timedelta(days=n)),
+            ack_deadline=now - timedelta(days=n - 3),
         )
-        for n in range(5000)
+        for n in range(7000)
     )
-    # With the grants the services would have made: each side's NCP team on each referral.
-    permissions = list(Permission.objects.filter(content_type__app_label="referrals", codename__endswith="_referral"))
+    # With the grants the services would have made (the view grant is the one the queue reads):
+    # each side's NCP team on each referral.
+    permissions = list(Permission.objects.filter(content_type__app_label="referrals", codename="view_referral"))
     ReferralGroupObjectPermission.objects.bulk_create(
         ReferralGroupObjectPermission(group=team_group(state, Role.NCP), permission=permission, content_object=referral)
         for referral in Referral.objects.filter(reference__startswith="PLAN-").select_related(
@@ -402,31 +424,62 @@ def test_the_work_queue_is_found_through_the_state_and_status_indexes(ee_ncp, lv
         for state in (referral.sending_state, referral.receiving_state)
         for permission in permissions
     )
-    plan = _plan(referral_work_queue(user=lv_ncp)[:10], "referrals_referral", "referrals_referralgroupobjectpermission")
-    assert "referral_inbox_idx" in plan and "referral_outbox_idx" in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_referral")
+        cursor.execute("ANALYZE referrals_referralgroupobjectpermission")
+    with CaptureQueriesContext(connection) as queue:
+        rows = referral_work_queue(user=lv_ncp, limit=10)
+    with CaptureQueriesContext(connection) as counted:
+        total = referral_work_queue_count(user=lv_ncp)
+    [queue_sql] = [query["sql"] for query in queue.captured_queries]
+    [count_sql] = [query["sql"] for query in counted.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {queue_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {count_sql}")
+        count_plan = "\n".join(row[0] for row in cursor.fetchall())
+    for _side, status in WORK_STEPS:
+        assert f"referral_wait_{status}" in plan, plan
+    # The sort is of the few rows the steps gave, never of the table.
     assert not re.search(r"Seq Scan on referrals_referral\b", plan), plan
+    assert not re.search(r"Seq Scan on referrals_referral\b", count_plan), count_plan
+    assert len(rows) == 10 and total == 1000, "the count stops at core.pagination.COUNT_LIMIT"
+    assert all(row.is_overdue for row in rows), "overdue acknowledgements come first"
 
 
 @pytest.mark.postgres
-def test_follow_ups_due_are_found_through_the_open_follow_up_index(ee_ncp):
+def test_follow_ups_due_are_found_through_the_states_open_follow_up_index(ee_ncp, lv_ncp):
     from cases.selectors import follow_ups_due
 
-    case = make_case(ee_ncp)
+    own, other = make_case(ee_ncp), make_case(lv_ncp)
     today = timezone.localdate()
+    # Most open follow-ups due are another state's: probing each one's case would read them all.
     FollowUp.objects.bulk_create(
         FollowUp(
             case=case,
+            member_state_id=case.member_state_id,
             method="phone",
             due_on=today - timedelta(days=n % 700),
-            done_on=None if n % 50 == 0 else today,
+            done_on=None if n % 5 == 0 else today,
         )
         for n in range(5000)
+        for case in ([other] * 12 if n % 13 else [own])
     )
     FollowUp.objects.bulk_create(
-        FollowUp(case=case, method="phone", due_on=today + timedelta(days=30 + n)) for n in range(2000)
+        FollowUp(case=own, member_state_id=own.member_state_id, method="phone", due_on=today + timedelta(days=30 + n))
+        for n in range(2000)
     )
     plan = _plan(follow_ups_due(user=ee_ncp)[:10], "cases_followup")
-    assert "followup_open_idx" in plan, plan
+    assert "followup_state_open_idx" in plan, plan
+    assert (
+        follow_ups_due(user=ee_ncp).count()
+        == FollowUp.objects.filter(case=own, done_on__isnull=True, due_on__lte=today + timedelta(days=7)).count()
+    )
+
+
+def test_a_follow_up_takes_its_cases_state(ee_ncp):
+    follow_up = FollowUp.objects.create(case=make_case(ee_ncp), due_on=timezone.localdate(), method="phone")
+    assert follow_up.member_state_id == ee_ncp.member_state_id
 
 
 @pytest.mark.postgres

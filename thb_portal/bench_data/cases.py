@@ -118,10 +118,11 @@ SELECT id, (%s::bigint[])[1 + id %% %s] FROM cases_case WHERE id BETWEEN %s AND 
 """
 # One case in a hundred has a follow-up due within a month either way; half the past ones are done.
 FOLLOW_UPS_SQL = """
-INSERT INTO cases_followup (case_id, recorded_by_id, recorded_at, due_on, done_on, method, outcome)
-SELECT id, %(worker)s, %(now)s, due, CASE WHEN due < current_date AND random() < 0.5 THEN due END, 'phone', ''
+INSERT INTO cases_followup (case_id, member_state_id, recorded_by_id, recorded_at, due_on, done_on, method, outcome)
+SELECT id, member_state_id, %(worker)s, %(now)s, due,
+    CASE WHEN due < current_date AND random() < 0.5 THEN due END, 'phone', ''
 FROM (
-    SELECT id, current_date + floor(random() * 61)::int - 30 AS due
+    SELECT id, member_state_id, current_date + floor(random() * 61)::int - 30 AS due
     FROM cases_case WHERE id BETWEEN %(first)s AND %(last)s AND (id - %(first)s) %% 100 = 0
 ) AS due
 """
