@@ -18,10 +18,14 @@ What a search shows is a bounded ranked set (BoundedResults): the best few hundr
 matches, whatever the backend, so that a common word costs the same at any size.
 """
 
+import hashlib
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 # Letters and digits only: what both tokenizers (PostgreSQL's parser, FTS5's unicode61)
@@ -142,6 +146,24 @@ def to_fts5(query: SearchQuery) -> tuple[str, list[str]]:
 M = TypeVar("M", bound=Model)
 
 
+def _version_key(scope: str) -> str:
+    return f"search:version:{scope}"
+
+
+def search_results_changed(scope: str) -> None:
+    """Makes every cached ranking of the scope stale: called on each write to its rows (and
+    again at commit, as a reader between the write and the commit still ranks the old rows)."""
+
+    def bump() -> None:
+        try:
+            cache.incr(_version_key(scope))
+        except ValueError:  # not there (yet, or evicted): any new value differs from the old ones
+            cache.set(_version_key(scope), time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 class BoundedResults(Generic[M]):
     """The best `limit` rows of a ranked queryset, in its order: what a search lists and counts.
 
@@ -159,10 +181,11 @@ class BoundedResults(Generic[M]):
 
     ordered = True  # for Paginator's check of an unordered list
 
-    def __init__(self, queryset: QuerySet[M], limit: int) -> None:
+    def __init__(self, queryset: QuerySet[M], limit: int, *, cache_scope: str = "", cache_seconds: int = 0) -> None:
         if limit < 1:
             raise ValueError("A bounded set holds at least one row.")
         self.queryset, self.limit = queryset, limit
+        self.cache_scope, self.cache_seconds = cache_scope, cache_seconds
         self._keys: list[Any] | None = None
 
     def best(self) -> "QuerySet[M, Any]":
@@ -171,10 +194,26 @@ class BoundedResults(Generic[M]):
 
     @property
     def keys(self) -> list[Any]:
-        """The keys of the best `limit` + 1 rows (one query, the first time it is asked)."""
+        """The keys of the best `limit` + 1 rows (one query, the first time it is asked; with a
+        `cache_scope`, the first time anyone asks it until the scope's rows change)."""
         if self._keys is None:
-            self._keys = list(self.best())
+            self._keys = self._cached_keys() if self.cache_scope and self.cache_seconds > 0 else list(self.best())
         return self._keys
+
+    def _cached_keys(self) -> list[Any]:
+        # Ranking every match of a common word is most of a search's cost at a million rows
+        # (tens of milliseconds), and people search for the same few words. The cache key is
+        # the ranking query itself, so the words, the filters and what the visitor may see
+        # (each role's visibility filter) all tell the entries apart.
+        best = self.best()
+        sql, params = best.query.sql_with_params()
+        digest = hashlib.sha256(f"{best.db}|{sql}|{params!r}".encode()).hexdigest()
+        key = f"search:{self.cache_scope}:{cache.get(_version_key(self.cache_scope), 0)}:{digest}"
+        keys = cache.get(key)
+        if keys is None:
+            keys = list(best)
+            cache.set(key, keys, timeout=self.cache_seconds)
+        return list(keys)
 
     @property
     def capped(self) -> bool:

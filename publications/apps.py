@@ -36,6 +36,23 @@ class PublicationsConfig(AppConfig):
         auditlog.register(PublicationFile, exclude_fields=["download_count", "sha256"])
         # Not business logic: schema upkeep that must follow every migration, whichever app's.
         post_migrate.connect(restore_sqlite_search_index, dispatch_uid="publications_sqlite_search_index")
+        # A search's ranking is cached; any write to what it ranks or filters on starts it again.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from core.search import search_results_changed
+        from publications.search import SEARCH_SCOPE
+
+        def publications_written(sender, **kwargs):
+            search_results_changed(SEARCH_SCOPE)
+
+        # weak=False: the receiver is local to ready() and would be collected.
+        for name, signal, sender in (
+            ("saved", post_save, Publication),
+            ("deleted", post_delete, Publication),
+            ("audiences", m2m_changed, Publication.audiences.through),
+            ("topics", m2m_changed, Publication.topics.through),
+        ):
+            signal.connect(publications_written, sender=sender, weak=False, dispatch_uid=f"publications-search-{name}")
         # The public facts and figures say how many public publications there are.
         figures_depend_on(Publication)
         count_publicly("publications", lambda: Publication.objects.public().count())

@@ -219,9 +219,19 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     return found.order_by(F(RANK).desc(nulls_last=True), "-publication_date", "-pk")
 
 
+# The cached rankings of publications (core.search.BoundedResults) start again at any write to a
+# publication or its audiences and topics (publications.apps).
+SEARCH_SCOPE = "publications"
+
+
 def bounded(queryset: "QuerySet[Publication]") -> "QuerySet[Publication] | BoundedResults[Publication]":
     """What a list shows of `queryset`: a search's best THB_SEARCH_MAX_RESULTS matches
     (after the filters that narrowed it), or the queryset itself when it is not a search."""
     if RANK not in queryset.query.annotations:
         return queryset
-    return BoundedResults(queryset, settings.THB_SEARCH_MAX_RESULTS)
+    return BoundedResults(
+        queryset,
+        settings.THB_SEARCH_MAX_RESULTS,
+        cache_scope=SEARCH_SCOPE,
+        cache_seconds=settings.THB_SEARCH_CACHE_SECONDS,
+    )
