@@ -47,7 +47,9 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     case_filter = forms.CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
     context = {
         "filter": case_filter,
-        "page": paginate(request, case_filter.qs, bounded=True),
+        "page": paginate(
+            request, case_filter.qs, bounded=True, count_cache=selectors.case_list_count_cache(user=request.user)
+        ),
         "querystring": querystring_without_page(request),
         "stage_counts": selectors.open_cases_per_stage(user=request.user),
     }

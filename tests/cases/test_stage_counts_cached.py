@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.models import Stage
+from cases.models import ExploitationForm, Stage
 from tests.cases.factories import make_case
 
 
@@ -63,3 +63,25 @@ def test_deleting_a_case_with_its_grants_starts_the_counts_again(ee_ncp):
     before = cache.get(key)
     case.delete()  # cascades to the grants, whose case may not be loaded
     assert cache.get(key) != before
+
+
+def _counted(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+
+
+def test_the_lists_count_is_kept_too_each_filter_its_own_and_a_new_case_counts_at_once(ncp_client, ee_ncp):
+    make_case(ee_ncp)
+    make_case(ee_ncp, forms=["sexual"])
+    assert ncp_client.get(reverse("cases:list")).context["page"].paginator.count == 2
+    with CaptureQueriesContext(connection) as captured:
+        again = ncp_client.get(reverse("cases:list"))
+    assert again.context["page"].paginator.count == 2 and _counted(captured) == []
+    # A filter is another count, not the unfiltered one.
+    assert (
+        ncp_client.get(reverse("cases:list"), {"form": ExploitationForm.objects.get(code="sexual").pk})
+        .context["page"]
+        .paginator.count
+        == 1
+    )
+    make_case(ee_ncp)
+    assert ncp_client.get(reverse("cases:list")).context["page"].paginator.count == 3
