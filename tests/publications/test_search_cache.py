@@ -80,3 +80,14 @@ def test_what_a_member_may_see_is_ranked_apart_from_what_the_public_sees(client,
 def test_with_no_cache_time_every_search_is_ranked(client, library):
     _search(client, "labour")
     assert len(_rankings(_search(client, "labour")[1])) == 1
+
+
+def test_a_change_of_audiences_starts_the_rankings_again(client, library):
+    from publications.models import Audience
+
+    audience = Audience.objects.first()
+    _search(client, "labour", audience=audience.code)
+    publication = PublicationFactory._meta.model.objects.get(title="Labour inspections")
+    publication.audiences.add(audience)
+    found, sql = _search(client, "labour", audience=audience.code)
+    assert "Labour inspections" in found and len(_rankings(sql)) == 1
