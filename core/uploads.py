@@ -44,6 +44,8 @@ DOC = FileType("doc", "Word 97-2003 document", "application/msword", (".doc",))
 
 CASE_DOCUMENT_TYPES = (PDF, PNG, JPEG, DOCX, ODT)
 PUBLICATION_FILE_TYPES = (PDF, DOCX, DOC, ODT, XLSX)
+# A meeting paper is a document of the same kinds as a publication (a draft, a report, a table).
+PAPER_TYPES = PUBLICATION_FILE_TYPES
 IMAGE_TYPES = (PNG, JPEG)
 
 # Legacy Office files are OLE2 compound files; which application made one is told by

@@ -8,11 +8,11 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from core.admin import SaveThroughServiceMixin, VisibilityActionsMixin, form_changes
+from core.languages import LANGUAGES
 from core.uploads import IMAGE_TYPES, PUBLICATION_FILE_TYPES
 from projects.admin import add_project_inline
 from publications import services
 from publications.filters import year_choices
-from publications.languages import LANGUAGES
 from publications.models import Audience, Publication, PublicationFile, Topic
 from publications.resources import PublicationResource
 

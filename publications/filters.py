@@ -3,8 +3,8 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import apply_bootstrap_classes
+from core.languages import LANGUAGES
 from publications import search
-from publications.languages import LANGUAGES
 from publications.models import Audience, Publication, PublicationType, Topic
 
 # The task force was set up in 2006; nothing in the library is older.

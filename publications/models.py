@@ -10,9 +10,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core.languages import LANGUAGE_NAMES, LANGUAGES
 from core.visibility import Visibility
 from publications.indexes import NullsLastIndex
-from publications.languages import LANGUAGE_NAMES, LANGUAGES
 from publications.search import PostgresSearchDocument
 
 # /library/feed/... are the feeds; a publication's /library/<slug>/ must not look like them.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from meetings.access import is_member as is_group_member
 from members.access import DECIDING_ROLES
 from members.models import Role
 
@@ -76,6 +77,7 @@ MAIN_NAVIGATION = [
     NavItem("Referrals", "referrals:inbox", _state_ncp),
     NavItem("Case statistics", "cases:statistics", _statistics_reader, group="Statistics"),
     NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader, group="Statistics"),
+    NavItem("Meetings", "meetings:list", is_group_member),
     NavItem("Trainings", "trainings:list", _training_runner),
     NavItem("Experts", "members:directory", _directory_reader, group="Directories"),
     NavItem("Contact points", "members:ncp_directory", _directory_reader, group="Directories"),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "projects",
     "publications",
     "trainings",
+    "meetings",
     "notifications",
 ]
 
@@ -392,5 +393,7 @@ PAGE_SIZE = 25
 # A search ranks and shows at most this many best matches ("500+ found" past it), so that
 # ranking a common word never sorts every match (core.search.BoundedResults).
 THB_SEARCH_MAX_RESULTS = env.int("THB_SEARCH_MAX_RESULTS", default=500)
+# Days before a meeting's registration closes when states that have not answered are reminded.
+THB_MEETING_REMINDER_DAYS = env.int("THB_MEETING_REMINDER_DAYS", default=3)
 # How long a search's ranking is kept (any write to a publication starts them all again); 0: never.
 THB_SEARCH_CACHE_SECONDS = env.int("THB_SEARCH_CACHE_SECONDS", default=300)

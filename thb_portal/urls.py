@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("publications.urls")),
     path("projects/", include("projects.urls")),
     path("trainings/", include("trainings.urls")),
+    path("meetings/", include("meetings.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

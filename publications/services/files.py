@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.languages import LANGUAGE_NAMES
 from core.uploads import (
     IMAGE_TYPES,
     PUBLICATION_FILE_TYPES,
@@ -17,7 +18,6 @@ from core.uploads import (
     page_count,
     store_checked_upload,
 )
-from publications.languages import LANGUAGE_NAMES
 from publications.models import Publication, PublicationFile
 from publications.services._storage import delete_stored_after_commit
 

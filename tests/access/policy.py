@@ -373,6 +373,32 @@ POLICY |= {
 }
 
 
+# The expert group's meetings: its members (the observer, the states' representatives and
+# NCPs, the secretariat) see them; trainers and visitors see nothing (404, as for an object).
+# The secretariat's pages answer 404 to every other member. Item pages are of Estonia's
+# pending proposal: Estonia's and the secretariat's; papers are public or restricted (not
+# for observers).
+_MEMBERS_PAGE = rule(roles("200", anon=LOGIN, trainers="404"))
+_STATES_PAGE = rule(roles("200", anon=LOGIN, trainers="404", observer="404"))
+_SECRETARIATS = only(secretariat="200")
+POLICY |= {
+    "meetings:list": _MEMBERS_PAGE,
+    "meetings:create": _SECRETARIATS,
+    "meetings:detail": _MEMBERS_PAGE,
+    "meetings:edit": _SECRETARIATS,
+    "meetings:step": _SECRETARIATS,  # GET asks; an empty POST is refused (proposals pending)
+    "meetings:propose": _STATES_PAGE,
+    "meetings:item": only(rep="200", ncp_ee="200", secretariat="200"),
+    "meetings:item_decide": _SECRETARIATS,
+    "meetings:item_move": post_only(secretariat=to("meetings:detail")),
+    "meetings:paper_add": _SECRETARIATS,
+    "meetings:paper_download": {"public": _MEMBERS_PAGE, "restricted": _STATES_PAGE},
+    "meetings:registration": rule(roles("200", anon=LOGIN, trainers="404", secretariat="404")),
+    "meetings:delegations": _SECRETARIATS,
+    "meetings:attendance": _SECRETARIATS,
+}
+
+
 # The admin -----------------------------------------------------------------------------
 # Only the secretariat is staff: every other role, signed in or not, is sent to the
 # admin's sign-in page. What the secretariat may do per model is its role's model
@@ -423,6 +449,10 @@ ADMIN_MODELS = {
     "notifications.notification": READ_ONLY,
     "notifications.delivery": CHANGE_ONLY,  # "change" is the retry action; every field is read-only
     "notifications.announcement": NO_DELETE,
+    # Meetings change on the portal's pages, where the cut-offs and one answer per state hold.
+    "meetings.meeting": READ_ONLY,
+    "meetings.agendaitem": READ_ONLY,
+    "meetings.delegation": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.
 ADMIN_EXTRA_VIEWS = {

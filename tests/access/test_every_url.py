@@ -32,11 +32,15 @@ from tests.access import policy as p
 from tests.access.world import (
     CASE_VALUES,
     CONTACT,
+    EE_PROPOSAL,
     GIVEN_NAMES,
     IDENTITY_VALUES,
     LT_IDENTITY_VALUES,
+    LT_PROPOSAL,
+    MEETING_LINK,
     PARTICIPANTS,
     REFERRAL_VALUES,
+    RESTRICTED_PAPER,
     World,
     build_world,
 )
@@ -156,6 +160,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "cases": lambda: world.cases[variant].case.pk,
         "referrals": lambda: world.referrals[variant or "sent"].pk,
         "trainings": lambda: world.trainings[variant].training.pk,
+        "meetings": lambda: world.meeting.pk,
         "notifications": lambda: (
             world.announcement.pk if name == "notifications:announcement" else world.notification.pk
         ),
@@ -177,6 +182,9 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "document_pk": documents.get(namespace, lambda: None),
         "session_pk": lambda: world.trainings[variant].session.pk,
         "registration_pk": lambda: world.trainings[variant].registration.pk,
+        "item_pk": lambda: world.meeting_items["EE's proposal"].pk,
+        "paper_pk": lambda: world.papers[variant].pk,
+        "step": lambda: "close_agenda",
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",
         "slug": lambda: (world.projects if namespace == "projects" else world.publications)[variant or "public"].slug,
@@ -240,6 +248,12 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         # A training's participants: its trainers' and the secretariat's.
         *((value, {p.TRAINER, p.SECRETARIAT}) for value in PARTICIPANTS[0]),
         *((value, {p.OTHER_TRAINER, p.SECRETARIAT}) for value in PARTICIPANTS[1]),
+        # The expert group's: members only; restricted papers not for observers; a state's
+        # pending proposal for that state and the secretariat.
+        (MEETING_LINK, {p.OBSERVER, p.REP, p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT}),
+        (RESTRICTED_PAPER, {p.REP, p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT}),
+        (EE_PROPOSAL, {p.REP, p.NCP_EE, p.SECRETARIAT}),
+        (LT_PROPOSAL, {p.NCP_LT, p.SECRETARIAT}),
     ]
 
 
@@ -263,6 +277,7 @@ UNTOUCHED_TABLE_PREFIXES = (
     "notifications_",
     "publications_",
     "projects_",
+    "meetings_",
     "thb_portal_",
     "auditlog_",
     "guardian_",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import ControlMeans, ExploitationForm, FollowUp, RiskAssessment
 from core.visibility import Visibility
+from meetings import services as meeting_services
 from members.models import ExpertiseArea, Organisation, Role
 from members.services import invitation_token, user_invite, user_reassign
 from notifications.models import Announcement, Delivery, Notification
@@ -26,6 +27,7 @@ from publications.models import Audience, Topic
 from referrals import services as referral_services
 from tests.access import policy as p
 from tests.cases.factories import make_case, pdf_upload
+from tests.meetings.factories import make_meeting
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, attach_pdf
 from tests.referrals.factories import make_consent, make_referral
@@ -54,6 +56,13 @@ CASE_VALUES = ("Probe-best-interests-note", "Probe-risk-needs", "Probe-safety-pl
 # What the referral itself says to the receiving state: the two states' NCPs', nobody else's
 # (the secretariat sees a referral's metadata, never its note or its messages).
 REFERRAL_VALUES = ("Probe-referral-note", "Probe-message-body")
+# The expert group's: the meeting's link is for its members; a restricted paper for the
+# states' delegates and the secretariat (not observers); a state's pending proposal for that
+# state and the secretariat.
+MEETING_LINK = "https://meet.example.net/probe-meeting-4711"
+RESTRICTED_PAPER = "Probe-restricted-paper"
+EE_PROPOSAL = "Probe-EE-proposal-note"
+LT_PROPOSAL = "Probe-LT-proposal-title"
 
 
 @dataclass
@@ -97,6 +106,9 @@ class World:
     access_request: object
     publications: dict[str, object]
     projects: dict[str, object]
+    meeting: object = None
+    meeting_items: dict[str, object] = field(default_factory=dict)
+    papers: dict[str, object] = field(default_factory=dict)
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -252,6 +264,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         for level in (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.DRAFT)
     }
 
+    meeting, meeting_items, papers = _build_meeting(users, demo_states)
+
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
     organisation = Organisation.objects.create(name="Probe NGO", member_state=demo_states["EE"])
@@ -290,6 +304,9 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         "notifications.notification": notification.pk,
         "notifications.delivery": Delivery.objects.first().pk,
         "notifications.announcement": announcement.pk,
+        "meetings.meeting": meeting.pk,
+        "meetings.agendaitem": meeting_items["on the agenda"].pk,
+        "meetings.delegation": meeting.delegations.get().pk,
         # For admin:view_on_site: the public publication has a page of its own.
         "view_on_site": (
             ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,
@@ -317,5 +334,47 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         access_request=access_request,
         publications=publications,
         projects=projects,
+        meeting=meeting,
+        meeting_items=meeting_items,
+        papers=papers,
         admin_rows=admin_rows,
     )
+
+
+def _build_meeting(users, demo_states):
+    """An upcoming meeting with its agenda open: an item on the agenda, Estonia's and
+    Lithuania's pending proposals, a public and a restricted paper, Estonia's delegation."""
+    secretariat = users[p.SECRETARIAT]
+    meeting = make_meeting(secretariat, kind="online", place="", online_link=MEETING_LINK)
+    items = {
+        "on the agenda": meeting_services.agenda_item_propose(
+            meeting=meeting, data={"title": "Tour de table", "purpose": "information"}, by=secretariat
+        ),
+        "EE's proposal": meeting_services.agenda_item_propose(
+            meeting=meeting,
+            data={"title": "Labour exploitation in agriculture", "purpose": "discussion", "note": EE_PROPOSAL},
+            by=users[p.REP],
+        ),
+        "LT's proposal": meeting_services.agenda_item_propose(
+            meeting=meeting, data={"title": LT_PROPOSAL, "purpose": "decision"}, by=users[p.NCP_LT]
+        ),
+    }
+    papers = {
+        level: meeting_services.paper_add(
+            meeting=meeting,
+            upload=pdf_upload(f"{level}.pdf"),
+            title=RESTRICTED_PAPER if level == "restricted" else "Draft agenda",
+            language="en",
+            restricted=level == "restricted",
+            by=secretariat,
+        )
+        for level in ("public", "restricted")
+    }
+    meeting_services.delegation_register(
+        meeting=meeting,
+        state=demo_states["EE"],
+        reply="attending",
+        members=[(users[p.NCP_EE], "online")],
+        by=users[p.REP],
+    )
+    return meeting, items, papers

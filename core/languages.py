@@ -1,4 +1,4 @@
-"""Languages a publication file can be in: ISO 639-1 codes with their English names.
+"""Languages a document can be in (a publication file, a meeting paper): ISO 639-1 codes with their English names.
 
 The official languages of the CBSS member states and the BSR-TRM partners, and the
 languages the task force's materials for victims and frontline staff are most often

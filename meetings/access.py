@@ -1,0 +1,107 @@
+"""Who belongs to the expert group, and the only way from a URL id to a meeting, an agenda
+item or a paper: each answers 404 both when it does not exist and when the user may not see it.
+
+Members are the secretariat, the observers, and the national representatives and NCPs of
+the states in the group (the CBSS members, the EU among them). Trainers, the referral
+mechanism's partner states and the public see nothing of it. A state acts as a state:
+any of its members may answer for it (services record who did).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from core.types import AnyUser
+from meetings.models import AgendaItem, ItemStatus, Meeting, Paper
+from members.models import STATE_ROLES, MemberState, MemberStateKind, Role
+
+# The kinds of state whose representatives sit in the expert group.
+GROUP_STATE_KINDS = (MemberStateKind.CBSS_MEMBER, MemberStateKind.EU)
+MANAGE = "meetings.manage_meetings"
+
+
+def manages(user: AnyUser) -> bool:
+    """The secretariat, which runs the meetings (its role carries manage_meetings)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MANAGE))
+
+
+def acting_state(user: AnyUser) -> MemberState | None:
+    """The state a member answers for: their own, if it sits in the group."""
+    if not user.is_authenticated or not user.is_active or user.role not in STATE_ROLES:
+        return None
+    state = user.member_state
+    if state is None or not state.is_active or state.kind not in GROUP_STATE_KINDS:
+        return None
+    return state
+
+
+def is_observer(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.OBSERVER)
+
+
+def is_member(user: AnyUser) -> bool:
+    return manages(user) or is_observer(user) or acting_state(user) is not None
+
+
+def sees_restricted(user: AnyUser) -> bool:
+    """Restricted papers are for the states' delegates and the secretariat, not observers."""
+    return manages(user) or acting_state(user) is not None
+
+
+def require_member(user: AnyUser) -> None:
+    if not is_member(user):
+        raise Http404("No such page.")
+
+
+def require_manager(user: AnyUser) -> None:
+    if not manages(user):
+        raise Http404("No such page.")
+
+
+def access_meeting(user: AnyUser, pk: int) -> Meeting:
+    require_member(user)
+    meeting = Meeting.objects.select_related("host_state").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def visible_items(user: AnyUser, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items a member sees: the agenda, and the proposals their own state made (the
+    secretariat sees every proposal; other states see a proposal once it is on the agenda)."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if manages(user):
+        return items
+    state = acting_state(user)
+    shown = Q(status=ItemStatus.ACCEPTED)
+    if state is not None:
+        shown |= Q(proposing_state=state)
+    return items.filter(shown)
+
+
+def access_agenda_item(user: AnyUser, meeting_pk: int, pk: int) -> AgendaItem:
+    meeting = access_meeting(user, meeting_pk)
+    item: AgendaItem | None = (
+        visible_items(user, meeting).select_related("proposing_state", "merged_into").filter(pk=pk).first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    item.meeting = meeting
+    return item
+
+
+def visible_papers(user: AnyUser, meeting: Meeting) -> QuerySet[Paper]:
+    papers = Paper.objects.filter(meeting=meeting)
+    if not sees_restricted(user):
+        papers = papers.filter(restricted=False)
+    if not manages(user):
+        # A paper of a proposal is seen by those who see the proposal.
+        papers = papers.filter(Q(item__isnull=True) | Q(item__in=visible_items(user, meeting)))
+    return papers
+
+
+def access_paper(user: AnyUser, meeting_pk: int, pk: int) -> Paper:
+    meeting = access_meeting(user, meeting_pk)
+    paper: Paper | None = visible_papers(user, meeting).filter(pk=pk).first()
+    if paper is None:
+        raise Http404("No such paper.")
+    return paper

@@ -1,0 +1,190 @@
+from django import forms
+
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes
+from core.languages import LANGUAGES
+from meetings.models import AgendaItem, Attendee, ItemStatus, Meeting, Mode, Purpose, Reply
+from members.models import User
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(BootstrapFormMixin, forms.ModelForm):
+    online_link = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", help_text=Meeting._meta.get_field("online_link").help_text
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "place",
+            "online_link",
+            "host_state",
+            "chair",
+            "proposals_close_at",
+            "registration_closes_at",
+            "note",
+        ]
+        widgets = {
+            "starts_on": _DATE,
+            "ends_on": _DATE,
+            "proposals_close_at": _DATETIME,
+            "registration_closes_at": _DATETIME,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StepForm(BootstrapFormMixin, forms.Form):
+    """The confirmation of a meeting's step; cancelling asks for the reason."""
+
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ProposalForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200)
+    purpose = forms.ChoiceField(choices=Purpose.choices, initial=Purpose.DISCUSSION)
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the item is about and what your state asks of the group.",
+    )
+
+
+class SecretariatItemForm(ProposalForm):
+    rapporteur = forms.CharField(max_length=200, required=False)
+
+
+DECISIONS = [("accept", "Put on the agenda"), ("merge", "Merge into another item"), ("decline", "Decline")]
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    step = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Decision")
+    merged_into = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False, label="Merge into")
+    rapporteur = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Told to the proposing state; needed to merge or decline.",
+    )
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].queryset = AgendaItem.objects.filter(  # type: ignore[attr-defined]
+            meeting_id=item.meeting_id, status=ItemStatus.ACCEPTED
+        ).exclude(pk=item.pk)
+
+
+class PaperForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Empty: the file's name.")
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, empty_label="The whole meeting", label="Agenda item"
+    )
+    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    restricted = forms.BooleanField(required=False, label="Restricted: member states only, not observers")
+    file = forms.FileField()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = AgendaItem.objects.filter(  # type: ignore[attr-defined]
+            meeting=meeting, status__in=(ItemStatus.PROPOSED, ItemStatus.ACCEPTED)
+        ).order_by("status", "position", "id")
+
+
+GUEST_ROWS = 3
+
+
+class DelegationForm(BootstrapFormMixin, forms.Form):
+    """A state's answer: each of its members attends in person, online or not; up to three guests."""
+
+    reply = forms.ChoiceField(choices=Reply.choices, widget=forms.RadioSelect, label="Your state")
+    note = forms.CharField(max_length=500, required=False, label="Note to the secretariat")
+
+    def __init__(self, *args, candidates: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        choices = [("", "Does not attend"), *Mode.choices]
+        for user in candidates:
+            self.fields[f"member_{user.pk}"] = forms.ChoiceField(choices=choices, required=False, label=user.full_name)
+        for row in range(GUEST_ROWS):
+            self.fields[f"guest_{row}_name"] = forms.CharField(max_length=200, required=False, label="Guest's name")
+            self.fields[f"guest_{row}_organisation"] = forms.CharField(
+                max_length=200, required=False, label="Organisation"
+            )
+            self.fields[f"guest_{row}_mode"] = forms.ChoiceField(choices=Mode.choices, required=False, label="Mode")
+        apply_bootstrap_classes(self)
+
+    def member_fields(self):
+        return [self[f"member_{user.pk}"] for user in self.candidates]
+
+    def guest_rows(self):
+        return [
+            (self[f"guest_{row}_name"], self[f"guest_{row}_organisation"], self[f"guest_{row}_mode"])
+            for row in range(GUEST_ROWS)
+        ]
+
+    def clean(self):
+        data = super().clean() or {}
+        for row in range(GUEST_ROWS):
+            if data.get(f"guest_{row}_organisation") and not data.get(f"guest_{row}_name"):
+                self.add_error(f"guest_{row}_name", "Give the guest's name.")
+        return data
+
+    def members(self) -> list[tuple[User, str]]:
+        return [
+            (user, self.cleaned_data[f"member_{user.pk}"])
+            for user in self.candidates
+            if self.cleaned_data.get(f"member_{user.pk}")
+        ]
+
+    def guests(self) -> list[tuple[str, str, str]]:
+        return [
+            (
+                self.cleaned_data.get(f"guest_{row}_name", ""),
+                self.cleaned_data.get(f"guest_{row}_organisation", ""),
+                self.cleaned_data.get(f"guest_{row}_mode") or Mode.IN_PERSON,
+            )
+            for row in range(GUEST_ROWS)
+        ]
+
+    @staticmethod
+    def initial_for(delegation, candidates) -> dict:
+        if delegation is None:
+            return {}
+        initial: dict = {"reply": delegation.reply, "note": delegation.note}
+        guests = []
+        for attendee in delegation.attendees.all():
+            if attendee.user_id:
+                initial[f"member_{attendee.user_id}"] = attendee.mode
+            else:
+                guests.append(attendee)
+        for row, guest in enumerate(guests[:GUEST_ROWS]):
+            initial |= {
+                f"guest_{row}_name": guest.guest_name,
+                f"guest_{row}_organisation": guest.guest_organisation,
+                f"guest_{row}_mode": guest.mode,
+            }
+        return initial
+
+
+class ObserverForm(BootstrapFormMixin, forms.Form):
+    attending = forms.TypedChoiceField(
+        choices=[("yes", "I will attend"), ("no", "I will not attend")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Your attendance",
+    )
+    mode = forms.ChoiceField(choices=Mode.choices, initial=Mode.IN_PERSON)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, attendees: list[Attendee], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(a.pk, a.name) for a in attendees]  # type: ignore[attr-defined]

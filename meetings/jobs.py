@@ -1,0 +1,14 @@
+"""This app's periodic jobs, registered from its AppConfig.ready() (core.jobs)."""
+
+from celery.schedules import crontab
+
+from core.jobs import PeriodicJob
+
+JOBS = [
+    PeriodicJob(
+        name="meetings.registration_reminders",
+        function="meetings.services.registration_reminders_send",
+        schedule=crontab(hour=7, minute=30),
+        description="Remind the states that have not answered a meeting's invitation a few days before it closes.",
+    ),
+]

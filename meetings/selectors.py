@@ -1,0 +1,112 @@
+"""Reads on meetings that depend on who asks (meetings.access decides what they may see)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.types import AnyUser
+from meetings.access import acting_state, is_member, visible_items, visible_papers
+from meetings.models import AgendaItem, Attendee, Delegation, ItemStatus, Meeting, Paper, Reply
+from meetings.services import participating_states
+from members.models import MemberState
+
+
+def meeting_list(*, user: AnyUser) -> QuerySet[Meeting]:
+    if not is_member(user):
+        return Meeting.objects.none()
+    return Meeting.objects.select_related("host_state").order_by("-starts_on", "-id")
+
+
+def agenda(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
+    """The items on the agenda, in order, each with the papers this user may read."""
+    papers = visible_papers(user, meeting).order_by("title", "language", "id")
+    return list(
+        AgendaItem.objects.filter(meeting=meeting, status=ItemStatus.ACCEPTED)
+        .select_related("proposing_state")
+        .prefetch_related(Prefetch("papers", queryset=papers, to_attr="visible_papers"))
+        .order_by("position", "id")
+    )
+
+
+def proposals(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
+    """The proposals not on the agenda that this user may see: all of them for the
+    secretariat, their own state's for a state's member, none for an observer."""
+    return list(
+        visible_items(user, meeting)
+        .exclude(status=ItemStatus.ACCEPTED)
+        .select_related("proposing_state", "merged_into")
+        .order_by("status", "id")
+    )
+
+
+def general_papers(*, user: AnyUser, meeting: Meeting) -> list[Paper]:
+    return list(visible_papers(user, meeting).filter(item__isnull=True).order_by("title", "language", "id"))
+
+
+def item_papers(*, user: AnyUser, item: AgendaItem) -> list[Paper]:
+    return list(visible_papers(user, item.meeting).filter(item=item).order_by("title", "language", "id"))
+
+
+def own_delegation(*, user: AnyUser, meeting: Meeting) -> Delegation | None:
+    state = acting_state(user)
+    if state is None:
+        return None
+    return (
+        Delegation.objects.filter(meeting=meeting, member_state=state)
+        .select_related("answered_by")
+        .prefetch_related(Prefetch("attendees", queryset=Attendee.objects.select_related("user")))
+        .first()
+    )
+
+
+def own_observer_registration(*, user: AnyUser, meeting: Meeting) -> Attendee | None:
+    if not user.is_authenticated:
+        return None
+    return Attendee.objects.filter(meeting=meeting, user_id=user.pk, delegation__isnull=True).first()
+
+
+@dataclass
+class StateAnswer:
+    state: MemberState
+    delegation: Delegation | None
+
+    @property
+    def label(self) -> str:
+        if self.delegation is None:
+            return "No reply"
+        if self.delegation.reply == Reply.NOT_ATTENDING:
+            return "Not attending"
+        return "Registered"
+
+
+def delegation_board(*, meeting: Meeting) -> list[StateAnswer]:
+    """Per participating state: registered, not attending, or no reply (the secretariat's)."""
+    delegations = {
+        delegation.member_state_id: delegation
+        for delegation in Delegation.objects.filter(meeting=meeting)
+        .select_related("answered_by")
+        .prefetch_related(Prefetch("attendees", queryset=Attendee.objects.select_related("user")))
+    }
+    return [StateAnswer(state, delegations.get(state.pk)) for state in participating_states().order_by("name")]
+
+
+def reply_counts(*, meeting: Meeting) -> dict[str, int]:
+    counts = Delegation.objects.filter(meeting=meeting).aggregate(
+        registered=Count("pk", filter=Q(reply=Reply.ATTENDING)),
+        not_attending=Count("pk", filter=Q(reply=Reply.NOT_ATTENDING)),
+    )
+    counts["no_reply"] = participating_states().count() - counts["registered"] - counts["not_attending"]
+    return counts
+
+
+def observers(*, meeting: Meeting) -> list[Attendee]:
+    return list(Attendee.objects.filter(meeting=meeting, delegation__isnull=True).select_related("user"))
+
+
+def attendance_sheet(*, meeting: Meeting) -> list[Attendee]:
+    """Everyone registered, by state (observers last), for recording who was there."""
+    return list(
+        Attendee.objects.filter(meeting=meeting)
+        .select_related("user", "delegation__member_state")
+        .order_by("delegation__member_state__name", "id")
+    )

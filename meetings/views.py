@@ -1,0 +1,332 @@
+"""The expert group's meeting pages. Every page answers 404 to anyone outside the group
+(meetings.access); the secretariat's pages answer 404 to members who do not run meetings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.errors import error_text
+from core.forms import form_data, form_status
+from core.pagination import paginate
+from core.types import AuthenticatedRequest
+from core.workflow import UnknownTransition
+from meetings import selectors, services
+from meetings.access import (
+    access_agenda_item,
+    access_meeting,
+    access_paper,
+    acting_state,
+    is_observer,
+    manages,
+    require_manager,
+    require_member,
+)
+from meetings.forms import (
+    AttendanceForm,
+    DecisionForm,
+    DelegationForm,
+    MeetingForm,
+    ObserverForm,
+    PaperForm,
+    ProposalForm,
+    SecretariatItemForm,
+    StepForm,
+)
+from meetings.models import ItemStatus, Meeting
+from meetings.workflow import MEETING_WORKFLOW
+
+
+def _service_error(form, error: ValidationError) -> None:
+    """A service's refusal next to the fields it names (when the form has them), else at the top."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
+    require_member(request.user)
+    context = {"page": paginate(request, selectors.meeting_list(user=request.user)), "manages": manages(request.user)}
+    return render(request, "meetings/list.html", context)
+
+
+@login_required
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
+    require_manager(request.user)
+    form = MeetingForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_save(meeting=Meeting(), data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "The meeting is planned. Open its agenda when members may propose items.")
+            return redirect(meeting)
+    context = {"form": form, "title": "Plan a meeting"}
+    return render(request, "meetings/form.html", context, status=form_status(form))
+
+
+@login_required
+def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    form = MeetingForm(*form_data(request), instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.meeting_save(meeting=Meeting.objects.get(pk=meeting.pk), data=changed, by=request.user)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "The meeting is saved.")
+            return redirect(meeting)
+    context = {"form": form, "title": f"Change {meeting.title}", "meeting": meeting}
+    return render(request, "meetings/form.html", context, status=form_status(form))
+
+
+@never_cache
+@login_required
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    user = request.user
+    secretariat = manages(user)
+    state = acting_state(user)
+    context = {
+        "meeting": meeting,
+        "manages": secretariat,
+        "state": state,
+        "agenda": selectors.agenda(user=user, meeting=meeting),
+        "proposals": selectors.proposals(user=user, meeting=meeting),
+        "papers": selectors.general_papers(user=user, meeting=meeting),
+        "delegation": selectors.own_delegation(user=user, meeting=meeting),
+        "observer": is_observer(user),
+        "observer_registration": (
+            selectors.own_observer_registration(user=user, meeting=meeting) if is_observer(user) else None
+        ),
+        "steps": MEETING_WORKFLOW.available(meeting.status) if secretariat else [],
+        "counts": selectors.reply_counts(meeting=meeting) if secretariat else None,
+        "accepts_proposals": meeting.accepts_proposals() and (secretariat or state is not None),
+        "registration_open": meeting.registration_is_open(),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+def meeting_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
+    """GET asks (saying what the step does), POST takes it."""
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    try:
+        transition = MEETING_WORKFLOW.get(step)
+    except UnknownTransition:
+        raise Http404("No such step.") from None
+    form = StepForm(*form_data(request))
+    refusal = services.meeting_step_refusal(meeting, transition, by=request.user)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.meeting_transition(meeting=meeting, step=step, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"{transition.label}: done.")
+            return redirect(meeting)
+    context = {"meeting": meeting, "transition": transition, "form": form, "refusal": refusal}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/step.html", context, status=status)
+
+
+@login_required
+def item_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    secretariat = manages(request.user)
+    if not secretariat and acting_state(request.user) is None:
+        raise Http404("Observers do not propose agenda items.")
+    form_class = SecretariatItemForm if secretariat else ProposalForm
+    form = form_class(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.agenda_item_propose(meeting=meeting, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            done = "added to the agenda" if secretariat else "proposed; the secretariat will decide on it"
+            messages.success(request, f"“{item.title}” {done}.")
+            return redirect(meeting)
+    context = {"meeting": meeting, "form": form, "open": meeting.accepts_proposals() or secretariat}
+    return render(request, "meetings/propose.html", context, status=form_status(form))
+
+
+@never_cache
+@login_required
+def item_detail(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = access_agenda_item(request.user, pk, item_pk)
+    papers = selectors.item_papers(user=request.user, item=item)
+    context = {"meeting": item.meeting, "item": item, "papers": papers, "manages": manages(request.user)}
+    return render(request, "meetings/item.html", context)
+
+
+@login_required
+def item_decide(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = access_agenda_item(request.user, pk, item_pk)
+    require_manager(request.user)
+    form = DecisionForm(*form_data(request), item=item)
+    if item.status != ItemStatus.PROPOSED:
+        messages.info(request, f"This item is already decided: {item.get_status_display().lower()}.")
+        return redirect(item)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.agenda_item_decide(item=item, step=data.pop("step"), data=data, by=request.user)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"“{item.title}”: decided; the proposing state is told.")
+            return redirect(item.meeting)
+    context = {"meeting": item.meeting, "item": item, "form": form}
+    return render(request, "meetings/decide.html", context, status=form_status(form))
+
+
+@login_required
+@require_POST
+def item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = access_agenda_item(request.user, pk, item_pk)
+    require_manager(request.user)
+    try:
+        services.agenda_item_move(item=item, direction=request.POST.get("direction", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return redirect(item.meeting)
+
+
+@login_required
+def paper_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    form = PaperForm(*form_data(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            paper = services.paper_add(
+                meeting=meeting,
+                item=data["item"],
+                upload=data["file"],
+                title=data["title"],
+                language=data["language"],
+                restricted=data["restricted"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"Paper “{paper.title}” added; the members are told.")
+            return redirect(meeting)
+    context = {"meeting": meeting, "form": form}
+    return render(request, "meetings/paper_form.html", context, status=form_status(form))
+
+
+@never_cache
+@login_required
+def paper_download(request: AuthenticatedRequest, pk: int, paper_pk: int) -> FileResponse:
+    paper = access_paper(request.user, pk, paper_pk)
+    return FileResponse(
+        paper.file.open("rb"), as_attachment=True, filename=paper.original_name, content_type=paper.content_type
+    )
+
+
+@login_required
+def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A state's delegation, or an observer's own attendance."""
+    meeting = access_meeting(request.user, pk)
+    if is_observer(request.user):
+        return _observer_registration(request, meeting)
+    state = acting_state(request.user)
+    if state is None:
+        raise Http404("The secretariat records delegations on the delegations page.")
+    candidates = list(services.state_members(state).order_by("full_name"))
+    delegation = selectors.own_delegation(user=request.user, meeting=meeting)
+    initial = DelegationForm.initial_for(delegation, candidates)
+    form = DelegationForm(*form_data(request), candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_register(
+                meeting=meeting,
+                state=state,
+                reply=form.cleaned_data["reply"],
+                members=form.members(),
+                guests=form.guests(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"{state}'s answer is saved.")
+            return redirect(meeting)
+    context = {"meeting": meeting, "form": form, "state": state, "delegation": delegation}
+    return render(request, "meetings/registration.html", context, status=form_status(form))
+
+
+def _observer_registration(request: AuthenticatedRequest, meeting: Meeting) -> HttpResponse:
+    current = selectors.own_observer_registration(user=request.user, meeting=meeting)
+    initial = {"attending": "yes" if current else "no", "mode": current.mode if current else None}
+    form = ObserverForm(*form_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.observer_register(
+                meeting=meeting,
+                attending=form.cleaned_data["attending"],
+                mode=form.cleaned_data["mode"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "Your answer is saved.")
+            return redirect(meeting)
+    context = {"meeting": meeting, "form": form, "observer": True}
+    return render(request, "meetings/registration.html", context, status=form_status(form))
+
+
+@never_cache
+@login_required
+def delegations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    context = {
+        "meeting": meeting,
+        "board": selectors.delegation_board(meeting=meeting),
+        "counts": selectors.reply_counts(meeting=meeting),
+        "observers": selectors.observers(meeting=meeting),
+    }
+    return render(request, "meetings/delegations.html", context)
+
+
+@never_cache
+@login_required
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    attendees = selectors.attendance_sheet(meeting=meeting)
+    initial = {"present": [a.pk for a in attendees if a.present]}
+    form = AttendanceForm(*form_data(request), attendees=attendees, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.attendance_record(meeting=meeting, present=form.cleaned_data["present"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"Attendance recorded: {count} of {len(attendees)} present.")
+            return redirect(meeting)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "attendees": attendees,
+        "chosen": set(map(str, form["present"].value() or [])),
+    }
+    return render(request, "meetings/attendance.html", context, status=form_status(form))
