@@ -11,7 +11,10 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 
 class MeetingForm(BootstrapFormMixin, forms.ModelForm):
     online_link = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", help_text=Meeting._meta.get_field("online_link").help_text
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The link to join; shown to members of the expert group only.",
     )
 
     class Meta:

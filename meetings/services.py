@@ -193,7 +193,8 @@ def agenda_item_decide(*, item: AgendaItem, step: str, by: User, data: dict[str,
         transition = AGENDA_ITEM_WORKFLOW.get(step)
     except UnknownTransition as error:
         raise ValidationError(str(error)) from None
-    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "proposing_state").get(pk=item.pk)
+    locked = AgendaItem.objects.select_for_update(of=("self",))
+    item = locked.select_related("meeting", "proposing_state").get(pk=item.pk)
     if item.status not in transition.sources:
         raise ValidationError(AGENDA_ITEM_WORKFLOW.refusal(transition, item.get_status_display()))
     if not item.meeting.is_upcoming:
