@@ -55,6 +55,8 @@ class Meeting(models.Model):
         ordering = ["-starts_on", "-id"]
         indexes = [
             models.Index(F("starts_on").desc(), F("id").desc(), name="meeting_list_idx"),
+            # The dashboard: the meetings ahead, nearest first.
+            models.Index(fields=["status", "starts_on", "id"], name="meeting_upcoming_idx"),
             # The reminder job: upcoming meetings whose registration closes soon.
             models.Index(fields=["status", "registration_closes_at"], name="meeting_registration_idx"),
         ]

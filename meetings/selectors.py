@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.types import AnyUser
-from meetings.access import acting_state, is_member, visible_items, visible_papers
-from meetings.models import AgendaItem, Attendee, Delegation, ItemStatus, Meeting, Paper, Reply
+from meetings.access import acting_state, is_member, manages, visible_items, visible_papers
+from meetings.models import UPCOMING_STATUSES, AgendaItem, Attendee, Delegation, ItemStatus, Meeting, Paper, Reply
 from meetings.services import participating_states
 from members.models import MemberState
 
@@ -110,3 +112,30 @@ def attendance_sheet(*, meeting: Meeting) -> list[Attendee]:
         .select_related("user", "delegation__member_state")
         .order_by("delegation__member_state__name", "id")
     )
+
+
+def _count_of(queryset: QuerySet) -> Coalesce:  # type: ignore[type-arg]
+    """A correlated COUNT(*) of `queryset` (filtered on OuterRef("pk")), 0 when empty."""
+    counted = queryset.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def upcoming_for_dashboard(*, user: AnyUser) -> QuerySet[Meeting]:
+    """The meetings ahead, nearest first, with what they ask of this member: for a state's
+    member whether the state has answered; for the secretariat the proposals waiting and how
+    many states have answered. One query, whatever the number of meetings or answers."""
+    if not is_member(user):
+        return Meeting.objects.none()
+    meetings = Meeting.objects.filter(status__in=UPCOMING_STATUSES, starts_on__gte=timezone.localdate()).order_by(
+        "starts_on", "id"
+    )
+    state = acting_state(user)
+    if state is not None:
+        answered = Delegation.objects.filter(meeting=OuterRef("pk"), member_state=state)
+        meetings = meetings.annotate(state_answered=Exists(answered))
+    if manages(user):
+        meetings = meetings.annotate(
+            pending_proposals=_count_of(AgendaItem.objects.filter(meeting=OuterRef("pk"), status=ItemStatus.PROPOSED)),
+            answers=_count_of(Delegation.objects.filter(meeting=OuterRef("pk"))),
+        )
+    return meetings

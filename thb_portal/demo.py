@@ -5,6 +5,7 @@ orchestration is here; members' demo seeds the states, organisations and logins 
 from django.db import transaction
 
 from cases.demo import seed_demo_cases
+from meetings.demo import seed_demo_meetings
 from members.demo import SECRETARIAT_EMAIL, seed_demo_members
 from members.models import User
 from notifications.models import Announcement
@@ -25,6 +26,7 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_projects()
     seed_demo_publications()
     seed_demo_trainings()
+    seed_demo_meetings()
     return logins
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
 from core.pagination import COUNT_LIMIT
 from core.types import AuthenticatedRequest
+from meetings.access import is_member as is_group_member
+from meetings.selectors import upcoming_for_dashboard
 from members.models import Role, User
 from members.selectors import ncp_directory_list
 from notifications.models import Delivery, DeliveryStatus
@@ -81,6 +83,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         context["next_sessions"] = sessions = _block(upcoming_sessions(user=user))
         for session in sessions.items:
             session.place = _place(session.training)
+    if is_group_member(user):
+        # The expert group's meetings ahead, with what each asks of the user's state.
+        context["meetings_ahead"] = _block(upcoming_for_dashboard(user=user), 5)
     if user.is_staff:
         context["pending_invitations"] = User.objects.active().invitation_pending().count()
         context["failed_deliveries"] = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()

@@ -1,0 +1,153 @@
+"""Demo meetings for `manage.py seed_demo` (thb_portal.demo), made through the services:
+a past meeting that was held, with its attendance; an upcoming one with the agenda open,
+proposals waiting and some delegations registered; an online meeting still being planned.
+Idempotent: a meeting whose title exists is left as it is."""
+
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting
+from members.demo import SECRETARIAT_EMAIL
+from members.models import MemberState, User
+
+# A one-page PDF: the demo's papers are placeholders.
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+PAST = "Expert group meeting, spring"
+UPCOMING = "Expert group meeting, winter"
+ONLINE = "Online meeting: Ukraine response"
+
+
+def _paper(meeting: Meeting, title: str, by: User, **fields) -> None:
+    upload = SimpleUploadedFile(f"{title.lower().replace(' ', '-')}.pdf", _PDF, content_type="application/pdf")
+    services.paper_add(meeting=meeting, upload=upload, title=title, language="en", by=by, **fields)
+
+
+def _at(day, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+def seed_demo_meetings() -> int:
+    secretariat = User.objects.get(email=SECRETARIAT_EMAIL)
+    states = {state.code: state for state in MemberState.objects.all()}
+    # members.demo gives every state a representative and an NCP with these addresses.
+    codes = ("EE", "LV", "LT", "FI", "SE", "IS")
+    rep = {code: User.objects.get(email=f"rep.{code.lower()}@example.org") for code in codes}
+    ncp = {code: User.objects.get(email=f"ncp.{code.lower()}@example.org") for code in codes}
+    observer = User.objects.filter(email="observer@example.org").first()
+    today = timezone.localdate()
+    made = 0
+
+    if not Meeting.objects.filter(title=PAST).exists():
+        start = today - timedelta(days=120)
+        meeting = services.meeting_save(
+            meeting=Meeting(),
+            data={
+                "title": PAST,
+                "kind": "regular",
+                "starts_on": start,
+                "ends_on": start + timedelta(days=1),
+                "place": "Vilnius, Ministry of the Interior",
+                "host_state": states["LT"],
+                "chair": "Lithuania (CBSS presidency)",
+                "proposals_close_at": _at(start - timedelta(days=14)),
+                "registration_closes_at": _at(start - timedelta(days=7)),
+            },
+            by=secretariat,
+        )
+        services.meeting_transition(meeting=meeting, step="open_agenda", by=secretariat)
+        for title, purpose in (("Tour de table", "information"), ("Work plan 2027", "decision")):
+            services.agenda_item_propose(meeting=meeting, data={"title": title, "purpose": purpose}, by=secretariat)
+        _paper(meeting, "Draft work plan 2027", secretariat)
+        for code in ("EE", "LV", "LT", "FI", "SE"):
+            services.delegation_register(
+                meeting=meeting,
+                state=states[code],
+                reply="attending",
+                members=[(rep[code], "in_person")],
+                by=secretariat,
+            )
+        services.meeting_transition(meeting=meeting, step="close_agenda", by=secretariat)
+        services.meeting_transition(meeting=meeting, step="mark_held", by=secretariat)
+        present = [a.pk for a in meeting.attendees.all()][:-1]
+        services.attendance_record(meeting=meeting, present=present, by=secretariat)
+        made += 1
+
+    if not Meeting.objects.filter(title=UPCOMING).exists():
+        start = today + timedelta(days=40)
+        meeting = services.meeting_save(
+            meeting=Meeting(),
+            data={
+                "title": UPCOMING,
+                "kind": "regular",
+                "starts_on": start,
+                "ends_on": start + timedelta(days=1),
+                "place": "Stockholm, CBSS Secretariat",
+                "online_link": "https://meet.example.org/tf-thb-winter",
+                "host_state": states["SE"],
+                "chair": "Sweden (CBSS presidency)",
+                "proposals_close_at": _at(start - timedelta(days=14)),
+                "registration_closes_at": _at(start - timedelta(days=7)),
+                "note": "Hybrid: delegates may join online.",
+            },
+            by=secretariat,
+        )
+        services.meeting_transition(meeting=meeting, step="open_agenda", by=secretariat)
+        services.agenda_item_propose(
+            meeting=meeting,
+            data={"title": "Opening and adoption of the agenda", "purpose": "decision", "rapporteur": "Chair"},
+            by=secretariat,
+        )
+        services.agenda_item_propose(
+            meeting=meeting,
+            data={
+                "title": "Labour exploitation in seasonal agriculture",
+                "purpose": "discussion",
+                "note": "Estonia would like to compare inspection practices before the summer season.",
+            },
+            by=rep["EE"],
+        )
+        proposal = services.agenda_item_propose(
+            meeting=meeting,
+            data={"title": "Joint statement on online recruitment", "purpose": "decision"},
+            by=rep["LV"],
+        )
+        services.agenda_item_decide(item=proposal, step="accept", by=secretariat, data={"rapporteur": "Latvia"})
+        _paper(meeting, "Draft agenda", secretariat)
+        _paper(meeting, "Draft joint statement", secretariat, item=proposal, restricted=True)
+        services.delegation_register(
+            meeting=meeting,
+            state=states["EE"],
+            reply="attending",
+            members=[(rep["EE"], "in_person"), (ncp["EE"], "online")],
+            by=rep["EE"],
+        )
+        services.delegation_register(meeting=meeting, state=states["IS"], reply="not_attending", by=rep["IS"])
+        if observer is not None:
+            services.observer_register(meeting=meeting, attending=True, mode="online", by=observer)
+        made += 1
+
+    if not Meeting.objects.filter(title=ONLINE).exists():
+        start = today + timedelta(days=75)
+        services.meeting_save(
+            meeting=Meeting(),
+            data={
+                "title": ONLINE,
+                "kind": "online",
+                "starts_on": start,
+                "ends_on": start,
+                "online_link": "https://meet.example.org/tf-thb-ukraine",
+                "chair": "CBSS Secretariat",
+                "proposals_close_at": _at(start - timedelta(days=10)),
+                "registration_closes_at": _at(start - timedelta(days=3)),
+            },
+            by=secretariat,
+        )
+        made += 1
+    return made
