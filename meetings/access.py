@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.types import AnyUser
-from meetings.models import AgendaItem, ItemStatus, Meeting, Paper
+from meetings.models import ActionPoint, AgendaItem, ItemStatus, Meeting, MinutesVersion, Paper
 from members.models import STATE_ROLES, MemberState, MemberStateKind, Role
 
 # The kinds of state whose representatives sit in the expert group.
@@ -105,3 +105,41 @@ def access_paper(user: AnyUser, meeting_pk: int, pk: int) -> Paper:
     if paper is None:
         raise Http404("No such paper.")
     return paper
+
+
+def visible_minutes(user: AnyUser, meeting: Meeting) -> QuerySet[MinutesVersion]:
+    """Circulated and approved versions for the members; drafts for the secretariat too."""
+    versions = MinutesVersion.objects.filter(meeting=meeting)
+    if not manages(user):
+        versions = versions.filter(circulated_at__isnull=False)
+    return versions
+
+
+def access_minutes_version(user: AnyUser, meeting_pk: int, number: int) -> MinutesVersion:
+    meeting = access_meeting(user, meeting_pk)
+    version: MinutesVersion | None = visible_minutes(user, meeting).filter(number=number).first()
+    if version is None:
+        raise Http404("No such version of the minutes.")
+    version.meeting = meeting
+    return version
+
+
+def may_update_action_point(user: AnyUser, action: ActionPoint) -> bool:
+    if manages(user):
+        return True
+    if action.owner_state_id is not None:
+        state = acting_state(user)
+        return state is not None and state.pk == action.owner_state_id
+    return bool(action.owner_user_id is not None and user.is_authenticated and action.owner_user_id == user.pk)
+
+
+def access_action_point(user: AnyUser, meeting_pk: int, pk: int) -> ActionPoint:
+    """Every member sees the group's action points; updating one is its owner's (above)."""
+    meeting = access_meeting(user, meeting_pk)
+    action: ActionPoint | None = (
+        ActionPoint.objects.filter(meeting=meeting, pk=pk).select_related("owner_state", "owner_user", "item").first()
+    )
+    if action is None:
+        raise Http404("No such action point.")
+    action.meeting = meeting
+    return action

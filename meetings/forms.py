@@ -1,9 +1,9 @@
 from django import forms
 
-from core.forms import BootstrapFormMixin, apply_bootstrap_classes
+from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 from core.languages import LANGUAGES
-from meetings.models import AgendaItem, Attendee, ItemStatus, Meeting, Mode, Purpose, Reply
-from members.models import User
+from meetings.models import ActionStatus, AgendaItem, Attendee, ItemStatus, Meeting, Mode, Purpose, Reply
+from members.models import MemberState, User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -191,3 +191,78 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, attendees: list[Attendee], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(a.pk, a.name) for a in attendees]  # type: ignore[attr-defined]
+
+
+class MinutesForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=100_000,
+        help_text="Separate paragraphs by a blank line: members comment on a paragraph by its number.",
+    )
+
+
+class CirculateForm(BootstrapFormMixin, forms.Form):
+    comments_close_at = forms.DateTimeField(widget=_DATETIME, label="Comments until")
+
+
+class CommentForm(BootstrapFormMixin, forms.Form):
+    paragraph = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="On")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label="Comment")
+
+    def __init__(self, *args, paragraphs: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "The minutes as a whole"), *((n, f"Paragraph {n}") for n in range(1, paragraphs + 1))]
+        field_of(self, "paragraph", forms.TypedChoiceField).choices = choices
+
+
+class DecisionRecordForm(BootstrapFormMixin, forms.Form):
+    item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False, empty_label="No agenda item")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Decision")
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "item", forms.ModelChoiceField).queryset = AgendaItem.objects.filter(
+            meeting=meeting, status=ItemStatus.ACCEPTED
+        ).order_by("position", "id")
+
+
+class ActionPointForm(DecisionRecordForm):
+    """The owner is one choice: "state:<id>", "user:<id>" or "secretariat"."""
+
+    owner = forms.ChoiceField(help_text="A state, a person or the secretariat.")
+    due_on = forms.DateField(widget=_DATE, label="Due on")
+
+    def __init__(self, *args, meeting: Meeting, states, users, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self.fields["text"].label = "What"
+        self.states = {f"state:{state.pk}": state for state in states}
+        self.users = {f"user:{user.pk}": user for user in users}
+        field_of(self, "owner", forms.ChoiceField).choices = [
+            ("", "Choose the owner"),
+            ("secretariat", "The secretariat"),
+            ("States", [(key, state.name) for key, state in self.states.items()]),
+            ("People", [(key, user.full_name) for key, user in self.users.items()]),
+        ]
+        self.order_fields(["item", "text", "owner", "due_on"])
+
+    def owner_of(self) -> dict:
+        chosen = self.cleaned_data["owner"]
+        return {
+            "owner_state": self.states.get(chosen),
+            "owner_user": self.users.get(chosen),
+            "owner_secretariat": chosen == "secretariat",
+        }
+
+
+class ActionUpdateForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    status_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Note")
+
+
+class ActionFilterForm(BootstrapFormMixin, forms.Form):
+    state = forms.ModelChoiceField(queryset=MemberState.objects.none(), required=False, empty_label="Every owner")
+    status = forms.ChoiceField(choices=[("", "Any status"), *ActionStatus.choices], required=False)
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "state", forms.ModelChoiceField).queryset = states

@@ -11,4 +11,10 @@ JOBS = [
         schedule=crontab(hour=7, minute=30),
         description="Remind the states that have not answered a meeting's invitation a few days before it closes.",
     ),
+    PeriodicJob(
+        name="meetings.overdue_action_points",
+        function="meetings.services.action_points_remind_overdue",
+        schedule=crontab(hour=7, minute=40),
+        description="Remind the owners of open action points that are past their due date (once each).",
+    ),
 ]

@@ -22,6 +22,7 @@ class MeetingStatus(models.TextChoices):
     AGENDA_OPEN = "agenda_open", "Agenda open"
     AGENDA_CLOSED = "agenda_closed", "Agenda closed"
     HELD = "held", "Held"
+    MINUTES_APPROVED = "minutes_approved", "Minutes approved"
     CANCELLED = "cancelled", "Cancelled"
 
 
@@ -250,3 +251,148 @@ class Attendee(models.Model):
     @property
     def name(self) -> str:
         return self.user.full_name if self.user_id and self.user else self.guest_name
+
+
+class MinutesVersion(models.Model):
+    """One version of a meeting's minutes. A draft is changed in place until it is circulated;
+    changing circulated minutes makes a new version, so every version that members saw is kept."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_versions")
+    number = models.PositiveIntegerField()
+    # Paragraphs are separated by a blank line; comments name a paragraph by its number.
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    comments_close_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "-number"]
+        constraints = [models.UniqueConstraint("meeting", "number", name="minutes_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}, version {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:minutes_version", args=[self.meeting_id, self.number])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+    @property
+    def status_label(self) -> str:
+        if self.approved_at:
+            return "Approved"
+        if self.circulated_at:
+            return "Circulated for comments"
+        return "Draft"
+
+    def takes_comments(self, now=None) -> bool:
+        return bool(
+            self.circulated_at
+            and not self.approved_at
+            and self.comments_close_at
+            and (now or timezone.now()) <= self.comments_close_at
+        )
+
+
+class MinutesComment(models.Model):
+    """A state's comment on circulated minutes: on one paragraph, or overall. Seen by the
+    secretariat and the commenting state only."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="comments")
+    member_state = models.ForeignKey("members.MemberState", on_delete=models.PROTECT, related_name="+")
+    # The paragraph's number (1, 2, ...), or empty for a comment on the whole.
+    paragraph = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paragraph", "created_at", "id"]
+        indexes = [models.Index(fields=["version", "member_state", "paragraph"], name="minutes_comment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_state} on {self.version}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions")
+    text = models.TextField(max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionPoint(models.Model):
+    """What the meeting asked someone to do: a state, a person or the secretariat, by a date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
+    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_points")
+    text = models.TextField("what", max_length=2000)
+    owner_state = models.ForeignKey(
+        "members.MemberState", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_secretariat = models.BooleanField(default=False)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status_note = models.TextField(blank=True, max_length=2000)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # The open action points page and the overdue job: by status, then due date.
+            models.Index(fields=["status", "due_on", "id"], name="action_status_due_idx"),
+            models.Index(fields=["owner_state", "status", "due_on", "id"], name="action_state_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(owner_state__isnull=False, owner_user__isnull=True, owner_secretariat=False)
+                    | Q(owner_state__isnull=True, owner_user__isnull=False, owner_secretariat=False)
+                    | Q(owner_state__isnull=True, owner_user__isnull=True, owner_secretariat=True)
+                ),
+                name="action_point_one_owner",
+                violation_error_message="An action point has one owner: a state, a person or the secretariat.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:action_update", args=[self.meeting_id, self.pk])
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_state is not None:
+            return self.owner_state.name
+        if self.owner_user is not None:
+            return self.owner_user.full_name
+        return "Secretariat"
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < (today or timezone.localdate())

@@ -41,6 +41,25 @@ KINDS = [
         roles=STATES,
     ),
     NotificationKind(
+        key="meeting_minutes_circulated",
+        label="Minutes to comment on",
+        description="A meeting's minutes were circulated for comments, with a deadline.",
+        roles=MEMBERS,
+    ),
+    NotificationKind(
+        key="meeting_minutes_approved",
+        label="Minutes approved",
+        description="A meeting's minutes were approved and published to the members.",
+        roles=MEMBERS,
+        default_email=EmailMode.DIGEST,
+    ),
+    NotificationKind(
+        key="meeting_action_point",
+        label="Action points",
+        description="An action point was given to you or your state, or is overdue.",
+        roles=MEMBERS,
+    ),
+    NotificationKind(
         key="meeting_cancelled",
         label="Meetings cancelled",
         description="A meeting of the expert group was cancelled.",

@@ -8,7 +8,22 @@ from django.utils import timezone
 
 from core.types import AnyUser
 from meetings.access import acting_state, is_member, manages, visible_items, visible_papers
-from meetings.models import UPCOMING_STATUSES, AgendaItem, Attendee, Delegation, ItemStatus, Meeting, Paper, Reply
+from meetings.access import visible_minutes as access_visible_minutes
+from meetings.models import (
+    UPCOMING_STATUSES,
+    ActionPoint,
+    ActionStatus,
+    AgendaItem,
+    Attendee,
+    Decision,
+    Delegation,
+    ItemStatus,
+    Meeting,
+    MinutesComment,
+    MinutesVersion,
+    Paper,
+    Reply,
+)
 from meetings.services import participating_states
 from members.models import MemberState
 
@@ -139,3 +154,40 @@ def upcoming_for_dashboard(*, user: AnyUser) -> QuerySet[Meeting]:
             answers=_count_of(Delegation.objects.filter(meeting=OuterRef("pk"))),
         )
     return meetings
+
+
+def visible_minutes(*, user: AnyUser, meeting: Meeting) -> QuerySet[MinutesVersion]:
+    """The versions of the minutes this member may read, newest first."""
+    return access_visible_minutes(user, meeting).order_by("-number")
+
+
+def minutes_comments(*, user: AnyUser, version: MinutesVersion) -> list[MinutesComment]:
+    """The secretariat sees every state's comments; a state's member their own state's."""
+    comments = MinutesComment.objects.filter(version=version).select_related("member_state", "author")
+    if not manages(user):
+        state = acting_state(user)
+        if state is None:
+            return []
+        comments = comments.filter(member_state=state)
+    return list(comments.order_by("paragraph", "created_at", "id"))
+
+
+def meeting_outcomes(*, meeting: Meeting) -> tuple[list[Decision], list[ActionPoint]]:
+    decisions = list(Decision.objects.filter(meeting=meeting).select_related("item").order_by("id"))
+    actions = list(
+        ActionPoint.objects.filter(meeting=meeting)
+        .select_related("owner_state", "owner_user", "item")
+        .order_by("due_on", "id")
+    )
+    return decisions, actions
+
+
+def action_points(*, user: AnyUser, state: MemberState | None = None, status: str = "") -> QuerySet[ActionPoint]:
+    """The group's action points across meetings (every member sees them), open ones by
+    default, earliest due first; optionally one state's."""
+    if not is_member(user):
+        return ActionPoint.objects.none()
+    actions = ActionPoint.objects.select_related("meeting", "owner_state", "owner_user")
+    if state is not None:
+        actions = actions.filter(owner_state=state)
+    return actions.filter(status=status or ActionStatus.OPEN).order_by("due_on", "id")

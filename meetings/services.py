@@ -14,21 +14,27 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audited_as_by
 from core.db import update_fields
 from core.uploads import PAPER_TYPES, check_upload, store_checked_upload
 from core.workflow import Transition, UnknownTransition
-from meetings.access import GROUP_STATE_KINDS, acting_state, is_observer, manages
+from meetings.access import GROUP_STATE_KINDS, acting_state, is_observer, manages, may_update_action_point
 from meetings.models import (
     UPCOMING_STATUSES,
+    ActionPoint,
+    ActionStatus,
     AgendaItem,
     Attendee,
+    Decision,
     Delegation,
     ItemStatus,
     Meeting,
     MeetingStatus,
+    MinutesComment,
+    MinutesVersion,
     Mode,
     Paper,
     Reply,
@@ -111,11 +117,15 @@ def meeting_transition(*, meeting: Meeting, step: str, by: User, data: dict[str,
     meeting.status = transition.target
     meeting.updated_at = now
     meeting.save(update_fields=update)
+    effects = transition.effects_function()
+    if effects is not None:
+        effects(meeting, step=transition, by=by, now=now)
     for notice in transition.notifies:
         text = {
             "meeting_agenda_open": f"{meeting.title}: the agenda is open for proposals until "
             f"{timezone.localtime(meeting.proposals_close_at):%d %B %Y %H:%M}.",
             "meeting_cancelled": f"{meeting.title} is cancelled: {meeting.cancel_reason}",
+            "meeting_minutes_approved": f"{meeting.title}: the minutes are approved.",
         }[notice.kind]
         notify(recipients=group_members(), kind=notice.kind, text=text, link=meeting.get_absolute_url(), actor=by)
     return meeting
@@ -396,6 +406,195 @@ def attendance_record(*, meeting: Meeting, present: Iterable[int], by: User) -> 
     attendees.filter(pk__in=present_ids).update(present=True)
     attendees.exclude(pk__in=present_ids).update(present=False)
     return len(present_ids)
+
+
+# Minutes, decisions and action points --------------------------------------------------
+
+
+def _require_held(meeting: Meeting, what: str) -> Meeting:
+    """The meeting as the database has it (locked), if it is held; the object passed in may be stale."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.HELD:
+        status = meeting.get_status_display().lower()
+        raise ValidationError(
+            f"{what} are recorded once the meeting is held, until its minutes are approved ({status})."
+        )
+    return meeting
+
+
+def latest_minutes(meeting: Meeting) -> MinutesVersion | None:
+    return meeting.minutes_versions.order_by("-number").first()
+
+
+@audited_as_by
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, text: str, by: User) -> MinutesVersion:
+    """Draft the minutes. A draft not yet circulated is changed in place; once a version was
+    circulated, a change makes the next version, and the circulated one is kept as it was."""
+    _require_manager(by)
+    meeting = _require_held(meeting, "Minutes")
+    if not text.strip():
+        raise ValidationError({"text": "Write the minutes."})
+    latest = latest_minutes(meeting)
+    if latest is not None and latest.circulated_at is None:
+        return update_fields(latest, {"text": text.strip()})
+    version = MinutesVersion(
+        meeting=meeting, number=(latest.number + 1) if latest else 1, text=text.strip(), created_by=by
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@audited_as_by
+@transaction.atomic
+def minutes_circulate(*, meeting: Meeting, comments_close_at: datetime.datetime, by: User) -> MinutesVersion:
+    """Send the draft to the members for comments until `comments_close_at`."""
+    _require_manager(by)
+    meeting = _require_held(meeting, "Minutes")
+    latest = latest_minutes(meeting)
+    if latest is None or latest.circulated_at is not None:
+        raise ValidationError("There is no new draft to circulate: change the minutes first.")
+    now = timezone.now()
+    if comments_close_at <= now:
+        raise ValidationError({"comments_close_at": "The deadline for comments must be in the future."})
+    update_fields(latest, {"circulated_at": now, "comments_close_at": comments_close_at})
+    closes = timezone.localtime(comments_close_at)
+    notify(
+        recipients=group_members(),
+        kind="meeting_minutes_circulated",
+        text=f"{meeting.title}: minutes (version {latest.number}) for comments until {closes:%d %B %Y %H:%M}.",
+        link=reverse("meetings:minutes", args=[meeting.pk]),
+        actor=by,
+    )
+    return latest
+
+
+@audited_as_by
+@transaction.atomic
+def minutes_comment(*, version: MinutesVersion, paragraph: int | None, text: str, by: User) -> MinutesComment:
+    """A state comments on the circulated minutes, on one paragraph or overall."""
+    state = acting_state(by)
+    if state is None:
+        raise ValidationError("The member states' representatives comment on minutes.")
+    latest = latest_minutes(version.meeting)
+    if latest is None or latest.pk != version.pk or not version.takes_comments():
+        raise ValidationError("These minutes take no comments now: the deadline passed, or a newer version exists.")
+    if paragraph is not None and not 1 <= paragraph <= len(version.paragraphs):
+        raise ValidationError({"paragraph": "Choose a paragraph of these minutes, or the whole."})
+    if not text.strip():
+        raise ValidationError({"text": "Write the comment."})
+    comment = MinutesComment(version=version, member_state=state, paragraph=paragraph, text=text.strip(), author=by)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def minutes_mark_approved(meeting: Meeting, *, step: Transition, by: User, now: datetime.datetime) -> None:
+    """The approve_minutes step's effect: the circulated version is the approved one."""
+    latest = latest_minutes(meeting)
+    if latest is not None:
+        update_fields(latest, {"approved_at": now, "approved_by": by})
+
+
+@audited_as_by
+@transaction.atomic
+def decision_record(*, meeting: Meeting, text: str, by: User, item: AgendaItem | None = None) -> Decision:
+    _require_manager(by)
+    meeting = _require_held(meeting, "Decisions")
+    if item is not None and (item.meeting_id != meeting.pk or item.status != ItemStatus.ACCEPTED):
+        raise ValidationError({"item": "Choose an item of this meeting's agenda."})
+    decision = Decision(meeting=meeting, item=item, text=text.strip(), recorded_by=by)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def _action_owners(action: ActionPoint) -> QuerySet[User]:
+    if action.owner_state_id is not None:
+        return state_members(action.owner_state)  # type: ignore[arg-type]  # set with its id
+    if action.owner_user_id is not None:
+        return User.objects.filter(pk=action.owner_user_id, is_active=True)
+    return User.objects.filter(role=Role.SECRETARIAT, is_active=True)
+
+
+@audited_as_by
+@transaction.atomic
+def action_point_add(
+    *,
+    meeting: Meeting,
+    text: str,
+    due_on: datetime.date,
+    by: User,
+    owner_state: MemberState | None = None,
+    owner_user: User | None = None,
+    owner_secretariat: bool = False,
+    item: AgendaItem | None = None,
+) -> ActionPoint:
+    """Record an action point with its one owner (a state, a person or the secretariat)."""
+    _require_manager(by)
+    meeting = _require_held(meeting, "Action points")
+    if (owner_state is not None) + (owner_user is not None) + bool(owner_secretariat) != 1:
+        raise ValidationError({"owner": "Choose who owns the action point: a state, a person or the secretariat."})
+    if owner_user is not None and not (owner_user.is_active and owner_user in group_members()):
+        raise ValidationError({"owner": "The owner must be a member of the expert group."})
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError({"item": "Choose an item of this meeting."})
+    action = ActionPoint(
+        meeting=meeting,
+        item=item,
+        text=text.strip(),
+        due_on=due_on,
+        owner_state=owner_state,
+        owner_user=owner_user,
+        owner_secretariat=owner_secretariat,
+        updated_by=by,
+    )
+    action.full_clean()
+    action.save()
+    notify(
+        recipients=_action_owners(action),
+        kind="meeting_action_point",
+        text=f"{meeting.title}: action point for {action.owner_label}, due {due_on:%d %B %Y}: {action.text[:120]}",
+        link=action.get_absolute_url(),
+        actor=by,
+    )
+    return action
+
+
+@audited_as_by
+@transaction.atomic
+def action_point_update(*, action: ActionPoint, status: str, note: str, by: User) -> ActionPoint:
+    """The owner (or the secretariat) says where an action point stands, with a note."""
+    action = ActionPoint.objects.select_for_update(of=("self",)).select_related("owner_state").get(pk=action.pk)
+    if not may_update_action_point(by, action):
+        raise ValidationError("Only the action point's owner or the secretariat updates it.")
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Choose open, done or dropped."})
+    if not note.strip():
+        raise ValidationError({"status_note": "Say what was done, or why it is dropped."})
+    return update_fields(action, {"status": status, "status_note": note.strip(), "updated_by": by})
+
+
+def action_points_remind_overdue(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Remind the owners of each open action point past its due date, once per action point."""
+    today = timezone.localdate(now or timezone.now())
+    counts = {"action_points": 0, "notices": 0}
+    overdue = ActionPoint.objects.filter(status=ActionStatus.OPEN, due_on__lt=today).select_related(
+        "meeting", "owner_state", "owner_user"
+    )
+    for action in overdue:
+        counts["action_points"] += 1
+        sent = notify(
+            recipients=_action_owners(action),
+            kind="meeting_action_point",
+            text=f"Overdue since {action.due_on:%d %B %Y} ({action.meeting.title}): {action.text[:120]}",
+            link=action.get_absolute_url(),
+            target=action,
+            dedupe_prefix=f"action:{action.pk}:overdue",
+        )
+        counts["notices"] += len(sent)
+    return counts
 
 
 # The reminder job ----------------------------------------------------------------------

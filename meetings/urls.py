@@ -19,4 +19,12 @@ urlpatterns = [
     path("<int:pk>/registration/", views.registration, name="registration"),
     path("<int:pk>/delegations/", views.delegations, name="delegations"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("<int:pk>/minutes/v<int:number>/", views.minutes_version, name="minutes_version"),
+    path("<int:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path("<int:pk>/minutes/circulate/", views.minutes_circulate, name="minutes_circulate"),
+    path("<int:pk>/decisions/new/", views.decision_add, name="decision_add"),
+    path("<int:pk>/actions/new/", views.action_add, name="action_add"),
+    path("<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
+    path("actions/", views.action_list, name="actions"),
 ]

@@ -1,35 +1,49 @@
 """The expert group's meeting pages. Every page answers 404 to anyone outside the group
 (meetings.access); the secretariat's pages answer 404 to members who do not run meetings."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
 from core.forms import form_data, form_status
-from core.pagination import paginate
+from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from meetings import selectors, services
 from meetings.access import (
+    access_action_point,
     access_agenda_item,
     access_meeting,
+    access_minutes_version,
     access_paper,
     acting_state,
     is_observer,
     manages,
+    may_update_action_point,
     require_manager,
     require_member,
 )
 from meetings.forms import (
+    ActionFilterForm,
+    ActionPointForm,
+    ActionUpdateForm,
     AttendanceForm,
+    CirculateForm,
+    CommentForm,
     DecisionForm,
+    DecisionRecordForm,
     DelegationForm,
     MeetingForm,
+    MinutesForm,
     ObserverForm,
     PaperForm,
     ProposalForm,
@@ -38,6 +52,21 @@ from meetings.forms import (
 )
 from meetings.models import ItemStatus, Meeting
 from meetings.workflow import MEETING_WORKFLOW
+from members.models import Role
+
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def group_members_only(view: Callable[..., R]) -> Callable[..., R]:
+    """Anyone outside the expert group, signed in or not, gets 404: the group's pages do not
+    even show that they exist (the 404 page offers visitors to sign in)."""
+
+    @wraps(view)
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
+        require_member(request.user)
+        return view(request, *args, **kwargs)
+
+    return run
 
 
 def _service_error(form, error: ValidationError) -> None:
@@ -49,14 +78,14 @@ def _service_error(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@login_required
+@group_members_only
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     require_member(request.user)
     context = {"page": paginate(request, selectors.meeting_list(user=request.user)), "manages": manages(request.user)}
     return render(request, "meetings/list.html", context)
 
 
-@login_required
+@group_members_only
 def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     require_manager(request.user)
     form = MeetingForm(*form_data(request))
@@ -72,7 +101,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "meetings/form.html", context, status=form_status(form))
 
 
-@login_required
+@group_members_only
 def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require_manager(request.user)
@@ -91,7 +120,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@group_members_only
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     user = request.user
@@ -117,7 +146,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/detail.html", context)
 
 
-@login_required
+@group_members_only
 def meeting_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
     """GET asks (saying what the step does), POST takes it."""
     meeting = access_meeting(request.user, pk)
@@ -141,7 +170,7 @@ def meeting_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespo
     return render(request, "meetings/step.html", context, status=status)
 
 
-@login_required
+@group_members_only
 def item_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     secretariat = manages(request.user)
@@ -163,7 +192,7 @@ def item_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@group_members_only
 def item_detail(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk, item_pk)
     papers = selectors.item_papers(user=request.user, item=item)
@@ -171,7 +200,7 @@ def item_detail(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpRes
     return render(request, "meetings/item.html", context)
 
 
-@login_required
+@group_members_only
 def item_decide(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk, item_pk)
     require_manager(request.user)
@@ -192,7 +221,7 @@ def item_decide(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpRes
     return render(request, "meetings/decide.html", context, status=form_status(form))
 
 
-@login_required
+@group_members_only
 @require_POST
 def item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk, item_pk)
@@ -204,7 +233,7 @@ def item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpRespo
     return redirect(item.meeting)
 
 
-@login_required
+@group_members_only
 def paper_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require_manager(request.user)
@@ -231,7 +260,7 @@ def paper_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@group_members_only
 def paper_download(request: AuthenticatedRequest, pk: int, paper_pk: int) -> FileResponse:
     paper = access_paper(request.user, pk, paper_pk)
     return FileResponse(
@@ -239,7 +268,7 @@ def paper_download(request: AuthenticatedRequest, pk: int, paper_pk: int) -> Fil
     )
 
 
-@login_required
+@group_members_only
 def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A state's delegation, or an observer's own attendance."""
     meeting = access_meeting(request.user, pk)
@@ -294,7 +323,7 @@ def _observer_registration(request: AuthenticatedRequest, meeting: Meeting) -> H
 
 
 @never_cache
-@login_required
+@group_members_only
 def delegations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require_manager(request.user)
@@ -308,7 +337,7 @@ def delegations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@group_members_only
 def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require_manager(request.user)
@@ -330,3 +359,194 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "chosen": set(map(str, form["present"].value() or [])),
     }
     return render(request, "meetings/attendance.html", context, status=form_status(form))
+
+
+# Minutes, decisions and action points --------------------------------------------------
+
+
+def _render_minutes(request: AuthenticatedRequest, meeting: Meeting, version, *, form=None, status=200) -> HttpResponse:
+    user = request.user
+    latest = services.latest_minutes(meeting)
+    takes_comments = version is not None and latest is not None and version.pk == latest.pk and version.takes_comments()
+    decisions, actions = selectors.meeting_outcomes(meeting=meeting)
+    comments = selectors.minutes_comments(user=user, version=version) if version else []
+    if form is None and takes_comments and acting_state(user) is not None:
+        form = CommentForm(paragraphs=len(version.paragraphs))
+    context = {
+        "meeting": meeting,
+        "version": version,
+        "versions": list(selectors.visible_minutes(user=user, meeting=meeting)),
+        "latest": latest,
+        "paragraphs": list(enumerate(version.paragraphs, start=1)) if version else [],
+        "comments": comments,
+        "comment_form": form,
+        "takes_comments": takes_comments,
+        "decisions": decisions,
+        "actions": actions,
+        "manages": manages(user),
+        "state": acting_state(user),
+    }
+    return render(request, "meetings/minutes.html", context, status=status)
+
+
+@never_cache
+@group_members_only
+def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The latest version this member may read, its comments, the decisions and action points.
+    A state's member comments here (POST)."""
+    meeting = access_meeting(request.user, pk)
+    version = selectors.visible_minutes(user=request.user, meeting=meeting).first()
+    if request.method != "POST":
+        return _render_minutes(request, meeting, version)
+    if version is None or acting_state(request.user) is None:
+        raise Http404("There are no minutes to comment on.")
+    form = CommentForm(*form_data(request), paragraphs=len(version.paragraphs))
+    if form.is_valid():
+        try:
+            services.minutes_comment(
+                version=version,
+                paragraph=form.cleaned_data["paragraph"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "Your comment is sent to the secretariat.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _render_minutes(request, meeting, version, form=form, status=400)
+
+
+@never_cache
+@group_members_only
+def minutes_version(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    version = access_minutes_version(request.user, pk, number)
+    return _render_minutes(request, version.meeting, version)
+
+
+@group_members_only
+def minutes_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    latest = services.latest_minutes(meeting)
+    form = MinutesForm(*form_data(request), initial={"text": latest.text if latest else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.minutes_save(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"Minutes saved (version {version.number}, not yet circulated).")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    context = {"meeting": meeting, "form": form, "latest": latest}
+    return render(request, "meetings/minutes_edit.html", context, status=form_status(form))
+
+
+@group_members_only
+def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    form = CirculateForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.minutes_circulate(
+                meeting=meeting, comments_close_at=form.cleaned_data["comments_close_at"], by=request.user
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, f"Version {version.number} circulated; the members are told.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    context = {"meeting": meeting, "form": form, "latest": services.latest_minutes(meeting)}
+    return render(request, "meetings/minutes_circulate.html", context, status=form_status(form))
+
+
+@group_members_only
+def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    form = DecisionRecordForm(*form_data(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(
+                meeting=meeting, item=form.cleaned_data["item"], text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    context = {"meeting": meeting, "form": form, "title": "Record a decision"}
+    return render(request, "meetings/outcome_form.html", context, status=form_status(form))
+
+
+@group_members_only
+def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    require_manager(request.user)
+    form = ActionPointForm(
+        *form_data(request),
+        meeting=meeting,
+        states=services.participating_states().order_by("name"),
+        users=services.group_members().exclude(role=Role.SECRETARIAT).order_by("full_name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_point_add(
+                meeting=meeting,
+                item=data["item"],
+                text=data["text"],
+                due_on=data["due_on"],
+                by=request.user,
+                **form.owner_of(),
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, "Action point recorded; its owner is told.")
+            return redirect("meetings:minutes", pk=meeting.pk)
+    context = {"meeting": meeting, "form": form, "title": "Record an action point"}
+    return render(request, "meetings/outcome_form.html", context, status=form_status(form))
+
+
+@group_members_only
+def action_update(request: AuthenticatedRequest, pk: int, action_pk: int) -> HttpResponse:
+    """An action point's page: every member reads it; its owner and the secretariat update it."""
+    action = access_action_point(request.user, pk, action_pk)
+    may_update = may_update_action_point(request.user, action)
+    initial = {"status": action.status, "status_note": action.status_note}
+    form = ActionUpdateForm(*form_data(request), initial=initial) if may_update else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Only the action point's owner updates it.")
+        if form.is_valid():
+            try:
+                services.action_point_update(
+                    action=action,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["status_note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _service_error(form, error)
+            else:
+                messages.success(request, "Action point updated.")
+                return redirect("meetings:actions")
+    context = {"meeting": action.meeting, "action": action, "form": form}
+    return render(request, "meetings/action.html", context, status=form_status(form) if form else 200)
+
+
+@never_cache
+@group_members_only
+def action_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The group's action points across meetings: open ones by default, per state or overall."""
+    states = services.participating_states().order_by("name")
+    own = acting_state(request.user)
+    filters = ActionFilterForm(request.GET or None, states=states)
+    state, status = None, ""
+    if filters.is_valid():
+        state, status = filters.cleaned_data["state"], filters.cleaned_data["status"]
+    page = paginate(request, selectors.action_points(user=request.user, state=state, status=status))
+    context = {"page": page, "filters": filters, "own": own, "querystring": querystring_without_page(request)}
+    return render(request, "meetings/actions.html", context)

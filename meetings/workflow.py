@@ -20,6 +20,13 @@ def _started(meeting, data, now):
     return ()
 
 
+def _minutes_circulated(meeting, data, now):
+    latest = meeting.minutes_versions.order_by("-number").first()
+    if latest is None or latest.circulated_at is None:
+        raise ValidationError("Circulate the minutes to the members before approving them.")
+    return ()
+
+
 def _cancel_reason(meeting, data, now):
     reason = (data.get("reason") or "").strip()
     if not reason:
@@ -68,6 +75,18 @@ MEETING_WORKFLOW = Workflow(
             by=("secretariat",),
             url="meetings:step",
             apply=_started,
+        ),
+        Transition(
+            name="approve_minutes",
+            label="Approve the minutes",
+            sources=(S.HELD,),
+            target=S.MINUTES_APPROVED,
+            by=("secretariat",),
+            url="meetings:step",
+            apply=_minutes_circulated,
+            effects="meetings.services.minutes_mark_approved",
+            confirmation="The circulated version becomes the approved minutes; it can no longer change.",
+            notifies=(Notice("meeting_minutes_approved", "members"),),
         ),
         Transition(
             name="cancel",

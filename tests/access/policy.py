@@ -374,13 +374,25 @@ POLICY |= {
 
 
 # The expert group's meetings: its members (the observer, the states' representatives and
-# NCPs, the secretariat) see them; trainers and visitors see nothing (404, as for an object).
+# NCPs, the secretariat) see them; trainers and visitors see nothing (404 even to a visitor,
+# whose 404 page offers to sign in: the group's pages do not show that they exist).
 # The secretariat's pages answer 404 to every other member. Item pages are of Estonia's
 # pending proposal: Estonia's and the secretariat's; papers are public or restricted (not
 # for observers).
-_MEMBERS_PAGE = rule(roles("200", anon=LOGIN, trainers="404"))
-_STATES_PAGE = rule(roles("200", anon=LOGIN, trainers="404", observer="404"))
-_SECRETARIATS = only(secretariat="200")
+_MEMBERS_PAGE = rule(roles("200", anon="404", trainers="404"))
+_STATES_PAGE = rule(roles("200", anon="404", trainers="404", observer="404"))
+_SECRETARIATS = rule(roles("404", secretariat="200"))
+
+
+def _group_post_only(**allowed: str) -> Rule:
+    """A POST-only view of the group: a GET is 405 for members, 404 for everyone else; a
+    POST is refused (404) for every role not named."""
+    allowed_roles = {role for short in allowed for role in _SHORT[short]}
+    members = (OBSERVER, REP, NCP_EE, NCP_LV, NCP_LT, SECRETARIAT)
+    get = {role: "405" if role in members else "404" for role in ROLES}
+    return Rule(get=get, post={role: "404" for role in ROLES if role not in allowed_roles})
+
+
 POLICY |= {
     "meetings:list": _MEMBERS_PAGE,
     "meetings:create": _SECRETARIATS,
@@ -388,14 +400,24 @@ POLICY |= {
     "meetings:edit": _SECRETARIATS,
     "meetings:step": _SECRETARIATS,  # GET asks; an empty POST is refused (proposals pending)
     "meetings:propose": _STATES_PAGE,
-    "meetings:item": only(rep="200", ncp_ee="200", secretariat="200"),
+    "meetings:item": rule(roles("404", rep="200", ncp_ee="200", secretariat="200")),
     "meetings:item_decide": _SECRETARIATS,
-    "meetings:item_move": post_only(secretariat=to("meetings:detail")),
+    "meetings:item_move": _group_post_only(secretariat=to("meetings:detail")),
     "meetings:paper_add": _SECRETARIATS,
     "meetings:paper_download": {"public": _MEMBERS_PAGE, "restricted": _STATES_PAGE},
-    "meetings:registration": rule(roles("200", anon=LOGIN, trainers="404", secretariat="404")),
+    "meetings:registration": rule(roles("200", anon="404", trainers="404", secretariat="404")),
     "meetings:delegations": _SECRETARIATS,
     "meetings:attendance": _SECRETARIATS,
+    # Of the held meeting: minutes circulated, comments by Estonia and Lithuania, an action
+    # point for Estonia (every member reads it; Estonia and the secretariat update it).
+    "meetings:minutes": _MEMBERS_PAGE,
+    "meetings:minutes_version": _MEMBERS_PAGE,
+    "meetings:minutes_edit": _SECRETARIATS,
+    "meetings:minutes_circulate": _SECRETARIATS,
+    "meetings:decision_add": _SECRETARIATS,
+    "meetings:action_add": _SECRETARIATS,
+    "meetings:action_update": _MEMBERS_PAGE,
+    "meetings:actions": _MEMBERS_PAGE,
 }
 
 

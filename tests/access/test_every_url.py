@@ -32,10 +32,12 @@ from tests.access import policy as p
 from tests.access.world import (
     CASE_VALUES,
     CONTACT,
+    EE_MINUTES_COMMENT,
     EE_PROPOSAL,
     GIVEN_NAMES,
     IDENTITY_VALUES,
     LT_IDENTITY_VALUES,
+    LT_MINUTES_COMMENT,
     LT_PROPOSAL,
     MEETING_LINK,
     PARTICIPANTS,
@@ -147,6 +149,10 @@ def _admin_model_label(endpoint: Endpoint) -> str | None:
     return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
+# The pages of a meeting's minutes, decisions and action points are walked on the held meeting.
+HELD_MEETING_PAGES = ("meetings:minutes", "meetings:decision", "meetings:action")
+
+
 class NoProbeValue(Exception):
     pass
 
@@ -160,7 +166,12 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "cases": lambda: world.cases[variant].case.pk,
         "referrals": lambda: world.referrals[variant or "sent"].pk,
         "trainings": lambda: world.trainings[variant].training.pk,
-        "meetings": lambda: world.meeting.pk,
+        # The minutes' pages are of the held meeting; the rest of the upcoming one.
+        "meetings": lambda: (
+            world.held_meeting.pk
+            if name.startswith(("meetings:minutes", "meetings:decision", "meetings:action"))
+            else world.meeting.pk
+        ),
         "notifications": lambda: (
             world.announcement.pk if name == "notifications:announcement" else world.notification.pk
         ),
@@ -185,6 +196,8 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "item_pk": lambda: world.meeting_items["EE's proposal"].pk,
         "paper_pk": lambda: world.papers[variant].pk,
         "step": lambda: "close_agenda",
+        "number": lambda: 1,
+        "action_pk": lambda: world.action_point.pk,
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",
         "slug": lambda: (world.projects if namespace == "projects" else world.publications)[variant or "public"].slug,
@@ -254,6 +267,8 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         (RESTRICTED_PAPER, {p.REP, p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT}),
         (EE_PROPOSAL, {p.REP, p.NCP_EE, p.SECRETARIAT}),
         (LT_PROPOSAL, {p.NCP_LT, p.SECRETARIAT}),
+        (EE_MINUTES_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
+        (LT_MINUTES_COMMENT, {p.NCP_LT, p.SECRETARIAT}),
     ]
 
 

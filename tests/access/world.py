@@ -6,7 +6,7 @@ distinctive enough that finding one in a response body can only mean a leak.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -63,6 +63,9 @@ MEETING_LINK = "https://meet.example.net/probe-meeting-4711"
 RESTRICTED_PAPER = "Probe-restricted-paper"
 EE_PROPOSAL = "Probe-EE-proposal-note"
 LT_PROPOSAL = "Probe-LT-proposal-title"
+# Comments on circulated minutes: the commenting state's and the secretariat's.
+EE_MINUTES_COMMENT = "Probe-EE-minutes-comment"
+LT_MINUTES_COMMENT = "Probe-LT-minutes-comment"
 
 
 @dataclass
@@ -109,6 +112,8 @@ class World:
     meeting: object = None
     meeting_items: dict[str, object] = field(default_factory=dict)
     papers: dict[str, object] = field(default_factory=dict)
+    held_meeting: object = None  # held, its minutes circulated, with an action point for Estonia
+    action_point: object = None
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -265,6 +270,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     }
 
     meeting, meeting_items, papers = _build_meeting(users, demo_states)
+    held_meeting, action_point = _build_held_meeting(users, demo_states)
 
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
@@ -337,6 +343,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         meeting=meeting,
         meeting_items=meeting_items,
         papers=papers,
+        held_meeting=held_meeting,
+        action_point=action_point,
         admin_rows=admin_rows,
     )
 
@@ -378,3 +386,33 @@ def _build_meeting(users, demo_states):
         by=users[p.REP],
     )
     return meeting, items, papers
+
+
+def _build_held_meeting(users, demo_states):
+    """A meeting held three days ago: its minutes circulated with a comment from Estonia and
+    one from Lithuania, a decision, and an action point for Estonia."""
+    secretariat = users[p.SECRETARIAT]
+    meeting = make_meeting(secretariat, starts_in_days=-3, title="Held meeting")
+    item = meeting_services.agenda_item_propose(
+        meeting=meeting, data={"title": "Work plan", "purpose": "decision"}, by=secretariat
+    )
+    meeting_services.meeting_transition(meeting=meeting, step="close_agenda", by=secretariat)
+    meeting_services.meeting_transition(meeting=meeting, step="mark_held", by=secretariat)
+    meeting_services.minutes_save(
+        meeting=meeting, text="The chair opened.\n\nThe work plan was adopted.", by=secretariat
+    )
+    version = meeting_services.minutes_circulate(
+        meeting=meeting, comments_close_at=timezone.now() + timedelta(days=7), by=secretariat
+    )
+    meeting_services.minutes_comment(version=version, paragraph=2, text=EE_MINUTES_COMMENT, by=users[p.REP])
+    meeting_services.minutes_comment(version=version, paragraph=None, text=LT_MINUTES_COMMENT, by=users[p.NCP_LT])
+    meeting_services.decision_record(meeting=meeting, item=item, text="The work plan is adopted.", by=secretariat)
+    action = meeting_services.action_point_add(
+        meeting=meeting,
+        item=item,
+        text="Send the national figures",
+        due_on=timezone.localdate() + timedelta(days=30),
+        owner_state=demo_states["EE"],
+        by=secretariat,
+    )
+    return meeting, action
