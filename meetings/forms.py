@@ -206,8 +206,8 @@ class CirculateForm(BootstrapFormMixin, forms.Form):
 
 
 class CommentForm(BootstrapFormMixin, forms.Form):
-    paragraph = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="On")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label="Comment")
+    paragraph = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Comment on")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label="Your comment")
 
     def __init__(self, *args, paragraphs: int, **kwargs):
         super().__init__(*args, **kwargs)
