@@ -47,7 +47,7 @@ MEETING_WORKFLOW = Workflow(
             target=S.AGENDA_OPEN,
             by=("secretariat",),
             url="meetings:step",
-            notifies=(Notice("meeting_agenda_open", "members"),),
+            notifies=(Notice(kind="meeting_agenda_open", audience="members"),),
         ),
         Transition(
             name="close_agenda",
@@ -86,7 +86,7 @@ MEETING_WORKFLOW = Workflow(
             apply=_minutes_circulated,
             effects="meetings.services.minutes_mark_approved",
             confirmation="The circulated version becomes the approved minutes; it can no longer change.",
-            notifies=(Notice("meeting_minutes_approved", "members"),),
+            notifies=(Notice(kind="meeting_minutes_approved", audience="members"),),
         ),
         Transition(
             name="cancel",
@@ -99,7 +99,7 @@ MEETING_WORKFLOW = Workflow(
             branch=True,
             destructive=True,
             confirmation="Cancelling cannot be undone: registrations end and every member is told.",
-            notifies=(Notice("meeting_cancelled", "members"),),
+            notifies=(Notice(kind="meeting_cancelled", audience="members"),),
         ),
     ),
 )
@@ -119,7 +119,7 @@ AGENDA_ITEM_WORKFLOW = Workflow(
             by=("secretariat",),
             url="meetings:item_decide",
             stamps=("decided_at",),
-            notifies=(Notice("meeting_item_decided", "proposing state"),),
+            notifies=(Notice(kind="meeting_item_decided", audience="proposing state"),),
         ),
         Transition(
             name="merge",
@@ -130,7 +130,7 @@ AGENDA_ITEM_WORKFLOW = Workflow(
             url="meetings:item_decide",
             stamps=("decided_at",),
             branch=True,
-            notifies=(Notice("meeting_item_decided", "proposing state"),),
+            notifies=(Notice(kind="meeting_item_decided", audience="proposing state"),),
         ),
         Transition(
             name="decline",
@@ -141,7 +141,7 @@ AGENDA_ITEM_WORKFLOW = Workflow(
             url="meetings:item_decide",
             stamps=("decided_at",),
             branch=True,
-            notifies=(Notice("meeting_item_decided", "proposing state"),),
+            notifies=(Notice(kind="meeting_item_decided", audience="proposing state"),),
         ),
     ),
 )

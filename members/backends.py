@@ -22,8 +22,11 @@ MFA_ENABLED_AT_LOAD = "thb_mfa_enabled_at_load"
 
 class _OneQueryUserMixin:
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(
-            **{MFA_ENABLED_AT_LOAD: Exists(Authenticator.objects.filter(user=OuterRef("pk")))}
+        # The state comes with the user: the navigation and the expert group's pages ask its kind.
+        users = (
+            get_user_model()
+            ._default_manager.select_related("member_state")
+            .annotate(**{MFA_ENABLED_AT_LOAD: Exists(Authenticator.objects.filter(user=OuterRef("pk")))})
         )
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from notifications.forms import PreferencesForm
 from notifications.kinds import KINDS, NotificationKind, register_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_APPS = ["thb_portal", "members", "cases", "referrals", "projects", "publications", "trainings"]
+PROJECT_APPS = ["thb_portal", "members", "cases", "referrals", "projects", "publications", "trainings", "meetings"]
 SOURCES = [*PROJECT_APPS, "notifications", "core"]
 # A workflow's notice for these audiences is an email to someone who is not a user (notify_address).
 PARTICIPANT_AUDIENCES = {"participant", "participants"}
@@ -79,6 +79,13 @@ def test_the_preferences_page_lists_kinds_by_app_then_as_declared(make_user):
         "training_waitlist_promoted",
         "training_cancelled",
         "training_reminder",
+        "meeting_agenda_open",
+        "meeting_item_proposed",
+        "meeting_papers_added",
+        "meeting_minutes_circulated",
+        "meeting_minutes_approved",
+        "meeting_action_point",
+        "meeting_cancelled",
         "announcement",
     ]
 

@@ -14,15 +14,16 @@ EXPECTED_MAIN_NAVIGATION = {
     Role.SECRETARIAT: [
         "Dashboard",
         ("Statistics", ["Case statistics", "Referral statistics"]),
+        "Meetings",
         "Trainings",
         DIRECTORIES,
         PUBLIC_MENU,
         "Administration",
     ],
-    Role.NCP: ["Dashboard", "Cases", "Referrals", DIRECTORIES, PUBLIC_MENU],
-    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", DIRECTORIES, PUBLIC_MENU],
+    Role.NCP: ["Dashboard", "Cases", "Referrals", "Meetings", DIRECTORIES, PUBLIC_MENU],
+    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Meetings", DIRECTORIES, PUBLIC_MENU],
     Role.TRAINER: ["Dashboard", "Trainings", DIRECTORIES, PUBLIC_MENU],
-    Role.OBSERVER: ["Dashboard", DIRECTORIES, PUBLIC_MENU],
+    Role.OBSERVER: ["Dashboard", "Meetings", DIRECTORIES, PUBLIC_MENU],
 }
 
 

@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import ControlMeans, ExploitationForm
+from meetings import services as meeting_services
 from members.models import Role
 from members.services import user_reassign
 from notifications.models import Announcement
 from notifications.services import notify, notify_address
 from publications.models import Audience, Topic
 from tests.cases.factories import make_case
+from tests.meetings.factories import make_meeting
 from tests.members.factories import ExpertiseAreaFactory, MemberStateFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
@@ -83,6 +85,13 @@ def grow_rows(make_user, mfa_user, demo_states):
         notify_address(to=f"someone{n}@example.net", subject="Hello", body="Hello.", key=f"address-{n}")
         Announcement.objects.create(
             title=f"Announcement {n}", body="Read it.", created_by=user, published_by=user, published_at=timezone.now()
+        )
+        meeting = make_meeting(secretariat, title=f"Meeting {n}", host_state=user.member_state)
+        meeting_services.agenda_item_propose(
+            meeting=meeting, data={"title": f"Item {n}", "purpose": "information"}, by=secretariat
+        )
+        meeting_services.delegation_register(
+            meeting=meeting, state=demo_states["EE"], reply="not_attending", by=secretariat
         )
 
     def _grow(n: int) -> None:
