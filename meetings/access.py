@@ -1,10 +1,7 @@
-"""Who belongs to the expert group, and the only way from a URL id to a meeting, an agenda
+"""The only way from a URL id to a meeting, an agenda
 item or a paper: each answers 404 both when it does not exist and when the user may not see it.
 
-Members are the secretariat, the observers, and the national representatives and NCPs of
-the states in the group (the CBSS members, the EU among them). Trainers, the referral
-mechanism's partner states and the public see nothing of it. A state acts as a state:
-any of its members may answer for it (services record who did).
+Who is in the expert group is members.expert_group's; the secretariat runs the meetings.
 """
 
 from django.db.models import Q, QuerySet
@@ -12,10 +9,8 @@ from django.http import Http404
 
 from core.types import AnyUser
 from meetings.models import ActionPoint, AgendaItem, ItemStatus, Meeting, MinutesVersion, Paper
-from members.models import STATE_ROLES, MemberState, MemberStateKind, Role
+from members.expert_group import acting_state, is_group_member
 
-# The kinds of state whose representatives sit in the expert group.
-GROUP_STATE_KINDS = (MemberStateKind.CBSS_MEMBER, MemberStateKind.EU)
 MANAGE = "meetings.manage_meetings"
 
 
@@ -24,22 +19,8 @@ def manages(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm(MANAGE))
 
 
-def acting_state(user: AnyUser) -> MemberState | None:
-    """The state a member answers for: their own, if it sits in the group."""
-    if not user.is_authenticated or not user.is_active or user.role not in STATE_ROLES:
-        return None
-    state = user.member_state
-    if state is None or not state.is_active or state.kind not in GROUP_STATE_KINDS:
-        return None
-    return state
-
-
-def is_observer(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.OBSERVER)
-
-
 def is_member(user: AnyUser) -> bool:
-    return manages(user) or is_observer(user) or acting_state(user) is not None
+    return manages(user) or is_group_member(user)
 
 
 def sees_restricted(user: AnyUser) -> bool:

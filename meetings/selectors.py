@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.types import AnyUser
-from meetings.access import acting_state, is_member, manages, visible_items, visible_papers
+from meetings.access import is_member, manages, visible_items, visible_papers
 from meetings.access import visible_minutes as access_visible_minutes
 from meetings.models import (
     UPCOMING_STATUSES,
@@ -24,7 +24,7 @@ from meetings.models import (
     Paper,
     Reply,
 )
-from meetings.services import participating_states
+from members.expert_group import acting_state, participating_states
 from members.models import MemberState
 
 

@@ -21,7 +21,7 @@ from core.audit import audited_as_by
 from core.db import update_fields
 from core.uploads import PAPER_TYPES, check_upload, store_checked_upload
 from core.workflow import Transition, UnknownTransition
-from meetings.access import GROUP_STATE_KINDS, acting_state, is_observer, manages, may_update_action_point
+from meetings.access import manages, may_update_action_point
 from meetings.models import (
     UPCOMING_STATUSES,
     ActionPoint,
@@ -40,26 +40,20 @@ from meetings.models import (
     Reply,
 )
 from meetings.workflow import AGENDA_ITEM_WORKFLOW, MEETING_WORKFLOW
+from members.expert_group import (
+    GROUP_STATE_KINDS,
+    acting_state,
+    group_members,
+    is_observer,
+    participating_states,
+    secretariat_members,
+    state_members,
+)
 from members.models import STATE_ROLES, MemberState, Role, User
 from notifications.services import notify
 
 # Set only by the steps of MEETING_WORKFLOW, never by the meeting's form.
 STEP_FIELDS = {"status", "cancel_reason"}
-
-
-def group_members() -> QuerySet[User]:
-    """Everyone in the expert group: the secretariat, observers, and the states' members."""
-    states = Q(role__in=STATE_ROLES, member_state__kind__in=GROUP_STATE_KINDS, member_state__is_active=True)
-    return User.objects.filter(Q(role__in=(Role.SECRETARIAT, Role.OBSERVER)) | states, is_active=True)
-
-
-def state_members(state: MemberState) -> QuerySet[User]:
-    """Who answers for a state: its national representatives and NCPs."""
-    return User.objects.filter(role__in=STATE_ROLES, member_state=state, is_active=True)
-
-
-def participating_states() -> QuerySet[MemberState]:
-    return MemberState.objects.active().filter(kind__in=GROUP_STATE_KINDS)
 
 
 def _require_manager(by: User) -> None:
@@ -172,7 +166,7 @@ def agenda_item_propose(*, meeting: Meeting, data: dict[str, Any], by: User) -> 
     item.save()
     if not secretariat:
         notify(
-            recipients=User.objects.filter(role=Role.SECRETARIAT, is_active=True),
+            recipients=secretariat_members(),
             kind="meeting_item_proposed",
             text=f"{state}: “{item.title}” proposed for {meeting.title}.",
             link=item.get_absolute_url(),

@@ -1,14 +1,9 @@
 """The expert group's meeting pages. Every page answers 404 to anyone outside the group
 (meetings.access); the secretariat's pages answer 404 to members who do not run meetings."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,12 +20,9 @@ from meetings.access import (
     access_meeting,
     access_minutes_version,
     access_paper,
-    acting_state,
-    is_observer,
     manages,
     may_update_action_point,
     require_manager,
-    require_member,
 )
 from meetings.forms import (
     ActionFilterForm,
@@ -52,21 +44,15 @@ from meetings.forms import (
 )
 from meetings.models import ItemStatus, Meeting
 from meetings.workflow import MEETING_WORKFLOW
+from members.expert_group import (
+    acting_state,
+    group_members,
+    group_members_only,
+    is_observer,
+    participating_states,
+    state_members,
+)
 from members.models import Role
-
-R = TypeVar("R", bound=HttpResponseBase)
-
-
-def group_members_only(view: Callable[..., R]) -> Callable[..., R]:
-    """Anyone outside the expert group, signed in or not, gets 404: the group's pages do not
-    even show that they exist (the 404 page offers visitors to sign in)."""
-
-    @wraps(view)
-    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
-        require_member(request.user)
-        return view(request, *args, **kwargs)
-
-    return run
 
 
 def _service_error(form, error: ValidationError) -> None:
@@ -80,7 +66,6 @@ def _service_error(form, error: ValidationError) -> None:
 
 @group_members_only
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_member(request.user)
     context = {"page": paginate(request, selectors.meeting_list(user=request.user)), "manages": manages(request.user)}
     return render(request, "meetings/list.html", context)
 
@@ -277,7 +262,7 @@ def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     state = acting_state(request.user)
     if state is None:
         raise Http404("The secretariat records delegations on the delegations page.")
-    candidates = list(services.state_members(state).order_by("full_name"))
+    candidates = list(state_members(state).order_by("full_name"))
     delegation = selectors.own_delegation(user=request.user, meeting=meeting)
     initial = DelegationForm.initial_for(delegation, candidates)
     form = DelegationForm(*form_data(request), candidates=candidates, initial=initial)
@@ -487,8 +472,8 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ActionPointForm(
         *form_data(request),
         meeting=meeting,
-        states=services.participating_states().order_by("name"),
-        users=services.group_members().exclude(role=Role.SECRETARIAT).order_by("full_name"),
+        states=participating_states().order_by("name"),
+        users=group_members().exclude(role=Role.SECRETARIAT).order_by("full_name"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -541,7 +526,7 @@ def action_update(request: AuthenticatedRequest, pk: int, action_pk: int) -> Htt
 @group_members_only
 def action_list(request: AuthenticatedRequest) -> HttpResponse:
     """The group's action points across meetings: open ones by default, per state or overall."""
-    states = services.participating_states().order_by("name")
+    states = participating_states().order_by("name")
     own = acting_state(request.user)
     filters = ActionFilterForm(request.GET or None, states=states)
     state, status = None, ""

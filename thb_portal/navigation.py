@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from meetings.access import is_member as is_group_member
 from members.access import DECIDING_ROLES
+from members.expert_group import is_group_member
 from members.models import Role
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
 from core.pagination import COUNT_LIMIT
 from core.types import AuthenticatedRequest
-from meetings.access import is_member as is_group_member
 from meetings.selectors import upcoming_for_dashboard
+from members.expert_group import is_group_member
 from members.models import Role, User
 from members.selectors import ncp_directory_list
 from notifications.models import Delivery, DeliveryStatus
