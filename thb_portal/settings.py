@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "publications",
     "trainings",
     "meetings",
+    "consultations",
     "notifications",
 ]
 
@@ -395,5 +396,7 @@ PAGE_SIZE = 25
 THB_SEARCH_MAX_RESULTS = env.int("THB_SEARCH_MAX_RESULTS", default=500)
 # Days before a meeting's registration closes when states that have not answered are reminded.
 THB_MEETING_REMINDER_DAYS = env.int("THB_MEETING_REMINDER_DAYS", default=3)
+# Days before a consultation's deadline when states that have not answered are reminded.
+THB_CONSULTATION_REMINDER_DAYS = env.int("THB_CONSULTATION_REMINDER_DAYS", default=2)
 # How long a search's ranking is kept (any write to a publication starts them all again); 0: never.
 THB_SEARCH_CACHE_SECONDS = env.int("THB_SEARCH_CACHE_SECONDS", default=300)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("trainings/", include("trainings.urls")),
     path("meetings/", include("meetings.urls")),
+    path("consultations/", include("consultations.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -421,6 +421,23 @@ POLICY |= {
 }
 
 
+# Consultations: the group's members see them and the status board; a state's representatives
+# answer (not observers, not the secretariat, which circulates and replies). Walked on the
+# comments procedure, whose Estonian comments are Estonia's and the secretariat's.
+POLICY |= {
+    # GET only: a POST is 405 for anyone, before any other check.
+    "consultations:list": Rule(
+        get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}), post=roles("405")
+    ),
+    "consultations:create": _SECRETARIATS,
+    "consultations:detail": _MEMBERS_PAGE,
+    "consultations:document": _MEMBERS_PAGE,
+    "consultations:answer": rule(roles("200", anon="404", trainers="404", observer="404", secretariat="404")),
+    "consultations:reply": _SECRETARIATS,
+    "consultations:new_round": _SECRETARIATS,
+}
+
+
 # The admin -----------------------------------------------------------------------------
 # Only the secretariat is staff: every other role, signed in or not, is sent to the
 # admin's sign-in page. What the secretariat may do per model is its role's model
@@ -475,6 +492,8 @@ ADMIN_MODELS = {
     "meetings.meeting": READ_ONLY,
     "meetings.agendaitem": READ_ONLY,
     "meetings.delegation": READ_ONLY,
+    "consultations.consultation": READ_ONLY,
+    "consultations.answer": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.
 ADMIN_EXTRA_VIEWS = {

@@ -32,6 +32,7 @@ from tests.access import policy as p
 from tests.access.world import (
     CASE_VALUES,
     CONTACT,
+    EE_CONSULTATION_COMMENT,
     EE_MINUTES_COMMENT,
     EE_PROPOSAL,
     GIVEN_NAMES,
@@ -167,6 +168,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "referrals": lambda: world.referrals[variant or "sent"].pk,
         "trainings": lambda: world.trainings[variant].training.pk,
         # The minutes' pages are of the held meeting; the rest of the upcoming one.
+        "consultations": lambda: world.consultations["comments"].pk,
         "meetings": lambda: (
             world.held_meeting.pk
             if name.startswith(("meetings:minutes", "meetings:decision", "meetings:action"))
@@ -197,6 +199,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "paper_pk": lambda: world.papers[variant].pk,
         "step": lambda: "close_agenda",
         "number": lambda: 1,
+        "answer_pk": lambda: world.consultation_answer.pk,
         "action_pk": lambda: world.action_point.pk,
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",
@@ -269,6 +272,7 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         (LT_PROPOSAL, {p.NCP_LT, p.SECRETARIAT}),
         (EE_MINUTES_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
         (LT_MINUTES_COMMENT, {p.NCP_LT, p.SECRETARIAT}),
+        (EE_CONSULTATION_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
     ]
 
 
@@ -293,6 +297,7 @@ UNTOUCHED_TABLE_PREFIXES = (
     "publications_",
     "projects_",
     "meetings_",
+    "consultations_",
     "thb_portal_",
     "auditlog_",
     "guardian_",

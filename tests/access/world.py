@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import ControlMeans, ExploitationForm, FollowUp, RiskAssessment
+from consultations import services as consultation_services
 from core.visibility import Visibility
 from meetings import services as meeting_services
 from members.models import ExpertiseArea, Organisation, Role
@@ -66,6 +67,8 @@ LT_PROPOSAL = "Probe-LT-proposal-title"
 # Comments on circulated minutes: the commenting state's and the secretariat's.
 EE_MINUTES_COMMENT = "Probe-EE-minutes-comment"
 LT_MINUTES_COMMENT = "Probe-LT-minutes-comment"
+# A state's comments in a consultation: that state's and the secretariat's (not made visible).
+EE_CONSULTATION_COMMENT = "Probe-EE-consultation-comment"
 
 
 @dataclass
@@ -114,6 +117,8 @@ class World:
     papers: dict[str, object] = field(default_factory=dict)
     held_meeting: object = None  # held, its minutes circulated, with an action point for Estonia
     action_point: object = None
+    consultations: dict[str, object] = field(default_factory=dict)  # "comments" and "vote", both open
+    consultation_answer: object = None  # Estonia's comments
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -271,6 +276,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
 
     meeting, meeting_items, papers = _build_meeting(users, demo_states)
     held_meeting, action_point = _build_held_meeting(users, demo_states)
+    consultations, consultation_answer = _build_consultations(users)
 
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
@@ -313,6 +319,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         "meetings.meeting": meeting.pk,
         "meetings.agendaitem": meeting_items["on the agenda"].pk,
         "meetings.delegation": meeting.delegations.get().pk,
+        "consultations.consultation": consultations["comments"].pk,
+        "consultations.answer": consultation_answer.pk,
         # For admin:view_on_site: the public publication has a page of its own.
         "view_on_site": (
             ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,
@@ -345,6 +353,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         papers=papers,
         held_meeting=held_meeting,
         action_point=action_point,
+        consultations=consultations,
+        consultation_answer=consultation_answer,
         admin_rows=admin_rows,
     )
 
@@ -416,3 +426,35 @@ def _build_held_meeting(users, demo_states):
         by=secretariat,
     )
     return meeting, action
+
+
+def _build_consultations(users):
+    """A comments procedure with Estonia's comments (for Estonia and the secretariat) and
+    Lithuania's (made visible to every member); a vote in which Estonia objects."""
+    secretariat = users[p.SECRETARIAT]
+    consultations = {
+        procedure: consultation_services.consultation_open(
+            data={
+                "title": f"Draft {procedure} document",
+                "procedure": procedure,
+                "deadline": timezone.now() + timedelta(days=10),
+            },
+            upload=pdf_upload(f"{procedure}.pdf"),
+            by=secretariat,
+        )
+        for procedure in ("comments", "vote")
+    }
+    answer = consultation_services.answer_give(
+        consultation=consultations["comments"], position="comments", text=EE_CONSULTATION_COMMENT, by=users[p.REP]
+    )
+    consultation_services.answer_give(
+        consultation=consultations["comments"],
+        position="comments",
+        text="Lithuania supports the draft.",
+        visible_to_members=True,
+        by=users[p.NCP_LT],
+    )
+    consultation_services.answer_give(
+        consultation=consultations["vote"], position="object", text="Not yet.", by=users[p.NCP_EE]
+    )
+    return consultations, answer
