@@ -14,7 +14,17 @@ from notifications.forms import PreferencesForm
 from notifications.kinds import KINDS, NotificationKind, register_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_APPS = ["thb_portal", "members", "cases", "referrals", "projects", "publications", "trainings", "meetings"]
+PROJECT_APPS = [
+    "thb_portal",
+    "members",
+    "cases",
+    "referrals",
+    "projects",
+    "publications",
+    "trainings",
+    "meetings",
+    "consultations",
+]
 SOURCES = [*PROJECT_APPS, "notifications", "core"]
 # A workflow's notice for these audiences is an email to someone who is not a user (notify_address).
 PARTICIPANT_AUDIENCES = {"participant", "participants"}
@@ -86,6 +96,9 @@ def test_the_preferences_page_lists_kinds_by_app_then_as_declared(make_user):
         "meeting_minutes_approved",
         "meeting_action_point",
         "meeting_cancelled",
+        "consultation_opened",
+        "consultation_answered",
+        "consultation_outcome",
         "announcement",
     ]
 

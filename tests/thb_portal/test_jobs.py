@@ -13,6 +13,7 @@ def test_every_job_is_in_the_beat_schedule_and_importable():
     # Every app's jobs, registered from its AppConfig.ready().
     assert {name.split(".")[0] for name in periodic_jobs()} == {
         "cases",
+        "consultations",
         "meetings",
         "members",
         "notifications",

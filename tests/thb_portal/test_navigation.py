@@ -7,6 +7,7 @@ PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public 
 # Signed in, related entries are menus: (menu label, [its entries]).
 PUBLIC_MENU = ("Public site", PUBLIC)
 DIRECTORIES = ("Directories", ["Experts", "Contact points"])
+EXPERT_GROUP = ("Expert group", ["Meetings", "Consultations"])
 
 EXPECTED_MAIN_NAVIGATION = {
     None: ["Home", *PUBLIC],  # a visitor: few links, no menus
@@ -14,16 +15,28 @@ EXPECTED_MAIN_NAVIGATION = {
     Role.SECRETARIAT: [
         "Dashboard",
         ("Statistics", ["Case statistics", "Referral statistics"]),
-        "Meetings",
+        EXPERT_GROUP,
         "Trainings",
         DIRECTORIES,
         PUBLIC_MENU,
         "Administration",
     ],
-    Role.NCP: ["Dashboard", "Cases", "Referrals", "Meetings", DIRECTORIES, PUBLIC_MENU],
-    Role.NATIONAL_REPRESENTATIVE: ["Dashboard", "Meetings", DIRECTORIES, PUBLIC_MENU],
+    Role.NCP: [
+        "Dashboard",
+        "Cases",
+        "Referrals",
+        EXPERT_GROUP,
+        DIRECTORIES,
+        PUBLIC_MENU,
+    ],
+    Role.NATIONAL_REPRESENTATIVE: [
+        "Dashboard",
+        EXPERT_GROUP,
+        DIRECTORIES,
+        PUBLIC_MENU,
+    ],
     Role.TRAINER: ["Dashboard", "Trainings", DIRECTORIES, PUBLIC_MENU],
-    Role.OBSERVER: ["Dashboard", "Meetings", DIRECTORIES, PUBLIC_MENU],
+    Role.OBSERVER: ["Dashboard", EXPERT_GROUP, DIRECTORIES, PUBLIC_MENU],
 }
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import ControlMeans, ExploitationForm
+from consultations import services as consultation_services
 from meetings import services as meeting_services
 from members.models import Role
 from members.services import user_reassign
@@ -25,6 +26,7 @@ from notifications.models import Announcement
 from notifications.services import notify, notify_address
 from publications.models import Audience, Topic
 from tests.cases.factories import make_case
+from tests.consultations.factories import open_consultation
 from tests.meetings.factories import make_meeting
 from tests.members.factories import ExpertiseAreaFactory, MemberStateFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import ProjectFactory
@@ -45,6 +47,7 @@ def grow_rows(make_user, mfa_user, demo_states):
     row shows as a query per row."""
     secretariat = make_user(Role.SECRETARIAT)
     ee_ncp, lv_ncp = make_user(Role.NCP, "EE"), make_user(Role.NCP, "LV")
+    ee_rep = make_user(Role.NATIONAL_REPRESENTATIVE, "EE")
     training = make_training(start_in_days=-1)
 
     def user_in_a_new_state():
@@ -93,6 +96,8 @@ def grow_rows(make_user, mfa_user, demo_states):
         meeting_services.delegation_register(
             meeting=meeting, state=demo_states["EE"], reply="not_attending", by=secretariat
         )
+        consultation = open_consultation(secretariat, "vote", title=f"Vote {n}")
+        consultation_services.answer_give(consultation=consultation, position="approve", by=ee_rep)
 
     def _grow(n: int) -> None:
         for _ in range(n):
