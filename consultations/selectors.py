@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from consultations.access import is_member, readable_answers
-from consultations.models import Answer, AnswerRevision, Consultation
+from consultations.access import is_member, manages, readable_answers
+from consultations.models import Answer, AnswerRevision, Consultation, ConsultationStatus
 from core.types import AnyUser
 from members.expert_group import acting_state, participating_states
 from members.models import MemberState
@@ -53,3 +54,21 @@ def rounds(*, consultation: Consultation) -> list[Consultation]:
     """Every round of the same document, first to last, in one query."""
     first = consultation.first_round_id or consultation.pk
     return list(Consultation.objects.filter(Q(pk=first) | Q(first_round_id=first)).order_by("round"))
+
+
+def open_for_dashboard(*, user: AnyUser) -> QuerySet[Consultation]:
+    """Open consultations, nearest deadline first; for a state's member whether the state has
+    answered, for the secretariat how many states have."""
+    if not is_member(user):
+        return Consultation.objects.none()
+    consultations = Consultation.objects.filter(status=ConsultationStatus.OPEN).order_by("deadline", "id")
+    state = acting_state(user)
+    if state is not None:
+        answered = Answer.objects.filter(consultation=OuterRef("pk"), member_state=state)
+        consultations = consultations.annotate(state_answered=Exists(answered))
+    if manages(user):
+        counted = Answer.objects.filter(consultation=OuterRef("pk")).order_by().values("consultation")
+        consultations = consultations.annotate(
+            answer_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+        )
+    return consultations

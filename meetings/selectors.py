@@ -19,6 +19,7 @@ from meetings.models import (
     Delegation,
     ItemStatus,
     Meeting,
+    MeetingStatus,
     MinutesComment,
     MinutesVersion,
     Paper,
@@ -191,3 +192,34 @@ def action_points(*, user: AnyUser, state: MemberState | None = None, status: st
     if state is not None:
         actions = actions.filter(owner_state=state)
     return actions.filter(status=status or ActionStatus.OPEN).order_by("due_on", "id")
+
+
+def minutes_awaiting(*, user: AnyUser) -> QuerySet[MinutesVersion]:
+    """Circulated minutes not yet approved: to comment on (a state, before the deadline) or
+    to approve (the secretariat), earliest deadline first."""
+    if not is_member(user):
+        return MinutesVersion.objects.none()
+    versions = MinutesVersion.objects.filter(
+        circulated_at__isnull=False, approved_at__isnull=True, meeting__status=MeetingStatus.HELD
+    ).select_related("meeting")
+    if not manages(user):
+        versions = versions.filter(comments_close_at__gt=timezone.now())
+    return versions.order_by("comments_close_at", "id")
+
+
+def own_open_action_points(*, user: AnyUser) -> QuerySet[ActionPoint]:
+    """The open action points this member owns: their state's and their own; the secretariat's
+    are the group's own ones."""
+    if not is_member(user):
+        return ActionPoint.objects.none()
+    mine = Q(owner_user_id=user.pk)
+    state = acting_state(user)
+    if state is not None:
+        mine |= Q(owner_state=state)
+    if manages(user):
+        mine |= Q(owner_secretariat=True)
+    return (
+        ActionPoint.objects.filter(mine, status=ActionStatus.OPEN)
+        .select_related("meeting", "owner_state", "owner_user")
+        .order_by("due_on", "id")
+    )

@@ -5,6 +5,7 @@ orchestration is here; members' demo seeds the states, organisations and logins 
 from django.db import transaction
 
 from cases.demo import seed_demo_cases
+from consultations.demo import seed_demo_consultations
 from meetings.demo import seed_demo_meetings
 from members.demo import SECRETARIAT_EMAIL, seed_demo_members
 from members.models import User
@@ -27,6 +28,7 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_publications()
     seed_demo_trainings()
     seed_demo_meetings()
+    seed_demo_consultations()
     return logins
 
 

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
+from consultations.selectors import open_for_dashboard
 from core.pagination import COUNT_LIMIT
 from core.types import AuthenticatedRequest
-from meetings.selectors import upcoming_for_dashboard
+from meetings.selectors import minutes_awaiting, own_open_action_points, upcoming_for_dashboard
 from members.expert_group import is_group_member
 from members.models import Role, User
 from members.selectors import ncp_directory_list
@@ -86,6 +87,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if is_group_member(user):
         # The expert group's meetings ahead, with what each asks of the user's state.
         context["meetings_ahead"] = _block(upcoming_for_dashboard(user=user), 5)
+        context["consultations_open"] = _block(open_for_dashboard(user=user), 5)
+        context["minutes_awaiting"] = _block(minutes_awaiting(user=user), 5)
+        context["own_action_points"] = _block(own_open_action_points(user=user), 5)
     if user.is_staff:
         context["pending_invitations"] = User.objects.active().invitation_pending().count()
         context["failed_deliveries"] = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()
