@@ -396,3 +396,15 @@ class ActionPoint(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < (today or timezone.localdate())
+
+
+class CalendarFeed(models.Model):
+    """A member's secret calendar address. Only a hash of the token is kept: the address is
+    shown once, when it is made; resetting it makes a new one and the old stops working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

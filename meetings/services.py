@@ -7,6 +7,8 @@ item after the cut-off.
 """
 
 import datetime
+import hashlib
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +30,7 @@ from meetings.models import (
     ActionStatus,
     AgendaItem,
     Attendee,
+    CalendarFeed,
     Decision,
     Delegation,
     ItemStatus,
@@ -44,6 +47,7 @@ from members.expert_group import (
     GROUP_STATE_KINDS,
     acting_state,
     group_members,
+    is_group_member,
     is_observer,
     participating_states,
     secretariat_members,
@@ -589,6 +593,27 @@ def action_points_remind_overdue(*, now: datetime.datetime | None = None) -> dic
         )
         counts["notices"] += len(sent)
     return counts
+
+
+# The calendar feed ---------------------------------------------------------------------
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@audited_as_by
+@transaction.atomic
+def calendar_feed_reset(*, by: User) -> str:
+    """Make (or replace) the member's secret calendar address; returns its token, which is
+    not kept: only its hash is."""
+    if not is_group_member(by) and not manages(by):
+        raise ValidationError("The calendar is for members of the expert group.")
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=by, defaults={"token_sha256": calendar_token_hash(token), "created_at": timezone.now()}
+    )
+    return token
 
 
 # The reminder job ----------------------------------------------------------------------

@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/actions/new/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
     path("actions/", views.action_list, name="actions"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

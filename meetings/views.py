@@ -3,10 +3,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import error_text
 from core.forms import form_data, form_status
@@ -24,6 +25,7 @@ from meetings.access import (
     may_update_action_point,
     require_manager,
 )
+from meetings.calendar import calendar_bytes, feed_meetings
 from meetings.forms import (
     ActionFilterForm,
     ActionPointForm,
@@ -42,12 +44,13 @@ from meetings.forms import (
     SecretariatItemForm,
     StepForm,
 )
-from meetings.models import ItemStatus, Meeting
+from meetings.models import CalendarFeed, ItemStatus, Meeting
 from meetings.workflow import MEETING_WORKFLOW
 from members.expert_group import (
     acting_state,
     group_members,
     group_members_only,
+    is_group_member,
     is_observer,
     participating_states,
     state_members,
@@ -535,3 +538,34 @@ def action_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, selectors.action_points(user=request.user, state=state, status=status))
     context = {"page": page, "filters": filters, "own": own, "querystring": querystring_without_page(request)}
     return render(request, "meetings/actions.html", context)
+
+
+# The calendar feed ---------------------------------------------------------------------
+
+
+@never_cache
+@group_members_only
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
+    """The member's calendar address: POST makes a new one and shows it once."""
+    feed_url = None
+    if request.method == "POST":
+        token = services.calendar_feed_reset(by=request.user)
+        feed_url = request.build_absolute_uri(reverse("meetings:calendar_feed", args=[token]))
+    context = {"feed": CalendarFeed.objects.filter(user=request.user).first(), "feed_url": feed_url}
+    return render(request, "meetings/calendar.html", context)
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed, for calendar apps: the secret token is the sign-in. A member who has left the
+    group, or a token that was reset, gets 404."""
+    feed = (
+        CalendarFeed.objects.select_related("user__member_state")
+        .filter(token_sha256=services.calendar_token_hash(token))
+        .first()
+    )
+    if feed is None or not is_group_member(feed.user):
+        raise Http404("No such calendar.")
+    response = HttpResponse(calendar_bytes(feed_meetings()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="tf-thb-meetings.ics"'
+    return response

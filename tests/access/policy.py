@@ -418,6 +418,9 @@ POLICY |= {
     "meetings:action_add": _SECRETARIATS,
     "meetings:action_update": _MEMBERS_PAGE,
     "meetings:actions": _MEMBERS_PAGE,
+    "meetings:calendar": _MEMBERS_PAGE,  # POST makes a new address
+    # The feed: its secret token is the sign-in, whoever asks (a calendar app has no session).
+    "meetings:calendar_feed": {"valid": public(), "reset": public("404")},
 }
 
 

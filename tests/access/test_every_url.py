@@ -205,7 +205,12 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "action": lambda: "acknowledge",
         "slug": lambda: (world.projects if namespace == "projects" else world.publications)[variant or "public"].slug,
         "language": lambda: "en",
-        "token": lambda: world.invitation_token,
+        # A calendar address: the member's, or one that was reset (no longer anyone's).
+        "token": lambda: (
+            (world.calendar_token if variant == "valid" else "reset-long-ago")
+            if namespace == "meetings"
+            else world.invitation_token
+        ),
         "content_type_id": lambda: content_type_id,
         "object_id": lambda: object_id if name == "admin:view_on_site" else world.admin_rows.get(label),
         "app_label": lambda: "cases",

@@ -119,6 +119,7 @@ class World:
     action_point: object = None
     consultations: dict[str, object] = field(default_factory=dict)  # "comments" and "vote", both open
     consultation_answer: object = None  # Estonia's comments
+    calendar_token: str = ""  # the Estonian representative's calendar address
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -277,6 +278,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     meeting, meeting_items, papers = _build_meeting(users, demo_states)
     held_meeting, action_point = _build_held_meeting(users, demo_states)
     consultations, consultation_answer = _build_consultations(users)
+    calendar_token = meeting_services.calendar_feed_reset(by=users[p.REP])
 
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
@@ -355,6 +357,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         action_point=action_point,
         consultations=consultations,
         consultation_answer=consultation_answer,
+        calendar_token=calendar_token,
         admin_rows=admin_rows,
     )
 
