@@ -12,7 +12,7 @@ from consultations import selectors, services
 from consultations.access import access_answer, access_consultation, manages
 from consultations.forms import AnswerForm, ConsultationFilter, ConsultationForm, NewRoundForm, ReplyForm
 from consultations.models import Consultation, Procedure
-from core.forms import form_data, form_status
+from core.forms import add_service_error, form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from members.expert_group import acting_state, group_members_only
@@ -21,14 +21,6 @@ from members.expert_group import acting_state, group_members_only
 def _require_manager(request: AuthenticatedRequest) -> None:
     if not manages(request.user):
         raise Http404("No such page.")
-
-
-def _service_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        for name, errors in error.error_dict.items():
-            form.add_error(name, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_safe
@@ -55,7 +47,7 @@ def consultation_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             consultation = services.consultation_open(data=data, upload=upload, by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The document is circulated; every member is told.")
             return redirect(consultation)
@@ -125,7 +117,7 @@ def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{state}'s answer is saved; it can be changed until the deadline.")
             return redirect(consultation)
@@ -150,7 +142,7 @@ def answer_reply(request: AuthenticatedRequest, pk: int, answer_pk: int) -> Http
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Answer to {answer_.member_state} saved; the state is told.")
             return redirect(consultation)
@@ -173,7 +165,7 @@ def new_round(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Round {following.round} is open; every member is told.")
             return redirect(following)

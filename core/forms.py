@@ -62,6 +62,16 @@ def errors_as_text(form: forms.BaseForm) -> str:
     return " ".join(parts)
 
 
+def add_service_error(form: forms.BaseForm, error: Any) -> None:
+    """A service's refusal (a ValidationError) next to the fields it names when the form has
+    them all, else at the top of the form."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def form_status(form: forms.BaseForm) -> int:
     """400 for a refused form shown again with what was typed; 200 for a fresh one."""
     return 400 if form.is_bound and form.errors else 200

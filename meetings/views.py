@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import error_text
-from core.forms import form_data, form_status
+from core.forms import add_service_error, form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
@@ -58,15 +58,6 @@ from members.expert_group import (
 from members.models import Role
 
 
-def _service_error(form, error: ValidationError) -> None:
-    """A service's refusal next to the fields it names (when the form has them), else at the top."""
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        for name, errors in error.error_dict.items():
-            form.add_error(name, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @group_members_only
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {"page": paginate(request, selectors.meeting_list(user=request.user)), "manages": manages(request.user)}
@@ -81,7 +72,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             meeting = services.meeting_save(meeting=Meeting(), data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The meeting is planned. Open its agenda when members may propose items.")
             return redirect(meeting)
@@ -99,7 +90,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_save(meeting=Meeting.objects.get(pk=meeting.pk), data=changed, by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The meeting is saved.")
             return redirect(meeting)
@@ -149,7 +140,7 @@ def meeting_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespo
         try:
             services.meeting_transition(meeting=meeting, step=step, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{transition.label}: done.")
             return redirect(meeting)
@@ -170,7 +161,7 @@ def item_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             item = services.agenda_item_propose(meeting=meeting, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             done = "added to the agenda" if secretariat else "proposed; the secretariat will decide on it"
             messages.success(request, f"“{item.title}” {done}.")
@@ -201,7 +192,7 @@ def item_decide(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpRes
         try:
             services.agenda_item_decide(item=item, step=data.pop("step"), data=data, by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"“{item.title}”: decided; the proposing state is told.")
             return redirect(item.meeting)
@@ -239,7 +230,7 @@ def paper_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Paper “{paper.title}” added; the members are told.")
             return redirect(meeting)
@@ -281,7 +272,7 @@ def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{state}'s answer is saved.")
             return redirect(meeting)
@@ -302,7 +293,7 @@ def _observer_registration(request: AuthenticatedRequest, meeting: Meeting) -> H
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Your answer is saved.")
             return redirect(meeting)
@@ -398,7 +389,7 @@ def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Your comment is sent to the secretariat.")
             return redirect("meetings:minutes", pk=meeting.pk)
@@ -422,7 +413,7 @@ def minutes_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             version = services.minutes_save(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Minutes saved (version {version.number}, not yet circulated).")
             return redirect("meetings:minutes", pk=meeting.pk)
@@ -441,7 +432,7 @@ def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 meeting=meeting, comments_close_at=form.cleaned_data["comments_close_at"], by=request.user
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Version {version.number} circulated; the members are told.")
             return redirect("meetings:minutes", pk=meeting.pk)
@@ -460,7 +451,7 @@ def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 meeting=meeting, item=form.cleaned_data["item"], text=form.cleaned_data["text"], by=request.user
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("meetings:minutes", pk=meeting.pk)
@@ -490,7 +481,7 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 **form.owner_of(),
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Action point recorded; its owner is told.")
             return redirect("meetings:minutes", pk=meeting.pk)
@@ -517,7 +508,7 @@ def action_update(request: AuthenticatedRequest, pk: int, action_pk: int) -> Htt
                     by=request.user,
                 )
             except ValidationError as error:
-                _service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Action point updated.")
                 return redirect("meetings:actions")

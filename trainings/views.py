@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import error_text
-from core.forms import form_data, form_status
+from core.forms import add_service_error, form_data, form_status
 from core.pagination import paginate, querystring_without_page
 from core.spreadsheets import csv_response, safe_cell
 from core.types import AuthenticatedRequest
@@ -45,15 +45,6 @@ EXPORT_HEADER = [
     "registered",
 ]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's refusal next to the fields it names (when the form has them), else at the top."""
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        for name, errors in error.error_dict.items():
-            form.add_error(name, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require_training_role(request: AuthenticatedRequest) -> None:
@@ -151,7 +142,7 @@ def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_add(training=training, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Session added: {timezone.localtime(session.starts_at):%d %b %Y %H:%M}.")
             return redirect("trainings:settings", pk=training.pk)
@@ -180,7 +171,7 @@ def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             registration = services.registration_register(training=training, data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, f"{registration.full_name} is registered: {registration.get_status_display().lower()}."
