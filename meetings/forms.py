@@ -2,7 +2,18 @@ from django import forms
 
 from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
 from core.languages import LANGUAGES
-from meetings.models import ActionStatus, AgendaItem, Attendee, ItemStatus, Meeting, Mode, Purpose, Reply
+from meetings.models import (
+    ActionStatus,
+    AgendaItem,
+    Attendee,
+    ItemStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Mode,
+    Purpose,
+    Reply,
+)
 from members.models import MemberState, User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -266,3 +277,8 @@ class ActionFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "state", forms.ModelChoiceField).queryset = states
+
+
+class MeetingFilterForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *MeetingStatus.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *MeetingKind.choices], required=False)

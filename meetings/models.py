@@ -56,6 +56,8 @@ class Meeting(models.Model):
         ordering = ["-starts_on", "-id"]
         indexes = [
             models.Index(F("starts_on").desc(), F("id").desc(), name="meeting_list_idx"),
+            # The list filtered by kind, newest first.
+            models.Index("kind", F("starts_on").desc(), F("id").desc(), name="meeting_kind_idx"),
             # The dashboard: the meetings ahead, nearest first.
             models.Index(fields=["status", "starts_on", "id"], name="meeting_upcoming_idx"),
             # The reminder job: upcoming meetings whose registration closes soon.

@@ -36,6 +36,7 @@ from meetings.forms import (
     DecisionForm,
     DecisionRecordForm,
     DelegationForm,
+    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
     ObserverForm,
@@ -60,7 +61,17 @@ from members.models import Role
 
 @group_members_only
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
-    context = {"page": paginate(request, selectors.meeting_list(user=request.user)), "manages": manages(request.user)}
+    filters = MeetingFilterForm(request.GET or None)
+    meetings = selectors.meeting_list(user=request.user)
+    if filters.is_valid():
+        chosen = {name: value for name, value in filters.cleaned_data.items() if value}
+        meetings = meetings.filter(**chosen)
+    context = {
+        "page": paginate(request, meetings),
+        "filters": filters,
+        "querystring": querystring_without_page(request),
+        "manages": manages(request.user),
+    }
     return render(request, "meetings/list.html", context)
 
 

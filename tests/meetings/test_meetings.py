@@ -440,3 +440,16 @@ def test_the_meeting_pages_run_the_same_queries_however_much_they_hold(
         )
 
     assert_constant_queries(client, *urls, grow=grow)
+
+
+def test_the_list_filters_by_status_and_kind_and_ignores_nonsense(people, login):
+    make_meeting(people["secretariat"], title="Open agenda meeting")
+    make_meeting(
+        people["secretariat"], open_agenda=False, title="Planned online", kind="online", online_link="https://x.example"
+    )
+    client = login(people["ee_rep"])
+    planned = client.get(reverse("meetings:list"), {"status": "planned"}).content.decode()
+    assert "Planned online" in planned and "Open agenda meeting" not in planned
+    online = client.get(reverse("meetings:list"), {"kind": "online"}).content.decode()
+    assert "Planned online" in online and "Open agenda meeting" not in online
+    assert client.get(reverse("meetings:list"), {"status": "nonsense"}).status_code == 200
