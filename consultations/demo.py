@@ -4,26 +4,17 @@ procedure open with Estonia's comments. Idempotent: a title that exists is left 
 
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from consultations import services
 from consultations.models import Consultation
+from core.demo import placeholder_pdf
 from members.demo import SECRETARIAT_EMAIL
 from members.models import User
-
-_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 SILENCE = "Joint statement on online recruitment"
 VOTE = "Work plan 2027"
 COMMENTS = "Draft regional strategy 2027-2030"
-
-
-def _document(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"{name}.pdf", _PDF, content_type="application/pdf")
 
 
 def _rep(code: str) -> User:
@@ -38,7 +29,7 @@ def seed_demo_consultations() -> int:
     if not Consultation.objects.filter(title=SILENCE).exists():
         silence = services.consultation_open(
             data={"title": SILENCE, "procedure": "silence", "deadline": now + timedelta(days=6)},
-            upload=_document("joint-statement"),
+            upload=placeholder_pdf("joint-statement"),
             by=secretariat,
         )
         services.answer_give(
@@ -51,7 +42,7 @@ def seed_demo_consultations() -> int:
     if not Consultation.objects.filter(title=VOTE).exists():
         vote = services.consultation_open(
             data={"title": VOTE, "procedure": "vote", "deadline": now + timedelta(days=1)},
-            upload=_document("work-plan"),
+            upload=placeholder_pdf("work-plan"),
             by=secretariat,
         )
         for code, position in (("EE", "approve"), ("FI", "approve"), ("SE", "approve"), ("PL", "abstain")):
@@ -70,7 +61,7 @@ def seed_demo_consultations() -> int:
                 "deadline": now + timedelta(days=20),
                 "note": "Comments on any section; the secretariat answers each.",
             },
-            upload=_document("strategy"),
+            upload=placeholder_pdf("strategy"),
             by=secretariat,
         )
         services.answer_give(

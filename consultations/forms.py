@@ -1,9 +1,9 @@
 from django import forms
 
 from consultations.models import POSITIONS, Consultation, ConsultationStatus, Position, Procedure
-from core.forms import BootstrapFormMixin, field_of
+from core.forms import DATETIME_INPUT, BootstrapFormMixin, field_of
 
-_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DATETIME = DATETIME_INPUT
 
 
 class ConsultationForm(BootstrapFormMixin, forms.Form):

@@ -59,6 +59,8 @@ class Consultation(models.Model):
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(F("opened_at").desc(), F("id").desc(), name="consultation_list_idx"),
+            # The list filtered by status, newest first.
+            models.Index("status", F("opened_at").desc(), F("id").desc(), name="consultation_status_list_idx"),
             # The closing job: open consultations whose deadline has passed.
             models.Index(fields=["status", "deadline"], name="consultation_deadline_idx"),
         ]

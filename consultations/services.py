@@ -24,8 +24,15 @@ from consultations.models import (
 from core.audit import audited_as_by
 from core.db import update_fields
 from core.uploads import PAPER_TYPES, check_upload, store_checked_upload
-from members.expert_group import acting_state, group_members, participating_states, secretariat_members, state_members
-from members.models import User
+from members.expert_group import (
+    acting_state,
+    group_members,
+    participating_states,
+    remind_states_without_answer,
+    secretariat_members,
+    state_members,
+)
+from members.models import MemberState, User
 from notifications.services import notify
 
 
@@ -242,22 +249,21 @@ def deadline_reminders_send(*, now: datetime.datetime | None = None) -> dict[str
     due = Consultation.objects.filter(status=ConsultationStatus.OPEN, deadline__gt=now, deadline__lte=horizon).exclude(
         procedure=Procedure.SILENCE
     )
-    states = list(participating_states())
     notices = 0
     for consultation in due:
-        answered = set(consultation.answers.values_list("member_state_id", flat=True))
         deadline = timezone.localtime(consultation.deadline)
-        for state in states:
-            if state.pk in answered:
-                continue
-            notices += len(
-                notify(
-                    recipients=state_members(state),
-                    kind="consultation_deadline_near",
-                    text=f"{consultation}: {state} has not answered; the deadline is {deadline:%d %B %Y %H:%M}.",
-                    link=consultation.get_absolute_url(),
-                    target=consultation,
-                    dedupe_prefix=f"consultation:{consultation.pk}:deadline",
-                )
-            )
+
+        def reminder(
+            state: MemberState, consultation: Consultation = consultation, deadline: datetime.datetime = deadline
+        ) -> str:
+            return f"{consultation}: {state} has not answered; the deadline is {deadline:%d %B %Y %H:%M}."
+
+        notices += remind_states_without_answer(
+            answered=set(consultation.answers.values_list("member_state_id", flat=True)),
+            kind="consultation_deadline_near",
+            text=reminder,
+            link=consultation.get_absolute_url(),
+            target=consultation,
+            dedupe_prefix=f"consultation:{consultation.pk}:deadline",
+        )[1]
     return {"notices": notices}

@@ -24,6 +24,10 @@ _LONGEST = 10
 
 F = TypeVar("F", bound=forms.Field)
 
+# The browser's own pickers; the formats are the ones those inputs send and show.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
 
 def apply_bootstrap_classes(form: forms.BaseForm) -> None:
     """Give each widget Bootstrap's class, so templates can stay plain."""

@@ -5,19 +5,13 @@ Idempotent: a meeting whose title exists is left as it is."""
 
 from datetime import datetime, timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.demo import placeholder_pdf
 from meetings import services
 from meetings.models import Meeting
 from members.demo import SECRETARIAT_EMAIL
 from members.models import MemberState, User
-
-# A one-page PDF: the demo's papers are placeholders.
-_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 PAST = "Expert group meeting, spring"
 UPCOMING = "Expert group meeting, winter"
@@ -25,7 +19,7 @@ ONLINE = "Online meeting: Ukraine response"
 
 
 def _paper(meeting: Meeting, title: str, by: User, **fields) -> None:
-    upload = SimpleUploadedFile(f"{title.lower().replace(' ', '-')}.pdf", _PDF, content_type="application/pdf")
+    upload = placeholder_pdf(title.lower().replace(" ", "-"))
     services.paper_add(meeting=meeting, upload=upload, title=title, language="en", by=by, **fields)
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
+from core.forms import DATE_INPUT, DATETIME_INPUT, BootstrapFormMixin, apply_bootstrap_classes, field_of
 from core.languages import LANGUAGES
 from meetings.models import (
     ActionStatus,
@@ -14,10 +14,10 @@ from meetings.models import (
     Purpose,
     Reply,
 )
+from meetings.workflow import AGENDA_ITEM_WORKFLOW
 from members.models import MemberState, User
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DATE, _DATETIME = DATE_INPUT, DATETIME_INPUT
 
 
 class MeetingForm(BootstrapFormMixin, forms.ModelForm):
@@ -73,7 +73,8 @@ class SecretariatItemForm(ProposalForm):
     rapporteur = forms.CharField(max_length=200, required=False)
 
 
-DECISIONS = [("accept", "Put on the agenda"), ("merge", "Merge into another item"), ("decline", "Decline")]
+# The choices are the steps of the item's table, with their labels.
+DECISIONS = [(step.name, step.label) for step in AGENDA_ITEM_WORKFLOW]
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

@@ -49,7 +49,7 @@ from members.expert_group import (
     group_members,
     is_group_member,
     is_observer,
-    participating_states,
+    remind_states_without_answer,
     secretariat_members,
     state_members,
 )
@@ -628,23 +628,22 @@ def registration_reminders_send(*, now: datetime.datetime | None = None) -> dict
     meetings = Meeting.objects.filter(
         status__in=UPCOMING_STATUSES, registration_closes_at__gt=now, registration_closes_at__lte=horizon
     )
-    states = list(participating_states())
     counts = {"meetings": 0, "states": 0, "notices": 0}
     for meeting in meetings:
         counts["meetings"] += 1
-        answered = set(meeting.delegations.values_list("member_state_id", flat=True))
         closes = timezone.localtime(meeting.registration_closes_at)
-        for state in states:
-            if state.pk in answered:
-                continue
-            sent = notify(
-                recipients=state_members(state),
-                kind="meeting_registration_reminder",
-                text=f"{meeting.title}: {state} has not said who attends. Registration closes {closes:%d %B %Y %H:%M}.",
-                link=meeting.get_absolute_url(),
-                target=meeting,
-                dedupe_prefix=f"meeting:{meeting.pk}:registration-reminder",
-            )
-            counts["states"] += bool(sent)
-            counts["notices"] += len(sent)
+
+        def reminder(state: MemberState, meeting: Meeting = meeting, closes: datetime.datetime = closes) -> str:
+            return f"{meeting.title}: {state} has not said who attends. Registration closes {closes:%d %B %Y %H:%M}."
+
+        states, notices = remind_states_without_answer(
+            answered=set(meeting.delegations.values_list("member_state_id", flat=True)),
+            kind="meeting_registration_reminder",
+            text=reminder,
+            link=meeting.get_absolute_url(),
+            target=meeting,
+            dedupe_prefix=f"meeting:{meeting.pk}:registration-reminder",
+        )
+        counts["states"] += states
+        counts["notices"] += notices
     return counts

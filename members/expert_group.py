@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 
 from core.types import AnyUser
 from members.models import STATE_ROLES, MemberState, MemberStateKind, Role, User
+from notifications.services import notify
 
 # The kinds of state whose representatives sit in the expert group.
 GROUP_STATE_KINDS = (MemberStateKind.CBSS_MEMBER, MemberStateKind.EU)
@@ -58,6 +59,35 @@ def secretariat_members() -> QuerySet[User]:
 
 def participating_states() -> QuerySet[MemberState]:
     return MemberState.objects.active().filter(kind__in=GROUP_STATE_KINDS)
+
+
+def remind_states_without_answer(
+    *,
+    answered: set[int],
+    kind: str,
+    text: Callable[[MemberState], str],
+    link: str,
+    target: Any,
+    dedupe_prefix: str,
+) -> tuple[int, int]:
+    """Tell the members of each participating state whose id is not in `answered` (a meeting's
+    invitation, a consultation), once per state and object however often a job runs (the
+    notices' dedupe key). Returns (states reminded, notices sent)."""
+    states = notices = 0
+    for state in participating_states():
+        if state.pk in answered:
+            continue
+        sent = notify(
+            recipients=state_members(state),
+            kind=kind,
+            text=text(state),
+            link=link,
+            target=target,
+            dedupe_prefix=dedupe_prefix,
+        )
+        states += bool(sent)
+        notices += len(sent)
+    return states, notices
 
 
 R = TypeVar("R", bound=HttpResponseBase)

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from core.forms import BootstrapFormMixin, apply_bootstrap_classes, field_of
+from core.forms import DATETIME_INPUT, BootstrapFormMixin, apply_bootstrap_classes, field_of
 from trainings.models import Registration, RegistrationStatus, Training, TrainingSession, TrainingStatus
 from trainings.services import training_status_error
 from trainings.workflow import settings_statuses
@@ -73,7 +73,7 @@ class MoveForm(forms.Form):
     )
 
 
-LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+LOCAL_DATETIME = DATETIME_INPUT
 
 
 class TrainingSettingsForm(BootstrapFormMixin, forms.ModelForm):
