@@ -27,8 +27,8 @@ from core.uploads import PAPER_TYPES, check_upload, store_checked_upload
 from members.expert_group import (
     acting_state,
     group_members,
+    notify_states_without_answer,
     participating_states,
-    remind_states_without_answer,
     secretariat_members,
     state_members,
 )
@@ -258,7 +258,7 @@ def deadline_reminders_send(*, now: datetime.datetime | None = None) -> dict[str
         ) -> str:
             return f"{consultation}: {state} has not answered; the deadline is {deadline:%d %B %Y %H:%M}."
 
-        notices += remind_states_without_answer(
+        notices += notify_states_without_answer(
             answered=set(consultation.answers.values_list("member_state_id", flat=True)),
             kind="consultation_deadline_near",
             text=reminder,

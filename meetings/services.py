@@ -49,7 +49,7 @@ from members.expert_group import (
     group_members,
     is_group_member,
     is_observer,
-    remind_states_without_answer,
+    notify_states_without_answer,
     secretariat_members,
     state_members,
 )
@@ -636,7 +636,7 @@ def registration_reminders_send(*, now: datetime.datetime | None = None) -> dict
         def reminder(state: MemberState, meeting: Meeting = meeting, closes: datetime.datetime = closes) -> str:
             return f"{meeting.title}: {state} has not said who attends. Registration closes {closes:%d %B %Y %H:%M}."
 
-        states, notices = remind_states_without_answer(
+        states, notices = notify_states_without_answer(
             answered=set(meeting.delegations.values_list("member_state_id", flat=True)),
             kind="meeting_registration_reminder",
             text=reminder,

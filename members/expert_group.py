@@ -61,7 +61,7 @@ def participating_states() -> QuerySet[MemberState]:
     return MemberState.objects.active().filter(kind__in=GROUP_STATE_KINDS)
 
 
-def remind_states_without_answer(
+def notify_states_without_answer(
     *,
     answered: set[int],
     kind: str,
