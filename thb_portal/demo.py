@@ -6,6 +6,7 @@ from django.db import transaction
 
 from cases.demo import seed_demo_cases
 from consultations.demo import seed_demo_consultations
+from discussions.demo import seed_demo_discussions
 from meetings.demo import seed_demo_meetings
 from members.demo import SECRETARIAT_EMAIL, seed_demo_members
 from members.models import User
@@ -29,6 +30,7 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_trainings()
     seed_demo_meetings()
     seed_demo_consultations()
+    seed_demo_discussions()
     return logins
 
 

@@ -79,6 +79,7 @@ MAIN_NAVIGATION = [
     NavItem("Referral statistics", "referrals:statistics", _referral_statistics_reader, group="Statistics"),
     NavItem("Meetings", "meetings:list", is_group_member, group="Expert group"),
     NavItem("Consultations", "consultations:list", is_group_member, group="Expert group"),
+    NavItem("Discussions", "discussions:list", is_group_member, group="Expert group"),
     NavItem("Trainings", "trainings:list", _training_runner),
     NavItem("Experts", "members:directory", _directory_reader, group="Directories"),
     NavItem("Contact points", "members:ncp_directory", _directory_reader, group="Directories"),

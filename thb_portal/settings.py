@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "trainings",
     "meetings",
     "consultations",
+    "discussions",
     "notifications",
 ]
 
@@ -398,5 +399,7 @@ THB_SEARCH_MAX_RESULTS = env.int("THB_SEARCH_MAX_RESULTS", default=500)
 THB_MEETING_REMINDER_DAYS = env.int("THB_MEETING_REMINDER_DAYS", default=3)
 # Days before a consultation's deadline when states that have not answered are reminded.
 THB_CONSULTATION_REMINDER_DAYS = env.int("THB_CONSULTATION_REMINDER_DAYS", default=2)
+# How long the author of a discussion post may still change it (the post then shows it was edited).
+THB_DISCUSSION_EDIT_MINUTES = env.int("THB_DISCUSSION_EDIT_MINUTES", default=15)
 # How long a search's ranking is kept (any write to a publication starts them all again); 0: never.
 THB_SEARCH_CACHE_SECONDS = env.int("THB_SEARCH_CACHE_SECONDS", default=300)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("trainings/", include("trainings.urls")),
     path("meetings/", include("meetings.urls")),
     path("consultations/", include("consultations.urls")),
+    path("discussions/", include("discussions.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

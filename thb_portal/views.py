@@ -9,6 +9,7 @@ from cases.selectors import FOLLOW_UP_SOON_DAYS, follow_ups_due
 from consultations.selectors import open_for_dashboard
 from core.pagination import COUNT_LIMIT
 from core.types import AuthenticatedRequest
+from discussions.selectors import unread_followed
 from meetings.selectors import minutes_awaiting, own_open_action_points, upcoming_for_dashboard
 from members.expert_group import is_group_member
 from members.models import Role, User
@@ -90,6 +91,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         context["consultations_open"] = _block(open_for_dashboard(user=user), 5)
         context["minutes_awaiting"] = _block(minutes_awaiting(user=user), 5)
         context["own_action_points"] = _block(own_open_action_points(user=user), 5)
+        context["unread_threads"] = _block(unread_followed(user=user), 5)
     if user.is_staff:
         context["pending_invitations"] = User.objects.active().invitation_pending().count()
         context["failed_deliveries"] = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()

@@ -441,6 +441,40 @@ POLICY |= {
 }
 
 
+# Discussions: every member reads and posts; the author edits their post; the secretariat
+# opens topics and hides posts. Walked on a thread whose first post is the Estonian
+# representative's (with a file) and whose second, Lithuania's, the secretariat hid.
+_MEMBERS_GET_ONLY = Rule(
+    get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}), post=roles("405")
+)
+_EVERY_MEMBER = {"observer": "", "rep": "", "ncps": "", "secretariat": ""}
+POLICY |= {
+    "discussions:list": _MEMBERS_GET_ONLY,
+    "discussions:topic_create": _SECRETARIATS,
+    "discussions:topic": _MEMBERS_GET_ONLY,
+    "discussions:topic_follow": _group_post_only(**_EVERY_MEMBER),
+    "discussions:thread_start": _MEMBERS_PAGE,
+    "discussions:thread": _MEMBERS_GET_ONLY,
+    "discussions:thread_follow": _group_post_only(**_EVERY_MEMBER),
+    "discussions:thread_read": _group_post_only(**_EVERY_MEMBER),
+    "discussions:reply": _MEMBERS_PAGE,
+    # A post's address sends members on to its thread's page.
+    "discussions:post": Rule(
+        get=roles(
+            "404",
+            **{k: to("discussions:thread") for k in ("observer", "rep", "ncps", "secretariat")},
+        ),
+        post=roles("405"),
+    ),
+    "discussions:post_edit": rule(roles("404", rep="200")),
+    "discussions:post_hide": _SECRETARIATS,
+    "discussions:attachment": {
+        "visible": _MEMBERS_GET_ONLY,
+        "hidden": Rule(get=roles("404", secretariat="200"), post=roles("405")),
+    },
+}
+
+
 # The admin -----------------------------------------------------------------------------
 # Only the secretariat is staff: every other role, signed in or not, is sent to the
 # admin's sign-in page. What the secretariat may do per model is its role's model
@@ -497,6 +531,10 @@ ADMIN_MODELS = {
     "meetings.delegation": READ_ONLY,
     "consultations.consultation": READ_ONLY,
     "consultations.answer": READ_ONLY,
+    # Topics are corrected here (through the service); posts change on the portal's pages.
+    "discussions.topic": CHANGE_ONLY,
+    "discussions.thread": READ_ONLY,
+    "discussions.post": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.
 ADMIN_EXTRA_VIEWS = {

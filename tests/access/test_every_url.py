@@ -32,10 +32,12 @@ from tests.access import policy as p
 from tests.access.world import (
     CASE_VALUES,
     CONTACT,
+    DISCUSSION_POST,
     EE_CONSULTATION_COMMENT,
     EE_MINUTES_COMMENT,
     EE_PROPOSAL,
     GIVEN_NAMES,
+    HIDDEN_POST,
     IDENTITY_VALUES,
     LT_IDENTITY_VALUES,
     LT_MINUTES_COMMENT,
@@ -154,6 +156,15 @@ def _admin_model_label(endpoint: Endpoint) -> str | None:
 HELD_MEETING_PAGES = ("meetings:minutes", "meetings:decision", "meetings:action")
 
 
+def _discussion_pk(world: World, name: str, variant: str | None) -> int:
+    """The topic, the thread or the post a discussions URL is about (a file: of its post)."""
+    if name.startswith("discussions:topic"):
+        return world.discussion["topic"].pk
+    if name.startswith("discussions:post") or name == "discussions:attachment":
+        return (world.discussion["hidden"] if variant == "hidden" else world.discussion["post"]).pk
+    return world.discussion["thread"].pk
+
+
 class NoProbeValue(Exception):
     pass
 
@@ -169,6 +180,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "trainings": lambda: world.trainings[variant].training.pk,
         # The minutes' pages are of the held meeting; the rest of the upcoming one.
         "consultations": lambda: world.consultations["comments"].pk,
+        "discussions": lambda: _discussion_pk(world, name, variant),
         "meetings": lambda: (
             world.held_meeting.pk
             if name.startswith(("meetings:minutes", "meetings:decision", "meetings:action"))
@@ -200,6 +212,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "step": lambda: "close_agenda",
         "number": lambda: 1,
         "answer_pk": lambda: world.consultation_answer.pk,
+        "attachment_pk": lambda: world.discussion["attachments"][variant].pk,
         "action_pk": lambda: world.action_point.pk,
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",
@@ -278,6 +291,8 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         (EE_MINUTES_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
         (LT_MINUTES_COMMENT, {p.NCP_LT, p.SECRETARIAT}),
         (EE_CONSULTATION_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
+        (DISCUSSION_POST, {p.OBSERVER, p.REP, p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT}),
+        (HIDDEN_POST, {p.SECRETARIAT}),
     ]
 
 
@@ -303,6 +318,7 @@ UNTOUCHED_TABLE_PREFIXES = (
     "projects_",
     "meetings_",
     "consultations_",
+    "discussions_",
     "thb_portal_",
     "auditlog_",
     "guardian_",

@@ -19,6 +19,7 @@ from cases import services as case_services
 from cases.models import ControlMeans, ExploitationForm, FollowUp, RiskAssessment
 from consultations import services as consultation_services
 from core.visibility import Visibility
+from discussions import services as discussion_services
 from meetings import services as meeting_services
 from members.models import ExpertiseArea, Organisation, Role
 from members.services import invitation_token, user_invite, user_reassign
@@ -69,6 +70,9 @@ EE_MINUTES_COMMENT = "Probe-EE-minutes-comment"
 LT_MINUTES_COMMENT = "Probe-LT-minutes-comment"
 # A state's comments in a consultation: that state's and the secretariat's (not made visible).
 EE_CONSULTATION_COMMENT = "Probe-EE-consultation-comment"
+# A discussion post is for the group's members; a post the secretariat hid, for it alone.
+DISCUSSION_POST = "Probe-discussion-post"
+HIDDEN_POST = "Probe-hidden-post"
 
 
 @dataclass
@@ -120,6 +124,8 @@ class World:
     consultations: dict[str, object] = field(default_factory=dict)  # "comments" and "vote", both open
     consultation_answer: object = None  # Estonia's comments
     calendar_token: str = ""  # the Estonian representative's calendar address
+    # A topic, its thread, the Estonian representative's post (with a file), Lithuania's hidden one.
+    discussion: dict[str, object] = field(default_factory=dict)
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -279,6 +285,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     held_meeting, action_point = _build_held_meeting(users, demo_states)
     consultations, consultation_answer = _build_consultations(users)
     calendar_token = meeting_services.calendar_feed_reset(by=users[p.REP])
+    discussion = _build_discussion(users)
 
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
@@ -323,6 +330,9 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         "meetings.delegation": meeting.delegations.get().pk,
         "consultations.consultation": consultations["comments"].pk,
         "consultations.answer": consultation_answer.pk,
+        "discussions.topic": discussion["topic"].pk,
+        "discussions.thread": discussion["thread"].pk,
+        "discussions.post": discussion["post"].pk,
         # For admin:view_on_site: the public publication has a page of its own.
         "view_on_site": (
             ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,
@@ -358,6 +368,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         consultations=consultations,
         consultation_answer=consultation_answer,
         calendar_token=calendar_token,
+        discussion=discussion,
         admin_rows=admin_rows,
     )
 
@@ -461,3 +472,25 @@ def _build_consultations(users):
         consultation=consultations["vote"], position="object", text="Not yet.", by=users[p.NCP_EE]
     )
     return consultations, answer
+
+
+def _build_discussion(users):
+    """A topic and a thread: the Estonian representative's post with a file, and Lithuania's
+    post with a file, which the secretariat hid."""
+    secretariat = users[p.SECRETARIAT]
+    topic = discussion_services.topic_create(title="Probe topic", by=secretariat)
+    thread = discussion_services.thread_start(
+        topic=topic, title="Probe thread", body=DISCUSSION_POST, upload=pdf_upload("note.pdf"), by=users[p.REP]
+    )
+    post = thread.posts.get()
+    hidden = discussion_services.post_add(
+        thread=thread, body=HIDDEN_POST, upload=pdf_upload("hidden.pdf"), by=users[p.NCP_LT]
+    )
+    discussion_services.post_hide(post=hidden, reason="Personal data", by=secretariat)
+    return {
+        "topic": topic,
+        "thread": thread,
+        "post": post,
+        "hidden": hidden,
+        "attachments": {"visible": post.attachments.get(), "hidden": hidden.attachments.get()},
+    }

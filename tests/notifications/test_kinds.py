@@ -24,6 +24,7 @@ PROJECT_APPS = [
     "trainings",
     "meetings",
     "consultations",
+    "discussions",
 ]
 SOURCES = [*PROJECT_APPS, "notifications", "core"]
 # A workflow's notice for these audiences is an email to someone who is not a user (notify_address).
@@ -99,6 +100,8 @@ def test_the_preferences_page_lists_kinds_by_app_then_as_declared(make_user):
         "consultation_opened",
         "consultation_answered",
         "consultation_outcome",
+        # discussion_urgent is not listed: an urgent alert's email cannot be turned off.
+        "discussion_post",
         "announcement",
     ]
 

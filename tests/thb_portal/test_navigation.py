@@ -7,7 +7,7 @@ PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public 
 # Signed in, related entries are menus: (menu label, [its entries]).
 PUBLIC_MENU = ("Public site", PUBLIC)
 DIRECTORIES = ("Directories", ["Experts", "Contact points"])
-EXPERT_GROUP = ("Expert group", ["Meetings", "Consultations"])
+EXPERT_GROUP = ("Expert group", ["Meetings", "Consultations", "Discussions"])
 
 EXPECTED_MAIN_NAVIGATION = {
     None: ["Home", *PUBLIC],  # a visitor: few links, no menus

@@ -25,8 +25,9 @@ from members.services import user_reassign
 from notifications.models import Announcement
 from notifications.services import notify, notify_address
 from publications.models import Audience, Topic
-from tests.cases.factories import make_case
+from tests.cases.factories import make_case, pdf_upload
 from tests.consultations.factories import open_consultation
+from tests.discussions.factories import make_topic, start_thread
 from tests.meetings.factories import make_meeting
 from tests.members.factories import ExpertiseAreaFactory, MemberStateFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import ProjectFactory
@@ -98,6 +99,8 @@ def grow_rows(make_user, mfa_user, demo_states):
         )
         consultation = open_consultation(secretariat, "vote", title=f"Vote {n}")
         consultation_services.answer_give(consultation=consultation, position="approve", by=ee_rep)
+        discussion_topic = make_topic(secretariat, f"Discussion topic {n}")
+        start_thread(discussion_topic, ee_rep, title=f"Thread {n}", upload=pdf_upload())
 
     def _grow(n: int) -> None:
         for _ in range(n):
