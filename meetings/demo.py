@@ -1,5 +1,6 @@
 """Demo meetings for `manage.py seed_demo` (thb_portal.demo), made through the services:
-a past meeting that was held, with its attendance; an upcoming one with the agenda open,
+a past meeting that was held, with its attendance, approved minutes (two versions), a decision
+and action points open and done; an upcoming one with the agenda open,
 proposals waiting and some delegations registered; an online meeting still being planned.
 Idempotent: a meeting whose title exists is left as it is."""
 
@@ -25,6 +26,66 @@ def _paper(meeting: Meeting, title: str, by: User, **fields) -> None:
 
 def _at(day, hour: int = 12) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+MINUTES = """The chair, Lithuania, opened the meeting and welcomed the delegations.
+
+Tour de table: each delegation reported the main developments since the last meeting.
+
+The expert group discussed the draft work plan 2027 and adopted it with Latvia's amendment on data collection.
+
+The secretariat will circulate a template for the national figures before the summer."""
+
+
+def _minutes_decisions_and_actions(meeting: Meeting, secretariat: User, states, rep) -> None:
+    """The held meeting's minutes, circulated, commented on by Latvia and approved; its
+    decision; and action points for Estonia (open), Sweden (done) and the secretariat."""
+    services.minutes_save(meeting=meeting, text=MINUTES, by=secretariat)
+    version = services.minutes_circulate(
+        meeting=meeting, comments_close_at=timezone.now() + timedelta(days=1), by=secretariat
+    )
+    services.minutes_comment(
+        version=version,
+        paragraph=3,
+        text="Please name the amendment: indicators by form of exploitation.",
+        by=rep["LV"],
+    )
+    services.minutes_save(
+        meeting=meeting,
+        text=MINUTES.replace("Latvia's amendment", "Latvia's amendment (indicators by form of exploitation)"),
+        by=secretariat,
+    )
+    services.minutes_circulate(meeting=meeting, comments_close_at=timezone.now() + timedelta(days=1), by=secretariat)
+    work_plan = meeting.items.get(title="Work plan 2027")
+    services.decision_record(
+        meeting=meeting, item=work_plan, text="The work plan 2027 is adopted as amended.", by=secretariat
+    )
+    today = timezone.localdate()
+    services.action_point_add(
+        meeting=meeting,
+        item=work_plan,
+        text="Share the national guidelines on identifying labour exploitation",
+        due_on=today + timedelta(days=20),
+        owner_state=states["EE"],
+        by=secretariat,
+    )
+    done = services.action_point_add(
+        meeting=meeting,
+        item=work_plan,
+        text="Send the checklist for joint labour inspections",
+        due_on=today - timedelta(days=30),
+        owner_state=states["SE"],
+        by=secretariat,
+    )
+    services.action_point_update(action=done, status="done", note="Sent to all delegations on 12 May.", by=rep["SE"])
+    services.action_point_add(
+        meeting=meeting,
+        text="Circulate the template for the national figures",
+        due_on=today + timedelta(days=10),
+        owner_secretariat=True,
+        by=secretariat,
+    )
+    services.meeting_transition(meeting=meeting, step="approve_minutes", by=secretariat)
 
 
 def seed_demo_meetings() -> int:
@@ -71,6 +132,7 @@ def seed_demo_meetings() -> int:
         services.meeting_transition(meeting=meeting, step="mark_held", by=secretariat)
         present = [a.pk for a in meeting.attendees.all()][:-1]
         services.attendance_record(meeting=meeting, present=present, by=secretariat)
+        _minutes_decisions_and_actions(meeting, secretariat, states, rep)
         made += 1
 
     if not Meeting.objects.filter(title=UPCOMING).exists():

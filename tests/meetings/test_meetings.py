@@ -183,6 +183,23 @@ def test_moving_an_item_swaps_it_with_its_neighbour(people, meeting):
         services.agenda_item_move(item=b, direction="sideways", by=secretariat)
 
 
+def test_the_agenda_page_moves_an_item_and_a_bad_move_is_a_message_not_an_error(people, meeting, login):
+    secretariat = people["secretariat"]
+    a, b = (propose(meeting, secretariat, title=title) for title in ("Alpha item", "Beta item"))
+    client = login(secretariat)
+    url = reverse("meetings:item_move", args=[meeting.pk, b.pk])
+    response = client.post(url, {"direction": "up"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Beta item") < page.index("Alpha item")
+    response = client.post(url, {"direction": "sideways"}, follow=True)
+    assert response.status_code == 200 and "Move an item up or down." in response.content.decode()
+    order = list(AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("title", flat=True))
+    assert order == ["Beta item", "Alpha item"]
+    # A member cannot reorder the agenda: the page does not exist for them.
+    assert login(people["ee_rep"]).post(url, {"direction": "down"}).status_code == 404
+
+
 def test_other_states_see_a_proposal_only_once_it_is_on_the_agenda(people, meeting, login):
     item = propose(meeting, people["ee_rep"], note="Estonia's reasons")
     lv = login(people["lv_rep"])

@@ -44,3 +44,36 @@ def test_demo_has_a_published_announcement_on_dashboards(client, db, settings, d
     assert Notification.objects.filter(recipient=rep, kind="announcement").count() == 1
     client.force_login(rep)
     assert "Expert group meeting" in client.get("/dashboard/").content.decode()
+
+
+def test_demo_has_the_expert_groups_work(client, db, settings):
+    """What the issue asks of the demo: a past meeting with approved minutes, decisions and
+    action points open and done; an upcoming one with the agenda open and delegations; an
+    online one; a silence procedure with an objection and a closed vote; three discussion
+    topics with threads, some unread for the Estonian representative."""
+    from consultations.models import Consultation
+    from discussions.models import Topic
+    from meetings.demo import ONLINE, PAST, UPCOMING
+    from meetings.models import Meeting
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    past = Meeting.objects.get(title=PAST)
+    assert past.status == "minutes_approved"
+    assert past.minutes_versions.count() == 2 and past.minutes_versions.filter(approved_at__isnull=False).count() == 1
+    assert past.decisions.exists()
+    assert set(past.action_points.values_list("status", flat=True)) == {"open", "done"}
+    upcoming = Meeting.objects.get(title=UPCOMING)
+    assert upcoming.status == "agenda_open" and upcoming.delegations.count() >= 2
+    assert Meeting.objects.get(title=ONLINE).kind == "online"
+    silence = Consultation.objects.get(procedure="silence")
+    assert silence.status == "open" and silence.answers.filter(position="object").exists()
+    assert Consultation.objects.filter(procedure="vote", status="closed").exists()
+    assert Topic.objects.count() == 3
+    assert all(topic.threads.exists() for topic in Topic.objects.all())
+
+    client.force_login(User.objects.get(email="rep.ee@example.org"))
+    dashboard = client.get("/dashboard/").content.decode()
+    assert "Berry picking season: joint inspections" in dashboard
+    assert "Share the national guidelines" in dashboard  # Estonia's open action point
