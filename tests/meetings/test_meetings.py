@@ -185,7 +185,7 @@ def test_moving_an_item_swaps_it_with_its_neighbour(people, meeting):
 
 def test_the_agenda_page_moves_an_item_and_a_bad_move_is_a_message_not_an_error(people, meeting, login):
     secretariat = people["secretariat"]
-    a, b = (propose(meeting, secretariat, title=title) for title in ("Alpha item", "Beta item"))
+    _alpha, b = (propose(meeting, secretariat, title=title) for title in ("Alpha item", "Beta item"))
     client = login(secretariat)
     url = reverse("meetings:item_move", args=[meeting.pk, b.pk])
     response = client.post(url, {"direction": "up"}, follow=True)

@@ -32,8 +32,12 @@ yet: seed_bench refuses one that holds cases, referrals, publications or trainin
 holds exactly this size's bench data, in which case only the logins are refreshed (password,
 authenticator), so that a second `make bench` starts at once.
 
+The expert group's work grows with the size too (expert_group.GROUP_SIZES: at L 2,000 meetings
+with 10,000 action points, 2,000 consultations answered by the states, a topic of 5,000 threads
+and a thread of 20,000 posts).
+
 One module a part: world (the sizes, the logins, what a run shares), bulk (COPY and the grants),
-cases, referrals, library, training; this package runs them in that order.
+cases, referrals, library, training, expert_group; this package runs them in that order.
 """
 
 from django.core.management.color import no_style
@@ -45,6 +49,7 @@ from members.models import Role, User
 from publications.models import Publication
 from referrals.models import Referral
 from thb_portal.bench_data.cases import write_cases
+from thb_portal.bench_data.expert_group import BIG_THREAD_TITLE, BIG_TOPIC_TITLE, GROUP_SIZES, write_expert_group
 from thb_portal.bench_data.library import write_publications
 from thb_portal.bench_data.referrals import write_referrals
 from thb_portal.bench_data.training import BIG_TRAINING_TITLE, write_training
@@ -68,7 +73,10 @@ __all__ = [
     "BENCH_PASSWORD",
     "BENCH_TOTP_SECRET",
     "BIG_STATE",
+    "BIG_THREAD_TITLE",
+    "BIG_TOPIC_TITLE",
     "BIG_TRAINING_TITLE",
+    "GROUP_SIZES",
     "SIZES",
     "BenchRefused",
     "BenchSize",
@@ -135,6 +143,7 @@ def _seed(size: BenchSize) -> None:
     write_referrals(made, write_cases(made))
     write_publications(made)
     write_training(made)
+    write_expert_group(made)
     # The ids were given explicitly; the tables' sequences continue after them.
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case, Consent, Referral, Publication, Registration]):

@@ -16,7 +16,8 @@ class Page:
     # Who requests it (a role of thb_portal.bench_data.BENCH_LOGINS), None for a visitor.
     role: str | None
     url_name: str
-    # What the URL takes: "case" (a case of the big state with a referral), "training" (the big one).
+    # What the URL takes: "case" (a case of the big state with a referral), "training" (the big
+    # one), "topic" and "thread" (the big discussion topic and thread).
     arg: str = ""
     query: str = ""
     content: str = ""
@@ -48,6 +49,38 @@ PAGES = [
     Page("dashboard (representative)", Role.NATIONAL_REPRESENTATIVE, "dashboard", content="Contact points of Estonia"),
     Page("dashboard (trainer)", Role.TRAINER, "dashboard", content="Next sessions"),
     Page("dashboard (secretariat)", Role.SECRETARIAT, "dashboard", content=r"<h2[^>]*>\s*Secretariat"),
+    Page(
+        "meetings (representative)",
+        Role.NATIONAL_REPRESENTATIVE,
+        "meetings:list",
+        content=r"Meeting \d{5} \(benchmark\)",
+    ),
+    Page(
+        "action points (representative)",
+        Role.NATIONAL_REPRESENTATIVE,
+        "meetings:actions",
+        content=r"Action point \d{5}",
+    ),
+    Page(
+        "consultations (representative)",
+        Role.NATIONAL_REPRESENTATIVE,
+        "consultations:list",
+        content=r"Consultation \d{5} \(benchmark\)",
+    ),
+    Page(
+        "discussion topic (representative)",
+        Role.NATIONAL_REPRESENTATIVE,
+        "discussions:topic",
+        arg="topic",
+        content=r"Thread \d{5} \(benchmark\)",
+    ),
+    Page(
+        "discussion thread (representative)",
+        Role.NATIONAL_REPRESENTATIVE,
+        "discussions:thread",
+        arg="thread",
+        content=r"Post \d+ of thread 0",
+    ),
     Page("admin: cases (secretariat)", Role.SECRETARIAT, "admin:cases_case_changelist", content=ROWS.format("cases")),
     Page(
         "admin: referrals (secretariat)",
@@ -73,8 +106,9 @@ def child_prepare(size: str) -> dict:
     from django.urls import reverse
 
     from core.figures import FACTS_CACHE_KEY
+    from discussions.models import Thread, Topic
     from referrals.models import Referral
-    from thb_portal.bench_data import BIG_STATE, BIG_TRAINING_TITLE, bench_logins
+    from thb_portal.bench_data import BIG_STATE, BIG_THREAD_TITLE, BIG_TOPIC_TITLE, BIG_TRAINING_TITLE, bench_logins
     from trainings.models import Training
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -85,6 +119,8 @@ def child_prepare(size: str) -> dict:
         # The newest case of the big state with a referral: its page has every section.
         "case": Referral.objects.filter(sending_state__code=BIG_STATE).order_by("-case__created_at")[0].case_id,
         "training": Training.objects.get(title=BIG_TRAINING_TITLE).pk,
+        "topic": Topic.objects.get(title=BIG_TOPIC_TITLE).pk,
+        "thread": Thread.objects.get(title=BIG_THREAD_TITLE, topic__title=BIG_TOPIC_TITLE).pk,
     }
     paths = {}
     for page in PAGES:
