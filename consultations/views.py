@@ -23,8 +23,8 @@ def _require_manager(request: AuthenticatedRequest) -> None:
         raise Http404("No such page.")
 
 
-@require_safe
 @group_members_only
+@require_safe
 def consultation_list(request: AuthenticatedRequest) -> HttpResponse:
     filters = ConsultationFilter(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""

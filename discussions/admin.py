@@ -1,11 +1,12 @@
-"""The admin lists topics, threads and posts for the secretariat to look up; posts are
-written, edited and hidden on the portal's pages, where the edit window and the reason
-for hiding hold. A topic's title and description are corrected here (through the service)."""
+"""The admin lists topics, threads and posts for the secretariat to look up and corrects a
+topic's title and description and a thread's title (through the services); posts are
+written, edited and hidden on the portal's pages, where the edit window and the reason for
+hiding hold."""
 
 from django import forms
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import LargeTableAdmin, ReadOnlyAdminMixin
 from discussions import services
 from discussions.models import Post, Thread, Topic
 
@@ -43,19 +44,32 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Thread)
-class ThreadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ThreadAdmin(LargeTableAdmin, admin.ModelAdmin):
+    """A thread's title is corrected here (a hidden first post leaves it in the lists)."""
+
     list_display = ["title", "topic", "post_count", "last_post_at"]
-    list_filter = ["topic"]
     list_select_related = ["topic"]
     ordering = ["-last_post_at", "-id"]
+    # Only the orders an index backs (thread_recent_idx).
+    sortable_by = ["last_post_at"]
     search_fields = ["title"]
-    show_full_result_count = False
+    fields = ["title"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.thread_retitle(thread=obj, title=obj.title, by=request.user)
 
 
 @admin.register(Post)
-class PostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdminMixin, LargeTableAdmin, admin.ModelAdmin):
     list_display = ["pk", "thread", "author", "author_state", "urgent", "created_at", "hidden_at"]
     list_filter = ["urgent"]
     list_select_related = ["thread", "author", "author_state"]
     ordering = ["-created_at", "-id"]
-    show_full_result_count = False
+    # Only the order an index backs (post_recent_idx).
+    sortable_by = ["created_at"]

@@ -6,6 +6,7 @@ and topics, and what they have read is kept per thread (for "unread" on the dash
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,11 +18,15 @@ class Topic(models.Model):
     description = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    # Set by every new post in the topic: the topics list orders by recent activity.
+    # Set by every new post in the topic: the topics list shows the latest activity.
     last_post_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            # "Data collection" and "data collection" are one topic (the service says so first).
+            models.UniqueConstraint(Lower("title"), name="topic_title_once_in_any_case"),
+        ]
         permissions = [("manage_discussions", "Can open topics and hide posts in the expert group's discussions")]
 
     def __str__(self) -> str:

@@ -2,9 +2,11 @@
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DateTimeField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -12,6 +14,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -58,20 +61,22 @@ def _with_unread(threads: QuerySet[Thread], user: AnyUser) -> QuerySet[Thread]:
         .order_by("created_at")
         .values("created_at")[:1]
     )
-    threads = threads.annotate(
-        unread_since=Coalesce(
-            Subquery(read_at, output_field=DateTimeField()), Subquery(followed_since, output_field=DateTimeField())
+    threads = threads.annotate(followed_since=Subquery(followed_since, output_field=DateTimeField())).annotate(
+        # Nothing is unread in a thread the member does not follow (any more).
+        unread_since=Case(
+            When(followed_since__isnull=True, then=Value(None, output_field=DateTimeField())),
+            default=Coalesce(Subquery(read_at, output_field=DateTimeField()), F("followed_since")),
         )
     )
-    unread = (
-        Post.objects.filter(thread=OuterRef("pk"), created_at__gt=OuterRef("unread_since"), hidden_at__isnull=True)
-        .exclude(author_id=_user_id(user))
-        .order_by()
-        .values("thread")
-        .annotate(n=Count("pk"))
-        .values("n")
+    unread_posts = Post.objects.filter(
+        thread=OuterRef("pk"), created_at__gt=OuterRef("unread_since"), hidden_at__isnull=True
+    ).exclude(author_id=_user_id(user))
+    counted = unread_posts.order_by().values("thread").annotate(n=Count("pk")).values("n")
+    first = unread_posts.order_by("created_at", "id").values("pk")[:1]
+    return threads.annotate(
+        unread=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+        first_unread=Subquery(first, output_field=IntegerField()),
     )
-    return threads.annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
 
 
 def thread_list(*, user: AnyUser, topic: Topic, followed_only: bool = False, q: str = "") -> QuerySet[Thread]:
@@ -113,4 +118,6 @@ def unread_followed(*, user: AnyUser) -> QuerySet[Thread]:
     if not is_member(user):
         return Thread.objects.none()
     threads = Thread.objects.filter(_followed_by(user)).select_related("topic")
-    return _with_unread(threads, user).filter(Q(unread__gt=0)).order_by("-last_post_at", "-id")
+    threads = _with_unread(threads, user)
+    # A thread with no post since is skipped before its posts are counted.
+    return threads.filter(Q(last_post_at__gt=F("unread_since")), Q(unread__gt=0)).order_by("-last_post_at", "-id")

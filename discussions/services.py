@@ -3,6 +3,7 @@
 an author edits a post for a short while; the secretariat hides one with a reason; members
 follow threads and topics, and mark a thread read."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,6 +58,17 @@ def topic_update(*, topic: Topic, title: str, description: str, by: User) -> Top
     return update_fields(topic, {"title": title, "description": description.strip()})
 
 
+@audited_as_by
+@transaction.atomic
+def thread_retitle(*, thread: Thread, title: str, by: User) -> Thread:
+    """The secretariat renames a thread (its title is seen in lists and notices: hiding the
+    first post hides its text, not the title). The admin's change form."""
+    _require_manager(by)
+    if not title.strip():
+        raise ValidationError({"title": "Give the thread a title."})
+    return update_fields(thread, {"title": title.strip()})
+
+
 def _check_body(body: str) -> str:
     body = body.strip()
     if not body:
@@ -96,7 +108,10 @@ def _add_post(*, thread: Thread, body: str, by: User, urgent: bool, upload: Any)
         raise ValidationError(
             {"urgent": "Only a member state's representatives and the secretariat send urgent alerts."}
         )
-    checked = check_upload(upload, allowed=ATTACHMENT_TYPES) if upload else None
+    try:
+        checked = check_upload(upload, allowed=ATTACHMENT_TYPES) if upload else None
+    except ValidationError as error:
+        raise ValidationError({"attachment": error.messages}) from None
     now = timezone.now()
     post = Post(thread=thread, author=by, author_state=acting_state(by), body=body, urgent=urgent, created_at=now)
     post.full_clean()
@@ -108,7 +123,7 @@ def _add_post(*, thread: Thread, body: str, by: User, urgent: bool, upload: Any)
     thread.last_post_at = now
     # The author follows what they write in, and has read it up to their own post.
     if not Follow.objects.filter(Q(thread=thread) | Q(topic_id=thread.topic_id), user=by).exists():
-        Follow.objects.create(user=by, thread=thread)
+        Follow.objects.get_or_create(user=by, thread=thread)
     ThreadRead.objects.update_or_create(user=by, thread=thread, defaults={"read_at": now})
     _notify_new_post(post, by)
     return post
@@ -142,6 +157,7 @@ def post_add(*, thread: Thread, body: str, by: User, urgent: bool = False, uploa
 def post_edit(*, post: Post, body: str, by: User) -> Post:
     """The author's correction, within the edit window; the post then shows that it was edited
     (the earlier text stays in the audit trail)."""
+    _require_member(by)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not may_edit(by, post):
         raise ValidationError(
@@ -174,16 +190,21 @@ def follow_set(*, by: User, following: bool, topic: Topic | None = None, thread:
     _require_member(by)
     if (topic is None) == (thread is None):
         raise ValueError("Follow a topic or a thread.")
-    follows = Follow.objects.filter(user=by, topic=topic, thread=thread)
     if following:
-        if not follows.exists():
-            Follow.objects.create(user=by, topic=topic, thread=thread)
+        # get_or_create: a double click finds the first one made.
+        Follow.objects.get_or_create(user=by, topic=topic, thread=thread)
     else:
-        follows.delete()
+        Follow.objects.filter(user=by, topic=topic, thread=thread).delete()
     return following
 
 
-def thread_mark_read(*, thread: Thread, by: User) -> None:
-    """The member has read the thread up to now (its page asks for this once it has loaded)."""
+def thread_mark_read(*, thread: Thread, by: User, up_to: datetime.datetime | None = None) -> None:
+    """The member has read the thread up to `up_to`, the newest post their page showed (its
+    page asks for this once loaded): a post that came later, or sits on a later page, stays
+    unread. The mark never moves back."""
     _require_member(by)
-    ThreadRead.objects.update_or_create(user=by, thread=thread, defaults={"read_at": timezone.now()})
+    now = timezone.now()
+    up_to = min(up_to or now, now)
+    read, created = ThreadRead.objects.get_or_create(user=by, thread=thread, defaults={"read_at": up_to})
+    if not created and read.read_at < up_to:
+        ThreadRead.objects.filter(pk=read.pk, read_at__lt=up_to).update(read_at=up_to)

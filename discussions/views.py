@@ -1,6 +1,8 @@
 """The discussions' pages: every page answers 404 to anyone outside the expert group
 (members.expert_group); the secretariat's pages answer 404 to the other members."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -29,6 +32,8 @@ from discussions.forms import EditForm, HideForm, PostForm, ThreadFilter, Thread
 from discussions.models import Post
 from members.expert_group import group_members_only
 
+logger = logging.getLogger(__name__)
+
 
 def _require_manager(request: AuthenticatedRequest) -> None:
     if not manages(request.user):
@@ -39,8 +44,8 @@ def _wants_follow(request: AuthenticatedRequest) -> bool:
     return request.POST.get("follow") == "1"
 
 
-@require_safe
 @group_members_only
+@require_safe
 def topic_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "page": paginate(request, selectors.topic_list(user=request.user)),
@@ -66,11 +71,12 @@ def topic_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @never_cache
-@require_safe
 @group_members_only
+@require_safe
 def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk)
     filters = ThreadFilter(request.GET or None)
+    # A bad filter (too long) is said next to it, and the list is shown unfiltered.
     data = filters.cleaned_data if filters.is_valid() else {}
     threads = selectors.thread_list(
         user=request.user, topic=topic, followed_only=data.get("followed", False), q=data.get("q", "")
@@ -82,7 +88,7 @@ def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "querystring": querystring_without_page(request),
         "follows": selectors.follows_topic(user=request.user, topic=topic),
     }
-    return render(request, "discussions/topic.html", context)
+    return render(request, "discussions/topic.html", context, status=400 if filters.errors else 200)
 
 
 @group_members_only
@@ -121,14 +127,16 @@ def thread_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_safe
 @group_members_only
+@require_safe
 def thread_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     thread = access_thread(request.user, pk)
     page = paginate(request, selectors.posts_of(thread=thread))
     user = request.user
     for post in page.object_list:
         post.editable = may_edit(user, post)
+    # Read up to the newest post this page shows (not "now"): later ones stay unread.
+    newest = max((post.created_at for post in page.object_list), default=None)
     context = {
         "thread": thread,
         "topic": thread.topic,
@@ -139,6 +147,7 @@ def thread_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "follows_topic": selectors.follows_topic(user=user, topic=thread.topic),
         "form": PostForm(may_post_urgent=may_post_urgent(user)),
         "edit_minutes": settings.THB_DISCUSSION_EDIT_MINUTES,
+        "read_up_to": newest.isoformat() if newest else "",
     }
     return render(request, "discussions/thread.html", context)
 
@@ -159,7 +168,8 @@ def thread_follow(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def thread_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Asked by the thread's page once loaded (a GET writes nothing): read up to now."""
     thread = access_thread(request.user, pk)
-    services.thread_mark_read(thread=thread, by=request.user)
+    up_to = parse_datetime(request.POST.get("up_to", "") or "")
+    services.thread_mark_read(thread=thread, by=request.user, up_to=up_to)
     return HttpResponse(status=204)
 
 
@@ -186,8 +196,8 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "discussions/reply.html", context, status=form_status(form))
 
 
-@require_safe
 @group_members_only
+@require_safe
 def post_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A post's address (notices link here): its thread, at the page that holds it."""
     post = access_post(request.user, pk)
@@ -241,12 +251,17 @@ def post_hide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_safe
 @group_members_only
+@require_safe
 def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = access_attachment(request.user, pk, attachment_pk)
+    try:
+        content = attachment.file.open("rb")
+    except OSError as error:
+        logger.error("Stored file of attachment %s is missing: %s", attachment.pk, error)
+        raise Http404("The file is not available.") from error
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

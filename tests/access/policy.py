@@ -428,9 +428,10 @@ POLICY |= {
 # answer (not observers, not the secretariat, which circulates and replies). Walked on the
 # comments procedure, whose Estonian comments are Estonia's and the secretariat's.
 POLICY |= {
-    # GET only: a POST is 405 for anyone, before any other check.
+    # GET only: a POST is 405 for members; the others get 404 (the page does not exist for them).
     "consultations:list": Rule(
-        get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}), post=roles("405")
+        get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}),
+        post=roles("405", anon="404", trainers="404"),
     ),
     "consultations:create": _SECRETARIATS,
     "consultations:detail": _MEMBERS_PAGE,
@@ -444,8 +445,10 @@ POLICY |= {
 # Discussions: every member reads and posts; the author edits their post; the secretariat
 # opens topics and hides posts. Walked on a thread whose first post is the Estonian
 # representative's (with a file) and whose second, Lithuania's, the secretariat hid.
+# GET only: a POST is 405 for members, 404 for everyone else (the group's pages do not exist for them).
+_GROUP_POST_405 = roles("405", anon="404", trainers="404")
 _MEMBERS_GET_ONLY = Rule(
-    get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}), post=roles("405")
+    get=roles("404", **{"observer": "200", "rep": "200", "ncps": "200", "secretariat": "200"}), post=_GROUP_POST_405
 )
 _EVERY_MEMBER = {"observer": "", "rep": "", "ncps": "", "secretariat": ""}
 POLICY |= {
@@ -464,13 +467,13 @@ POLICY |= {
             "404",
             **{k: to("discussions:thread") for k in ("observer", "rep", "ncps", "secretariat")},
         ),
-        post=roles("405"),
+        post=_GROUP_POST_405,
     ),
     "discussions:post_edit": rule(roles("404", rep="200")),
     "discussions:post_hide": _SECRETARIATS,
     "discussions:attachment": {
         "visible": _MEMBERS_GET_ONLY,
-        "hidden": Rule(get=roles("404", secretariat="200"), post=roles("405")),
+        "hidden": Rule(get=roles("404", secretariat="200"), post=_GROUP_POST_405),
     },
 }
 
@@ -533,7 +536,7 @@ ADMIN_MODELS = {
     "consultations.answer": READ_ONLY,
     # Topics are corrected here (through the service); posts change on the portal's pages.
     "discussions.topic": CHANGE_ONLY,
-    "discussions.thread": READ_ONLY,
+    "discussions.thread": CHANGE_ONLY,
     "discussions.post": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.

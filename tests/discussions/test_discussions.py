@@ -265,3 +265,74 @@ def test_the_lists_cost_the_same_at_two_sizes(people, topic, login, assert_const
         reverse("dashboard"),
         grow=grow,
     )
+
+
+def test_reading_marks_up_to_the_newest_post_shown_and_later_posts_stay_unread(people, topic, login, settings):
+    settings.PAGE_SIZE = 2
+    services.follow_set(by=people["ee_rep"], topic=topic, following=True)
+    thread = start_thread(topic, people["lv_rep"], title="Berry season")
+    for n in range(3):
+        services.post_add(thread=thread, body=f"Reply {n}", by=people["lt_rep"])
+    client = login(people["ee_rep"])
+    # The first page shows two of the four posts: reading it leaves the other two unread.
+    page = client.get(thread.get_absolute_url())
+    up_to = page.context["read_up_to"]
+    assert up_to and f'"up_to": "{up_to}"' in page.content.decode()
+    client.post(reverse("discussions:thread_read", args=[thread.pk]), {"up_to": up_to})
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "2 new posts" in dashboard
+    # The dashboard's link opens the first unread post, on the page that holds it.
+    first_unread = thread.posts.order_by("created_at")[2]
+    assert reverse("discussions:post", args=[first_unread.pk]) in dashboard
+    # A mark never moves back; an address from the future counts as now.
+    client.post(reverse("discussions:thread_read", args=[thread.pk]), {"up_to": "2000-01-01T00:00:00+00:00"})
+    assert "2 new posts" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("discussions:thread_read", args=[thread.pk]), {"up_to": "2999-01-01T00:00:00+00:00"})
+    assert "Berry season" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_nothing_is_unread_in_a_thread_no_longer_followed(people, topic, login):
+    thread = start_thread(topic, people["ee_rep"], title="Berry season")
+    services.post_add(thread=thread, body="Reply", by=people["lv_rep"])
+    client = login(people["ee_rep"])
+    assert "1 new post" in client.get(reverse("dashboard")).content.decode()
+    services.follow_set(by=people["ee_rep"], thread=thread, following=False)
+    assert "Berry season" not in client.get(reverse("dashboard")).content.decode()
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "new</span>" not in page
+
+
+def test_a_bad_filter_is_said_and_the_list_shown_unfiltered(people, topic, login):
+    start_thread(topic, people["ee_rep"], title="Berry season")
+    response = login(people["ee_rep"]).get(topic.get_absolute_url() + "?q=" + "x" * 101)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Title contains:" in page and "Berry season" in page
+
+
+def test_a_missing_file_is_a_404_not_an_error(people, topic, login):
+    start_thread(topic, people["ee_rep"], upload=pdf_upload())
+    attachment = Attachment.objects.get()
+    attachment.file.delete(save=False)
+    assert login(people["lv_rep"]).get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_the_admin_renames_a_thread_through_the_service(people, topic, login, service_calls):
+    from discussions import admin as discussions_admin
+
+    calls = service_calls(discussions_admin.services, "thread_retitle")
+    thread = start_thread(topic, people["ee_rep"], title="Names in the title")
+    response = login(people["secretariat"]).post(
+        reverse("admin:discussions_thread_change", args=[thread.pk]), {"title": "Joint inspections"}
+    )
+    assert response.status_code == 302 and calls[0]["by"] == people["secretariat"]
+    assert Thread.objects.get(pk=thread.pk).title == "Joint inspections"
+    with pytest.raises(ValidationError, match="Only the secretariat"):
+        services.thread_retitle(thread=thread, title="x", by=people["ee_rep"])
+
+
+def test_the_database_keeps_topic_titles_unique_in_any_case(people, topic):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Topic.objects.create(title=topic.title.upper(), created_by=people["secretariat"])
