@@ -15,6 +15,7 @@ from notifications.services import announcement_publish
 from projects.demo import seed_demo_projects
 from publications.demo import seed_demo_publications
 from referrals.demo import seed_demo_referrals
+from reporting.demo import seed_demo_reporting
 from trainings.demo import seed_demo_trainings
 
 
@@ -31,6 +32,7 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_meetings()
     seed_demo_consultations()
     seed_demo_discussions()
+    seed_demo_reporting()
     return logins
 
 

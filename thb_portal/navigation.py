@@ -8,6 +8,7 @@ from django.urls import reverse
 from members.access import DECIDING_ROLES
 from members.expert_group import is_group_member
 from members.models import Role
+from reporting.access import is_reporter
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ MAIN_NAVIGATION = [
     NavItem("Meetings", "meetings:list", is_group_member, group="Expert group"),
     NavItem("Consultations", "consultations:list", is_group_member, group="Expert group"),
     NavItem("Discussions", "discussions:list", is_group_member, group="Expert group"),
+    NavItem("National reporting", "reporting:index", is_reporter, group="Expert group"),
     NavItem("Trainings", "trainings:list", _training_runner),
     NavItem("Experts", "members:directory", _directory_reader, group="Directories"),
     NavItem("Contact points", "members:ncp_directory", _directory_reader, group="Directories"),

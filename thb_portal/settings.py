@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "meetings",
     "consultations",
     "discussions",
+    "reporting",
     "notifications",
 ]
 
@@ -401,5 +402,8 @@ THB_MEETING_REMINDER_DAYS = env.int("THB_MEETING_REMINDER_DAYS", default=3)
 THB_CONSULTATION_REMINDER_DAYS = env.int("THB_CONSULTATION_REMINDER_DAYS", default=2)
 # How long the author of a discussion post may still change it (the post then shows it was edited).
 THB_DISCUSSION_EDIT_MINUTES = env.int("THB_DISCUSSION_EDIT_MINUTES", default=15)
+# A state's value that moves more than this share from its validated figure of the year before
+# is flagged for a second look before the return is submitted.
+THB_REPORTING_CHANGE_WARNING = env.float("THB_REPORTING_CHANGE_WARNING", default=0.5)
 # How long a search's ranking is kept (any write to a publication starts them all again); 0: never.
 THB_SEARCH_CACHE_SECONDS = env.int("THB_SEARCH_CACHE_SECONDS", default=300)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("consultations/", include("consultations.urls")),
     path("discussions/", include("discussions.urls")),
+    path("reporting/", include("reporting.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

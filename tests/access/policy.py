@@ -478,6 +478,26 @@ POLICY |= {
 }
 
 
+# National reporting: a state's return is its representatives' and NCPs' and the
+# secretariat's; the board and the data calls are the secretariat's. Observers, trainers and
+# visitors get 404 everywhere. Walked on Estonia's return, a draft.
+_REPORTERS = rule(roles("200", anon="404", trainers="404", observer="404"))
+_EE_RETURN = rule(roles("404", rep="200", ncp_ee="200", secretariat="200"))
+POLICY |= {
+    "reporting:index": _REPORTERS,
+    "reporting:call_create": _SECRETARIATS,
+    "reporting:call": _SECRETARIATS,
+    "reporting:return": _EE_RETURN,
+    # The step in the URL is "submit": Estonia's step (an empty POST is refused: problems remain).
+    "reporting:return_step": rule(roles("404", rep="200", ncp_ee="200")),
+    # POST only; states that report get 405 for a GET before the return is looked up.
+    "reporting:return_comment": Rule(
+        get=roles("405", anon="404", trainers="404", observer="404"),
+        post={role: "404" for role in ROLES if role not in (REP, NCP_EE, SECRETARIAT)},
+    ),
+}
+
+
 # The admin -----------------------------------------------------------------------------
 # Only the secretariat is staff: every other role, signed in or not, is sent to the
 # admin's sign-in page. What the secretariat may do per model is its role's model
@@ -538,6 +558,8 @@ ADMIN_MODELS = {
     "discussions.topic": CHANGE_ONLY,
     "discussions.thread": CHANGE_ONLY,
     "discussions.post": READ_ONLY,
+    "reporting.datacall": READ_ONLY,
+    "reporting.return": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.
 ADMIN_EXTRA_VIEWS = {

@@ -36,6 +36,7 @@ from tests.access.world import (
     EE_CONSULTATION_COMMENT,
     EE_MINUTES_COMMENT,
     EE_PROPOSAL,
+    EE_RETURN_NOTE,
     GIVEN_NAMES,
     HIDDEN_POST,
     IDENTITY_VALUES,
@@ -181,6 +182,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         # The minutes' pages are of the held meeting; the rest of the upcoming one.
         "consultations": lambda: world.consultations["comments"].pk,
         "discussions": lambda: _discussion_pk(world, name, variant),
+        "reporting": lambda: world.data_call.pk if name == "reporting:call" else world.ee_return.pk,
         "meetings": lambda: (
             world.held_meeting.pk
             if name.startswith(("meetings:minutes", "meetings:decision", "meetings:action"))
@@ -209,7 +211,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "registration_pk": lambda: world.trainings[variant].registration.pk,
         "item_pk": lambda: world.meeting_items["EE's proposal"].pk,
         "paper_pk": lambda: world.papers[variant].pk,
-        "step": lambda: "close_agenda",
+        "step": lambda: "submit" if namespace == "reporting" else "close_agenda",
         "number": lambda: 1,
         "answer_pk": lambda: world.consultation_answer.pk,
         "attachment_pk": lambda: world.discussion["attachments"][variant].pk,
@@ -293,6 +295,7 @@ def forbidden(world: World) -> list[tuple[str, set[str]]]:
         (EE_CONSULTATION_COMMENT, {p.REP, p.NCP_EE, p.SECRETARIAT}),
         (DISCUSSION_POST, {p.OBSERVER, p.REP, p.NCP_EE, p.NCP_LV, p.NCP_LT, p.SECRETARIAT}),
         (HIDDEN_POST, {p.SECRETARIAT}),
+        (EE_RETURN_NOTE, {p.REP, p.NCP_EE, p.SECRETARIAT}),
     ]
 
 
@@ -319,6 +322,7 @@ UNTOUCHED_TABLE_PREFIXES = (
     "meetings_",
     "consultations_",
     "discussions_",
+    "reporting_",
     "thb_portal_",
     "auditlog_",
     "guardian_",

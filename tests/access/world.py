@@ -27,6 +27,7 @@ from notifications.models import Announcement, Delivery, Notification
 from notifications.services import notify
 from publications.models import Audience, Topic
 from referrals import services as referral_services
+from reporting import services as reporting_services
 from tests.access import policy as p
 from tests.cases.factories import make_case, pdf_upload
 from tests.meetings.factories import make_meeting
@@ -73,6 +74,8 @@ EE_CONSULTATION_COMMENT = "Probe-EE-consultation-comment"
 # A discussion post is for the group's members; a post the secretariat hid, for it alone.
 DISCUSSION_POST = "Probe-discussion-post"
 HIDDEN_POST = "Probe-hidden-post"
+# A note in Estonia's draft return: Estonia's and the secretariat's.
+EE_RETURN_NOTE = "Probe-EE-return-note"
 
 
 @dataclass
@@ -126,6 +129,8 @@ class World:
     calendar_token: str = ""  # the Estonian representative's calendar address
     # A topic, its thread, the Estonian representative's post (with a file), Lithuania's hidden one.
     discussion: dict[str, object] = field(default_factory=dict)
+    data_call: object = None
+    ee_return: object = None  # Estonia's, a draft
     # Admin model label ("cases.case") -> the primary key of one row of it.
     admin_rows: dict[str, object] = field(default_factory=dict)
 
@@ -286,6 +291,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
     consultations, consultation_answer = _build_consultations(users)
     calendar_token = meeting_services.calendar_feed_reset(by=users[p.REP])
     discussion = _build_discussion(users)
+    data_call, ee_return = _build_reporting(users)
 
     HistoricalTotal.objects.create(audience=TrainingAudience.CONSULAR, year=2015, people_trained=100, trainings_held=4)
     JobRun.objects.create(name="referrals.overdue", started_at=timezone.now(), succeeded=True)
@@ -333,6 +339,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         "discussions.topic": discussion["topic"].pk,
         "discussions.thread": discussion["thread"].pk,
         "discussions.post": discussion["post"].pk,
+        "reporting.datacall": data_call.pk,
+        "reporting.return": ee_return.pk,
         # For admin:view_on_site: the public publication has a page of its own.
         "view_on_site": (
             ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,
@@ -369,6 +377,8 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         consultation_answer=consultation_answer,
         calendar_token=calendar_token,
         discussion=discussion,
+        data_call=data_call,
+        ee_return=ee_return,
         admin_rows=admin_rows,
     )
 
@@ -494,3 +504,17 @@ def _build_discussion(users):
         "hidden": hidden,
         "attachments": {"visible": post.attachments.get(), "hidden": hidden.attachments.get()},
     }
+
+
+def _build_reporting(users):
+    """A data call for last year; Estonia's return a draft with a note on one value."""
+    call = reporting_services.data_call_open(
+        year=timezone.localdate().year - 1, deadline=timezone.localdate() + timedelta(days=30), by=users[p.SECRETARIAT]
+    )
+    ee_return = call.returns.get(member_state__code="EE")
+    reporting_services.return_save(
+        return_record=ee_return,
+        entries={"victims.identified": reporting_services.Entry(number=12, note=EE_RETURN_NOTE)},
+        by=users[p.REP],
+    )
+    return call, ee_return

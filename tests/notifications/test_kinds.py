@@ -25,6 +25,7 @@ PROJECT_APPS = [
     "meetings",
     "consultations",
     "discussions",
+    "reporting",
 ]
 SOURCES = [*PROJECT_APPS, "notifications", "core"]
 # A workflow's notice for these audiences is an email to someone who is not a user (notify_address).
@@ -102,6 +103,7 @@ def test_the_preferences_page_lists_kinds_by_app_then_as_declared(make_user):
         "consultation_outcome",
         # discussion_urgent is not listed: an urgent alert's email cannot be turned off.
         "discussion_post",
+        "reporting_return_submitted",
         "announcement",
     ]
 

@@ -7,7 +7,9 @@ PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public 
 # Signed in, related entries are menus: (menu label, [its entries]).
 PUBLIC_MENU = ("Public site", PUBLIC)
 DIRECTORIES = ("Directories", ["Experts", "Contact points"])
-EXPERT_GROUP = ("Expert group", ["Meetings", "Consultations", "Discussions"])
+EXPERT_GROUP = ("Expert group", ["Meetings", "Consultations", "Discussions", "National reporting"])
+# Observers are in the expert group but report for no state.
+OBSERVERS_GROUP = ("Expert group", ["Meetings", "Consultations", "Discussions"])
 
 EXPECTED_MAIN_NAVIGATION = {
     None: ["Home", *PUBLIC],  # a visitor: few links, no menus
@@ -36,7 +38,7 @@ EXPECTED_MAIN_NAVIGATION = {
         PUBLIC_MENU,
     ],
     Role.TRAINER: ["Dashboard", "Trainings", DIRECTORIES, PUBLIC_MENU],
-    Role.OBSERVER: ["Dashboard", EXPERT_GROUP, DIRECTORIES, PUBLIC_MENU],
+    Role.OBSERVER: ["Dashboard", OBSERVERS_GROUP, DIRECTORIES, PUBLIC_MENU],
 }
 
 

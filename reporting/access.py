@@ -1,0 +1,76 @@
+"""The only way from a URL id to a data call or a state's return: each answers 404 both
+when it does not exist and when the user may not see it.
+
+A state's return is its representatives' and NCPs' and the secretariat's: no state sees
+another's, not even once validated (the region's figures are published through the
+disclosure module, not as returns). The reporting states are the CBSS member states."""
+
+from django.http import Http404
+
+from core.types import AnyUser
+from members.models import STATE_ROLES, MemberState, MemberStateKind
+from reporting.models import DataCall, Return
+
+MANAGE = "reporting.manage_reporting"
+
+
+def manages(user: AnyUser) -> bool:
+    """The secretariat, which opens data calls and returns or validates returns."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MANAGE))
+
+
+def reporting_state(user: AnyUser) -> MemberState | None:
+    """The state a user reports for: their own, if it is a CBSS member state."""
+    if not user.is_authenticated or not user.is_active or user.role not in STATE_ROLES:
+        return None
+    state = user.member_state
+    if state is None or not state.is_active or state.kind != MemberStateKind.CBSS_MEMBER:
+        return None
+    return state
+
+
+def is_reporter(user: AnyUser) -> bool:
+    return manages(user) or reporting_state(user) is not None
+
+
+def require_reporter(user: AnyUser) -> None:
+    if not is_reporter(user):
+        raise Http404("No such page.")
+
+
+def access_data_call(user: AnyUser, pk: int) -> DataCall:
+    """The board of a call is the secretariat's; the states open their own return."""
+    if not manages(user):
+        raise Http404("No such data call.")
+    call = DataCall.objects.select_related("indicator_set").filter(pk=pk).first()
+    if call is None:
+        raise Http404("No such data call.")
+    return call
+
+
+def access_return(user: AnyUser, pk: int) -> Return:
+    returns = Return.objects.select_related("data_call__indicator_set", "member_state", "changed_by")
+    if not manages(user):
+        state = reporting_state(user)
+        if state is None:
+            raise Http404("No such return.")
+        returns = returns.filter(member_state=state)
+    found = returns.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such return.")
+    return found
+
+
+def may_edit(user: AnyUser, return_record: Return) -> bool:
+    state = reporting_state(user)
+    return state is not None and state.pk == return_record.member_state_id and not return_record.is_locked
+
+
+def side_of(user: AnyUser, return_record: Return) -> str | None:
+    """The workflow's side a user takes on this return: "state", "secretariat" or None."""
+    if manages(user):
+        return "secretariat"
+    state = reporting_state(user)
+    if state is not None and state.pk == return_record.member_state_id:
+        return "state"
+    return None

@@ -1,0 +1,91 @@
+"""Demo national reporting for `manage.py seed_demo` (thb_portal.demo), made through the
+services: validated returns for the two years before last for most states (Estonia and Latvia
+among them), and an open data call for last year in which Estonia's return is a draft, Latvia's
+is returned with comments and Germany's has not started. Idempotent: a year with a data call
+is left alone."""
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from members.demo import SECRETARIAT_EMAIL
+from members.models import User
+from reporting import services
+from reporting.models import DataCall, Return
+from reporting.services import Entry
+
+# Germany has no validated past returns: its profile shows what a state without figures looks like.
+VALIDATED_STATES = ("DK", "EE", "FI", "IS", "LV", "LT", "NO", "PL", "SE")
+
+
+def _rep(code: str) -> User:
+    # members.demo gives every state a representative with this address.
+    return User.objects.get(email=f"rep.{code.lower()}@example.org")
+
+
+def _entries(call: DataCall, rng: random.Random) -> dict[str, Entry]:
+    """Figures that add up: each total split over its breakdown's parts."""
+    indicators = list(call.indicator_set.indicators.all())
+    totals = {i.code: rng.randint(3, 60) for i in indicators if i.kind == "number" and not i.total_code}
+    entries: dict[str, Entry] = {code: Entry(number=number) for code, number in totals.items()}
+    parts: dict[tuple[str, str], list[str]] = {}
+    for indicator in indicators:
+        if indicator.total_code:
+            parts.setdefault((indicator.total_code, indicator.breakdown), []).append(indicator.code)
+        elif indicator.kind == "text":
+            entries[indicator.code] = Entry(text="No change in the year.")
+    for (total_code, _), codes in parts.items():
+        left = totals[total_code]
+        for code in codes[:-1]:
+            share = rng.randint(0, left)
+            entries[code] = Entry(number=share)
+            left -= share
+        entries[codes[-1]] = Entry(number=left)
+    return entries
+
+
+def _return(call: DataCall, code: str) -> Return:
+    return call.returns.get(member_state__code=code)
+
+
+def seed_demo_reporting() -> int:
+    secretariat = User.objects.get(email=SECRETARIAT_EMAIL)
+    rng = random.Random(16)  # noqa: S311 - made-up figures, the same every run
+    last_year = timezone.localdate().year - 1
+    made = 0
+    for year in (last_year - 2, last_year - 1):
+        if DataCall.objects.filter(year=year).exists():
+            continue
+        call = services.data_call_open(year=year, deadline=timezone.localdate() + timedelta(days=1), by=secretariat)
+        for code in VALIDATED_STATES:
+            return_record = _return(call, code)
+            services.return_save(return_record=return_record, entries=_entries(call, rng), by=_rep(code))
+            services.return_transition(return_record=return_record, step="submit", by=_rep(code))
+            services.return_transition(return_record=return_record, step="validate", by=secretariat)
+        # A past call: its deadline was in the spring after its year (the service takes only future ones).
+        DataCall.objects.filter(pk=call.pk).update(deadline=date(year + 1, 3, 31))
+        made += 1
+    if not DataCall.objects.filter(year=last_year).exists():
+        call = services.data_call_open(
+            year=last_year,
+            deadline=timezone.localdate() + timedelta(days=45),
+            note="Figures for the round-up report; the expert group discusses the draft in the spring.",
+            by=secretariat,
+        )
+        estonia = _return(call, "EE")
+        entries = _entries(call, rng)
+        services.return_save(
+            return_record=estonia, entries={k: v for k, v in entries.items() if k.startswith("victims.")}, by=_rep("EE")
+        )
+        latvia = _return(call, "LV")
+        services.return_save(return_record=latvia, entries=_entries(call, rng), by=_rep("LV"))
+        services.return_transition(return_record=latvia, step="submit", by=_rep("LV"))
+        services.return_transition(
+            return_record=latvia,
+            step="send_back",
+            comment="Residence permits look low against last year: please check with the migration office.",
+            by=secretariat,
+        )
+        made += 1
+    return made

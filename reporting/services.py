@@ -1,0 +1,292 @@
+"""Writes on national reporting: the secretariat opens a data call (one return per reporting
+state); a state's representatives and NCPs fill in its return, every value kept with who and
+when; the return moves through reporting.workflow; the state and the secretariat comment."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.audit import audited_as_by
+from core.workflow import Transition, UnknownTransition
+from members.expert_group import secretariat_members, state_members
+from members.models import MemberState, MemberStateKind, User
+from notifications.services import notify
+from reporting.access import manages, reporting_state, side_of
+from reporting.checks import Problem, check_return, has_errors
+from reporting.models import (
+    DataCall,
+    Indicator,
+    IndicatorKind,
+    IndicatorSet,
+    Return,
+    ReturnComment,
+    ReturnEvent,
+    ReturnStatus,
+    Value,
+    ValueRevision,
+    ValueStatus,
+)
+from reporting.workflow import RETURN_WORKFLOW
+
+
+def reporting_states() -> QuerySet[MemberState]:
+    return MemberState.objects.active().filter(kind=MemberStateKind.CBSS_MEMBER).order_by("name")
+
+
+def _state_members(state: MemberState) -> QuerySet[User]:
+    # The same people answer for a state in the expert group and in its reporting.
+    return state_members(state)
+
+
+def _require_manager(by: User) -> None:
+    if not manages(by):
+        raise ValidationError("Only the secretariat opens data calls and returns or validates returns.")
+
+
+@audited_as_by
+@transaction.atomic
+def data_call_open(
+    *, year: int, deadline: datetime.date, by: User, note: str = "", indicator_set: IndicatorSet | None = None
+) -> DataCall:
+    """Open the yearly call: one return, not started, per reporting state; their members are told."""
+    _require_manager(by)
+    if DataCall.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"There is a data call for {year} already."})
+    if year > timezone.localdate().year:
+        raise ValidationError({"year": "The reference year cannot be in the future."})
+    if deadline <= timezone.localdate():
+        raise ValidationError({"deadline": "The deadline must be after today."})
+    indicator_set = indicator_set or IndicatorSet.objects.order_by("-version").first()
+    if indicator_set is None:
+        raise ValidationError("There is no indicator set to ask for.")
+    call = DataCall(year=year, deadline=deadline, note=note.strip(), indicator_set=indicator_set, opened_by=by)
+    call.full_clean()
+    call.save()
+    states = list(reporting_states())
+    Return.objects.bulk_create(Return(data_call=call, member_state=state) for state in states)
+    for created in Return.objects.filter(data_call=call).select_related("member_state"):
+        notify(
+            recipients=_state_members(created.member_state),
+            kind="reporting_call_opened",
+            text=f"Data call {year}: {created.member_state}'s return is due by {deadline:%d %B %Y}.",
+            link=created.get_absolute_url(),
+            actor=by,
+        )
+    return call
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the form gives for one indicator."""
+
+    status: str = ValueStatus.GIVEN
+    number: int | None = None
+    text: str = ""
+    note: str = ""
+
+
+def _previous_figures(return_record: Return) -> dict[str, int]:
+    """The state's validated figures of the year before, by indicator code (for the warnings)."""
+    previous = (
+        Return.objects.filter(
+            member_state_id=return_record.member_state_id,
+            data_call__year=return_record.data_call.year - 1,
+            status=ReturnStatus.VALIDATED,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if previous is None:
+        return {}
+    given = Value.objects.filter(return_record_id=previous, status=ValueStatus.GIVEN, number__isnull=False)
+    return {code: number for code, number in given.values_list("indicator__code", "number") if number is not None}
+
+
+def return_problems(return_record: Return) -> list[Problem]:
+    """The checks (reporting.checks) on the return's values as saved."""
+    indicators = list(return_record.data_call.indicator_set.indicators.all())
+    values = {v.indicator.code: v for v in return_record.values.select_related("indicator")}
+    return check_return(
+        indicators,
+        values,
+        previous=_previous_figures(return_record),
+        change_warning=settings.THB_REPORTING_CHANGE_WARNING,
+    )
+
+
+def _record(return_record: Return, step: str, from_status: str, by: User, comment: str = "") -> None:
+    ReturnEvent.objects.create(
+        return_record=return_record,
+        step=step,
+        from_status=from_status,
+        to_status=return_record.status,
+        comment=comment,
+        by=by,
+    )
+
+
+@audited_as_by
+@transaction.atomic
+def return_save(
+    *, return_record: Return, entries: dict[str, Entry], by: User, publish_unsuppressed: bool | None = None
+) -> Return:
+    """Save the state's values (a draft may be incomplete); each changed value keeps its
+    history. The first save starts the return."""
+    return_record = Return.objects.select_for_update().select_related("data_call").get(pk=return_record.pk)
+    state = reporting_state(by)
+    if state is None or state.pk != return_record.member_state_id:
+        raise ValidationError("Only the state's representatives and NCPs fill in its return.")
+    if return_record.status == ReturnStatus.VALIDATED:
+        raise ValidationError("This return is validated and locked; the secretariat can reopen it for a correction.")
+    if return_record.status == ReturnStatus.SUBMITTED:
+        raise ValidationError("This return is submitted: it cannot be changed while the secretariat reviews it.")
+    indicators = {i.code: i for i in return_record.data_call.indicator_set.indicators.all()}
+    unknown = set(entries) - set(indicators)
+    if unknown:
+        raise ValidationError(f"These are not indicators of this data call: {', '.join(sorted(unknown))}.")
+    errors = {}
+    for code, entry in entries.items():
+        if entry.status not in ValueStatus.values:
+            errors[code] = "Choose given, not available or confidential."
+        elif entry.number is not None and entry.number < 0:
+            errors[code] = "A number cannot be negative."
+        elif indicators[code].kind == IndicatorKind.TEXT and entry.number is not None:
+            errors[code] = "This section takes text."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    existing = {v.indicator_id: v for v in return_record.values.all()}
+    revisions = []
+    for code, entry in entries.items():
+        indicator = indicators[code]
+        number = entry.number if entry.status == ValueStatus.GIVEN else None
+        fields = {"status": entry.status, "number": number, "text": entry.text.strip(), "note": entry.note.strip()}
+        value = existing.get(indicator.pk)
+        if value is None:
+            if entry.status == ValueStatus.GIVEN and number is None and not fields["text"] and not fields["note"]:
+                continue  # nothing given yet
+            value = Value.objects.create(
+                return_record=return_record, indicator=indicator, changed_by=by, changed_at=now, **fields
+            )
+        elif all(getattr(value, name) == new for name, new in fields.items()):
+            continue
+        else:
+            for name, new in fields.items():
+                setattr(value, name, new)
+            value.changed_by, value.changed_at = by, now
+            value.save()
+        revisions.append(ValueRevision(value=value, changed_by=by, changed_at=now, **fields))
+    ValueRevision.objects.bulk_create(revisions)
+    update = ["changed_at", "changed_by"]
+    if publish_unsuppressed is not None:
+        return_record.publish_unsuppressed = publish_unsuppressed
+        update.append("publish_unsuppressed")
+    return_record.changed_at, return_record.changed_by = now, by
+    if return_record.status == ReturnStatus.NOT_STARTED:
+        return_record.status = ReturnStatus.DRAFT
+        update.append("status")
+        return_record.save(update_fields=update)
+        _record(return_record, "start", ReturnStatus.NOT_STARTED, by)
+    else:
+        return_record.save(update_fields=update)
+    return return_record
+
+
+def return_step_refusal(return_record: Return, step: str, by: User) -> str:
+    """Why `by` cannot take the step now, or ""."""
+    transition = RETURN_WORKFLOW.get(step)
+    side = side_of(by, return_record)
+    if side is None or (transition.by and side not in transition.by):
+        return f"“{transition.label}” is the {' or the '.join(transition.by)}'s step."
+    if return_record.status not in transition.sources:
+        return RETURN_WORKFLOW.refusal(transition, return_record.get_status_display())
+    return ""
+
+
+@audited_as_by
+@transaction.atomic
+def return_transition(*, return_record: Return, step: str, by: User, comment: str = "") -> Return:
+    """Take one step of RETURN_WORKFLOW; each taken once from the right status by the right side."""
+    try:
+        transition = RETURN_WORKFLOW.get(step)
+    except UnknownTransition as error:
+        raise ValidationError(str(error)) from None
+    if step == "start":
+        raise ValidationError("A return starts when its first value is saved.")
+    return_record = (
+        Return.objects.select_for_update(of=("self",))
+        .select_related("data_call__indicator_set", "member_state")
+        .get(pk=return_record.pk)
+    )
+    refusal = return_step_refusal(return_record, step, by)
+    if refusal:
+        raise ValidationError(refusal)
+    now = timezone.now()
+    if transition.apply:
+        transition.apply(return_record, {"comment": comment}, now)
+    if step == "submit" and has_errors(return_problems(return_record)):
+        raise ValidationError("Correct the problems marked next to the values before submitting.")
+    from_status = return_record.status
+    return_record.status = transition.target
+    return_record.changed_at, return_record.changed_by = now, by
+    update = ["status", "changed_at", "changed_by"]
+    if step == "submit":
+        return_record.submitted_at = now
+        update.append("submitted_at")
+    for stamp in transition.stamps:
+        setattr(return_record, stamp, now)
+        update.append(stamp)
+    if step == "reopen":
+        return_record.validated_at = None
+        update.append("validated_at")
+    return_record.save(update_fields=update)
+    _record(return_record, step, from_status, by, comment.strip())
+    if comment.strip() and side_of(by, return_record) == "secretariat":
+        ReturnComment.objects.create(
+            return_record=return_record, author=by, from_secretariat=True, text=comment.strip()
+        )
+    _tell(return_record, transition, by)
+    return return_record
+
+
+def _tell(return_record: Return, transition: Transition, by: User) -> None:
+    label = f"{return_record.member_state} {return_record.data_call.year}"
+    for notice in transition.notifies:
+        if notice.audience == "secretariat":
+            recipients = secretariat_members()
+        else:
+            recipients = _state_members(return_record.member_state)
+        text = {
+            "reporting_return_submitted": f"{label}: the return is submitted.",
+            "reporting_return_sent_back": f"{label}: the secretariat returned the return with comments.",
+            "reporting_return_validated": f"{label}: the return is validated.",
+        }[notice.kind]
+        notify(recipients=recipients, kind=notice.kind, text=text, link=return_record.get_absolute_url(), actor=by)
+
+
+@audited_as_by
+@transaction.atomic
+def return_comment_add(*, return_record: Return, text: str, by: User) -> ReturnComment:
+    """A comment in the return's thread; the state's answer settles the secretariat's open comments."""
+    side = side_of(by, return_record)
+    if side is None:
+        raise ValidationError("Only the state and the secretariat comment on a return.")
+    if not text.strip():
+        raise ValidationError({"text": "Write the comment."})
+    comment = ReturnComment.objects.create(
+        return_record=return_record, author=by, from_secretariat=side == "secretariat", text=text.strip()
+    )
+    if side == "state":
+        ReturnComment.objects.filter(return_record=return_record, from_secretariat=True, resolved=False).update(
+            resolved=True
+        )
+    return comment
+
+
+def indicators_of(return_record: Return) -> list[Indicator]:
+    return list(return_record.data_call.indicator_set.indicators.all())

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("calls/new/", views.call_create, name="call_create"),
+    path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("returns/<int:pk>/", views.return_detail, name="return"),
+    path("returns/<int:pk>/step/<str:step>/", views.return_step, name="return_step"),
+    path("returns/<int:pk>/comments/", views.return_comment, name="return_comment"),
+]

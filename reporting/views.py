@@ -1,0 +1,161 @@
+"""National reporting's pages. Every page answers 404 to anyone who neither reports for a
+CBSS member state nor works in the secretariat; a return answers 404 to other states."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.errors import error_text
+from core.forms import add_service_error, form_data, form_status
+from core.pagination import paginate
+from core.types import AuthenticatedRequest
+from core.workflow import UnknownTransition
+from reporting import selectors, services
+from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
+from reporting.forms import CommentForm, DataCallForm, ReturnForm, StepForm
+from reporting.workflow import RETURN_WORKFLOW
+
+
+def reporters_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anyone else, signed in or not, gets 404: the pages do not show that they exist."""
+
+    @wraps(view)
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_reporter(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return run
+
+
+@never_cache
+@reporters_only
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if manages(user):
+        context = {"manages": True, "page": paginate(request, selectors.data_calls(user=user))}
+    else:
+        context = {"manages": False, "page": paginate(request, selectors.own_returns(user=user))}
+    return render(request, "reporting/index.html", context)
+
+
+@reporters_only
+def call_create(request: AuthenticatedRequest) -> HttpResponse:
+    if not manages(request.user):
+        raise Http404("No such page.")
+    form = DataCallForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.data_call_open(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"The data call for {call.year} is open; every state's members are told.")
+            return redirect(call)
+    return render(request, "reporting/call_form.html", {"form": form}, status=form_status(form))
+
+
+@never_cache
+@reporters_only
+def call_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = access_data_call(request.user, pk)
+    context = {"call": call, "board": selectors.board(call=call)}
+    return render(request, "reporting/call.html", context)
+
+
+@never_cache
+@reporters_only
+def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The return: its values with the problems next to each; the state edits it here."""
+    return_record = access_return(request.user, pk)
+    editable = may_edit(request.user, return_record)
+    if request.method == "POST" and not editable:
+        raise Http404("This return cannot be changed by you now.")
+    indicators = list(return_record.data_call.indicator_set.indicators.order_by("position"))
+    values = {value.indicator_id: value for value in return_record.values.all()}
+    form = ReturnForm(
+        *form_data(request),
+        indicators=indicators,
+        values=values,
+        initial={"publish_unsuppressed": return_record.publish_unsuppressed},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_save(
+                return_record=return_record,
+                entries=form.entries(),
+                publish_unsuppressed=form.cleaned_data["publish_unsuppressed"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Saved. Problems, if any, are marked next to the values.")
+            return redirect(return_record)
+    problems = services.return_problems(return_record)
+    side = side_of(request.user, return_record)
+    steps = [step for step in RETURN_WORKFLOW.available(return_record.status, side) if step.name != "start"]
+    rows = form.rows()
+    for row in rows:
+        row["problems"] = [problem for problem in problems if problem.code == row["indicator"].code]
+    context = {
+        "return_record": return_record,
+        "form": form,
+        "rows": rows,
+        "problem_list": problems,
+        "editable": editable,
+        "steps": steps,
+        "events": selectors.events(return_record=return_record),
+        "comments": selectors.comments(return_record=return_record),
+        "comment_form": CommentForm(),
+        "manages": manages(request.user),
+    }
+    return render(request, "reporting/return.html", context, status=form_status(form))
+
+
+@reporters_only
+def return_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
+    return_record = access_return(request.user, pk)
+    try:
+        transition = RETURN_WORKFLOW.get(step)
+    except UnknownTransition:
+        raise Http404("No such step.") from None
+    if step == "start" or side_of(request.user, return_record) not in transition.by:
+        raise Http404("No such step.")
+    form = StepForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_transition(
+                return_record=return_record, step=step, comment=form.cleaned_data["comment"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{transition.label}: done.")
+            return redirect(return_record)
+    context = {"return_record": return_record, "transition": transition, "form": form}
+    return render(request, "reporting/step.html", context, status=form_status(form))
+
+
+@reporters_only
+@require_POST
+def return_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return_record = access_return(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_comment_add(return_record=return_record, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write the comment before adding it.")
+    return redirect(return_record)

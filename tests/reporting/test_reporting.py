@@ -1,0 +1,211 @@
+"""National reporting: the data call, a state's return (its values, their history, the
+checks), the workflow's moves by the right side from the right status, the pages' refusals
+of bad input, and the board's query count with 3 and 30 years of returns."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Role
+from notifications.models import Notification
+from reporting import services
+from reporting.models import DataCall, Return, ReturnEvent, Value, ValueRevision
+from reporting.services import Entry
+from tests.reporting.factories import complete_entries, open_call, return_of
+
+REPORTING_STATES = {"DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE"}
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "secretariat": make_user(Role.SECRETARIAT),
+        "ee_rep": make_user(Role.NATIONAL_REPRESENTATIVE, "EE"),
+        "ee_ncp": make_user(Role.NCP, "EE"),
+        "lv_rep": make_user(Role.NATIONAL_REPRESENTATIVE, "LV"),
+        "observer": make_user(Role.OBSERVER),
+        "trainer": make_user(Role.TRAINER),
+    }
+
+
+@pytest.fixture
+def call(people):
+    return open_call(people["secretariat"])
+
+
+def test_the_indicator_set_is_seeded_with_the_eu_breakdowns(db):
+    from reporting.models import IndicatorSet
+
+    indicators = IndicatorSet.objects.get(version=1).indicators
+    codes = set(indicators.values_list("code", flat=True))
+    assert {"victims.identified", "victims.presumed.form.labour", "traffickers.convicted.sex.female"} <= codes
+    assert {"permits.residence", "assistance.referred_trm", "section.action_plan"} <= codes
+    assert indicators.filter(total_code="victims.identified", breakdown="form").count() == 7
+
+
+def test_a_data_call_makes_one_return_per_cbss_state_and_tells_their_members(people):
+    with pytest.raises(ValidationError, match="Only the secretariat"):
+        open_call(people["ee_rep"])
+    call = open_call(people["secretariat"])
+    assert set(call.returns.values_list("member_state__code", flat=True)) == REPORTING_STATES
+    assert set(call.returns.values_list("status", flat=True)) == {"not_started"}
+    assert Notification.objects.filter(kind="reporting_call_opened", recipient=people["lv_rep"]).exists()
+    assert not Notification.objects.filter(kind="reporting_call_opened", recipient=people["observer"]).exists()
+    with pytest.raises(ValidationError) as refused:
+        open_call(people["secretariat"], year=call.year)
+    assert "year" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        open_call(people["secretariat"], year=timezone.localdate().year + 1)
+    assert DataCall.objects.count() == 1
+
+
+def test_a_state_fills_in_its_own_return_only_and_every_value_keeps_its_history(people, call):
+    ee = return_of(call, "EE")
+    with pytest.raises(ValidationError, match="Only the state's"):
+        services.return_save(return_record=ee, entries={"victims.identified": Entry(number=3)}, by=people["lv_rep"])
+    services.return_save(return_record=ee, entries={"victims.identified": Entry(number=3)}, by=people["ee_ncp"])
+    services.return_save(return_record=ee, entries={"victims.identified": Entry(number=5)}, by=people["ee_rep"])
+    ee.refresh_from_db()
+    assert ee.status == "draft" and ee.changed_by == people["ee_rep"]
+    value = Value.objects.get(return_record=ee, indicator__code="victims.identified")
+    assert value.number == 5
+    assert list(ValueRevision.objects.filter(value=value).order_by("id").values_list("number", "changed_by")) == [
+        (3, people["ee_ncp"].pk),
+        (5, people["ee_rep"].pk),
+    ]
+    assert ReturnEvent.objects.filter(return_record=ee, step="start").count() == 1
+    with pytest.raises(ValidationError):
+        services.return_save(return_record=ee, entries={"victims.identified": Entry(number=-1)}, by=people["ee_rep"])
+    assert Value.objects.get(pk=value.pk).number == 5
+
+
+def test_the_workflow_moves_from_the_right_status_by_the_right_side_once(people, call):
+    ee = return_of(call, "EE")
+    secretariat, state = people["secretariat"], people["ee_rep"]
+    services.return_save(return_record=ee, entries={"victims.identified": Entry(number=5)}, by=state)
+    with pytest.raises(ValidationError, match="Correct the problems"):
+        services.return_transition(return_record=ee, step="submit", by=state)
+    services.return_save(return_record=ee, entries=complete_entries(call), by=state)
+    with pytest.raises(ValidationError, match="the state's step"):
+        services.return_transition(return_record=ee, step="submit", by=secretariat)
+    with pytest.raises(ValidationError, match="secretariat's step"):
+        services.return_transition(return_record=ee, step="validate", by=state)
+    services.return_transition(return_record=ee, step="submit", by=state)
+    with pytest.raises(ValidationError, match="cannot be submitted now"):
+        services.return_transition(return_record=ee, step="submit", by=state)
+    with pytest.raises(ValidationError, match="reviews it"):
+        services.return_save(return_record=ee, entries={"victims.identified": Entry(number=6)}, by=state)
+    with pytest.raises(ValidationError) as refused:
+        services.return_transition(return_record=ee, step="send_back", by=secretariat)
+    assert "comment" in refused.value.message_dict
+    services.return_transition(
+        return_record=ee, step="send_back", comment="Check the citizenship split.", by=secretariat
+    )
+    assert return_of(call, "EE").comments.get().resolved is False
+    services.return_comment_add(return_record=ee, text="Corrected.", by=people["ee_ncp"])
+    assert return_of(call, "EE").comments.filter(from_secretariat=True).get().resolved is True
+    services.return_transition(return_record=ee, step="submit", by=state)
+    services.return_transition(return_record=ee, step="validate", by=secretariat)
+    ee.refresh_from_db()
+    assert ee.status == "validated" and ee.validated_at is not None
+    with pytest.raises(ValidationError, match="validated and locked"):
+        services.return_save(return_record=ee, entries={"victims.identified": Entry(number=6)}, by=state)
+    with pytest.raises(ValidationError):
+        services.return_transition(return_record=ee, step="validate", by=secretariat)
+    with pytest.raises(ValidationError) as refused:
+        services.return_transition(return_record=ee, step="reopen", by=secretariat)
+    assert "comment" in refused.value.message_dict
+    services.return_transition(
+        return_record=ee, step="reopen", comment="Latvia's figures double count.", by=secretariat
+    )
+    assert return_of(call, "EE").status == "returned"
+    steps = list(ReturnEvent.objects.filter(return_record=ee).order_by("id").values_list("step", flat=True))
+    assert steps == ["start", "submit", "send_back", "submit", "validate", "reopen"]
+    for kind, who in (("reporting_return_submitted", secretariat), ("reporting_return_validated", state)):
+        assert Notification.objects.filter(kind=kind, recipient=who).exists()
+
+
+def test_a_warning_when_a_figure_moves_far_from_last_years_validated_one(people, settings):
+    settings.THB_REPORTING_CHANGE_WARNING = 0.5
+    secretariat, state = people["secretariat"], people["ee_rep"]
+    year = timezone.localdate().year - 2
+    before = open_call(secretariat, year)
+    services.return_save(return_record=return_of(before, "EE"), entries=complete_entries(before), by=state)
+    services.return_transition(return_record=return_of(before, "EE"), step="submit", by=state)
+    services.return_transition(return_record=return_of(before, "EE"), step="validate", by=secretariat)
+    after = open_call(secretariat, year + 1)
+    entries = complete_entries(after, permits_residence=30)
+    services.return_save(return_record=return_of(after, "EE"), entries=entries, by=state)
+    problems = services.return_problems(return_of(after, "EE"))
+    assert [(p.code, p.level) for p in problems] == [("permits.residence", "warning")]
+    # A warning does not stop the submission.
+    services.return_transition(return_record=return_of(after, "EE"), step="submit", by=state)
+
+
+def test_the_page_refuses_text_in_a_number_field_keeps_what_was_typed_and_saves_nothing(people, call, login):
+    ee = return_of(call, "EE")
+    client = login(people["ee_rep"])
+    response = client.post(
+        ee.get_absolute_url(),
+        {
+            "victims.identified__number": "twelve",
+            "victims.identified__status": "given",
+            "victims.presumed__number": "4",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a whole number" in page and 'value="twelve"' in page
+    assert not Value.objects.filter(return_record=ee).exists()
+    assert Return.objects.get(pk=ee.pk).status == "not_started"
+    response = client.post(
+        ee.get_absolute_url(), {"victims.identified__number": "12", "victims.identified__status": "given"}
+    )
+    assert response.status_code == 302
+    page = client.get(ee.get_absolute_url()).content.decode()
+    assert 'data-testid="problem"' in page  # the rest is missing: shown next to each value
+
+
+def test_another_state_and_outsiders_get_404_and_a_submission_after_validation_is_refused(people, call, login):
+    ee = return_of(call, "EE")
+    for who in ("lv_rep", "observer", "trainer"):
+        assert login(people[who]).get(ee.get_absolute_url()).status_code == 404
+    state = people["ee_rep"]
+    services.return_save(return_record=ee, entries=complete_entries(call), by=state)
+    services.return_transition(return_record=ee, step="submit", by=state)
+    services.return_transition(return_record=ee, step="validate", by=people["secretariat"])
+    client = login(state)
+    response = client.post(reverse("reporting:return_step", args=[ee.pk, "submit"]), {})
+    assert response.status_code == 400 and "cannot be submitted now" in response.content.decode()
+    assert client.post(ee.get_absolute_url(), {"victims.identified__number": "1"}).status_code == 404
+    assert Value.objects.get(return_record=ee, indicator__code="victims.identified").number == 10
+
+
+@pytest.mark.parametrize("who", ["secretariat", "ee_rep"])
+def test_the_board_and_lists_cost_the_same_with_3_and_30_years(people, login, assert_constant_queries, who):
+    this_year = timezone.localdate().year
+    calls = [open_call(people["secretariat"], this_year - n) for n in range(1, 4)]
+    services.return_comment_add(return_record=return_of(calls[0], "EE"), text="Hello", by=people["secretariat"])
+
+    def grow():
+        for n in range(4, 31):
+            grown = open_call(people["secretariat"], this_year - n)
+            services.return_save(
+                return_record=return_of(grown, "EE"), entries=complete_entries(grown), by=people["ee_rep"]
+            )
+            services.return_comment_add(return_record=return_of(grown, "LV"), text="Hi", by=people["secretariat"])
+
+    client = login(people[who])
+    urls = [reverse("reporting:index"), return_of(calls[0], "EE").get_absolute_url()]
+    if who == "secretariat":
+        urls.append(calls[0].get_absolute_url())
+    assert_constant_queries(client, *urls, grow=grow)
+
+
+def test_a_data_call_past_its_deadline_is_refused(people):
+    with pytest.raises(ValidationError) as refused:
+        services.data_call_open(year=2020, deadline=timezone.localdate() - timedelta(days=1), by=people["secretariat"])
+    assert "deadline" in refused.value.message_dict
