@@ -107,13 +107,20 @@ def _previous_figures(return_record: Return) -> dict[str, int]:
     return {code: number for code, number in given.values_list("indicator__code", "number") if number is not None}
 
 
-def return_problems(return_record: Return) -> list[Problem]:
-    """The checks (reporting.checks) on the return's values as saved."""
-    indicators = list(return_record.data_call.indicator_set.indicators.all())
-    values = {v.indicator.code: v for v in return_record.values.select_related("indicator")}
+def return_problems(
+    return_record: Return, *, indicators: list[Indicator] | None = None, values: list[Value] | None = None
+) -> list[Problem]:
+    """The checks (reporting.checks) on the return's values as saved (the page passes what it
+    has loaded already)."""
+    if indicators is None:
+        indicators = list(return_record.data_call.indicator_set.indicators.all())
+    if values is None:
+        values = list(return_record.values.all())
+    code_of = {indicator.pk: indicator.code for indicator in indicators}
+    values_by_code = {code_of[v.indicator_id]: v for v in values if v.indicator_id in code_of}
     return check_return(
         indicators,
-        values,
+        values_by_code,
         previous=_previous_figures(return_record),
         change_warning=settings.THB_REPORTING_CHANGE_WARNING,
     )

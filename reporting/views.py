@@ -20,6 +20,8 @@ from core.workflow import UnknownTransition
 from reporting import selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CommentForm, DataCallForm, ReturnForm, StepForm
+from reporting.services import Entry
+from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
 
 
@@ -86,11 +88,20 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         values=values,
         initial={"publish_unsuppressed": return_record.publish_unsuppressed},
     )
+    side = side_of(request.user, return_record)
+    # From the portal's case files: for the state's own members only, copied on a click.
+    suggested = (
+        suggestions(state=return_record.member_state, year=return_record.data_call.year) if side == "state" else {}
+    )
     if request.method == "POST" and form.is_valid():
+        entries = form.entries()
+        used = request.POST.get("use_suggestion", "")
+        if used in suggested and used in entries:
+            entries[used] = Entry(number=suggested[used], note=entries[used].note)
         try:
             services.return_save(
                 return_record=return_record,
-                entries=form.entries(),
+                entries=entries,
                 publish_unsuppressed=form.cleaned_data["publish_unsuppressed"],
                 by=request.user,
             )
@@ -99,12 +110,13 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved. Problems, if any, are marked next to the values.")
             return redirect(return_record)
-    problems = services.return_problems(return_record)
-    side = side_of(request.user, return_record)
+    saved = list(return_record.values.all()) if request.method == "POST" else list(values.values())
+    problems = services.return_problems(return_record, indicators=indicators, values=saved)
     steps = [step for step in RETURN_WORKFLOW.available(return_record.status, side) if step.name != "start"]
     rows = form.rows()
     for row in rows:
         row["problems"] = [problem for problem in problems if problem.code == row["indicator"].code]
+        row["suggestion"] = suggested.get(row["indicator"].code)
     context = {
         "return_record": return_record,
         "form": form,
