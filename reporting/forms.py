@@ -82,6 +82,10 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
         return entries
 
 
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label="The return as XLSX", help_text="The columns of the export: fill it in and upload it.")
+
+
 class StepForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 

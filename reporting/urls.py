@@ -10,5 +10,7 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("returns/<int:pk>/", views.return_detail, name="return"),
     path("returns/<int:pk>/step/<str:step>/", views.return_step, name="return_step"),
+    path("returns/<int:pk>/export/", views.return_export, name="return_export"),
+    path("returns/<int:pk>/import/", views.return_import, name="return_import"),
     path("returns/<int:pk>/comments/", views.return_comment, name="return_comment"),
 ]

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from core.errors import error_text
 from core.forms import add_service_error, form_data, form_status
 from core.pagination import paginate
+from core.spreadsheets import ImportFileError, read_uploaded_table
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from reporting import selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
-from reporting.forms import CommentForm, DataCallForm, ReturnForm, StepForm
+from reporting.forms import CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
 from reporting.services import Entry
+from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
 
@@ -130,6 +132,52 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "manages": manages(request.user),
     }
     return render(request, "reporting/return.html", context, status=form_status(form))
+
+
+@never_cache
+@reporters_only
+def return_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return_record = access_return(request.user, pk)
+    indicators = list(return_record.data_call.indicator_set.indicators.order_by("position"))
+    values = {value.indicator_id: value for value in return_record.values.all()}
+    response = HttpResponse(export_return(return_record, indicators, values), content_type=XLSX_TYPE)
+    name = f"return-{return_record.member_state.code}-{return_record.data_call.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@reporters_only
+def return_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The state's figures from an XLSX of the export's columns: nothing is imported while
+    any cell has an error, and every error is listed with its line."""
+    return_record = access_return(request.user, pk)
+    if not may_edit(request.user, return_record):
+        raise Http404("This return cannot be changed by you now.")
+    form = ImportForm(*form_data(request))
+    errors: list[tuple[int, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        indicators = list(return_record.data_call.indicator_set.indicators.order_by("position"))
+        try:
+            table = read_uploaded_table(form.cleaned_data["file"], max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            parsed = parse_return(table, indicators)
+            errors = parsed.errors
+            if errors:
+                form.add_error(
+                    None, f"Nothing was imported: {len(errors)} cell{'s' if len(errors) > 1 else ''} to correct."
+                )
+            else:
+                try:
+                    services.return_save(return_record=return_record, entries=parsed.entries, by=request.user)
+                except ValidationError as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(request, f"{len(parsed.entries)} values imported; problems, if any, are marked.")
+                    return redirect(return_record)
+    context = {"return_record": return_record, "form": form, "errors": errors}
+    return render(request, "reporting/import.html", context, status=form_status(form))
 
 
 @reporters_only

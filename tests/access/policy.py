@@ -488,6 +488,9 @@ POLICY |= {
     "reporting:call_create": _SECRETARIATS,
     "reporting:call": _SECRETARIATS,
     "reporting:return": _EE_RETURN,
+    "reporting:return_export": _EE_RETURN,
+    # Only who may change the return imports into it: Estonia's members, while it is a draft.
+    "reporting:return_import": rule(roles("404", rep="200", ncp_ee="200")),
     # The step in the URL is "submit": Estonia's step (an empty POST is refused: problems remain).
     "reporting:return_step": rule(roles("404", rep="200", ncp_ee="200")),
     # POST only; states that report get 405 for a GET before the return is looked up.
