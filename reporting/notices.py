@@ -13,6 +13,12 @@ KINDS = [
         roles=STATES,
     ),
     NotificationKind(
+        key="reporting_deadline_near",
+        label="Return deadlines near",
+        description="Your state has not submitted its return; the deadline is near.",
+        roles=STATES,
+    ),
+    NotificationKind(
         key="reporting_return_submitted",
         label="Returns submitted",
         description="A state submitted its return to the data call.",

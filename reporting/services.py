@@ -297,3 +297,27 @@ def return_comment_add(*, return_record: Return, text: str, by: User) -> ReturnC
 
 def indicators_of(return_record: Return) -> list[Indicator]:
     return list(return_record.data_call.indicator_set.indicators.all())
+
+
+def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Remind the states that have not submitted at each of THB_REPORTING_REMINDER_DAYS (14, 7
+    and 1) days before the deadline: once per return and reminder, however often the job runs
+    (the notices' dedupe key). A submitted or validated return is not reminded; one returned
+    with comments is, as it waits for the state again."""
+    today = today or timezone.localdate()
+    waiting = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+    notices = 0
+    for days in sorted(settings.THB_REPORTING_REMINDER_DAYS):
+        due = Return.objects.filter(data_call__deadline=today + datetime.timedelta(days=days), status__in=waiting)
+        for return_record in due.select_related("data_call", "member_state"):
+            sent = notify(
+                recipients=_state_members(return_record.member_state),
+                kind="reporting_deadline_near",
+                text=f"Data call {return_record.data_call.year}: {return_record.member_state}'s return is due "
+                f"in {days} day{'s' if days != 1 else ''}, on {return_record.data_call.deadline:%d %B %Y}.",
+                link=return_record.get_absolute_url(),
+                target=return_record,
+                dedupe_prefix=f"return:{return_record.pk}:reminder:{days}",
+            )
+            notices += len(sent)
+    return {"notices": notices}

@@ -405,5 +405,7 @@ THB_DISCUSSION_EDIT_MINUTES = env.int("THB_DISCUSSION_EDIT_MINUTES", default=15)
 # A state's value that moves more than this share from its validated figure of the year before
 # is flagged for a second look before the return is submitted.
 THB_REPORTING_CHANGE_WARNING = env.float("THB_REPORTING_CHANGE_WARNING", default=0.5)
+# Days before a data call's deadline when the states that have not submitted are reminded.
+THB_REPORTING_REMINDER_DAYS = env.list("THB_REPORTING_REMINDER_DAYS", cast=int, default=[14, 7, 1])
 # How long a search's ranking is kept (any write to a publication starts them all again); 0: never.
 THB_SEARCH_CACHE_SECONDS = env.int("THB_SEARCH_CACHE_SECONDS", default=300)

@@ -209,3 +209,25 @@ def test_a_data_call_past_its_deadline_is_refused(people):
     with pytest.raises(ValidationError) as refused:
         services.data_call_open(year=2020, deadline=timezone.localdate() - timedelta(days=1), by=people["secretariat"])
     assert "deadline" in refused.value.message_dict
+
+
+def test_states_that_have_not_submitted_are_reminded_14_7_and_1_days_before_once_each(people, settings):
+    settings.THB_REPORTING_REMINDER_DAYS = [14, 7, 1]
+    call = services.data_call_open(
+        year=timezone.localdate().year - 1, deadline=timezone.localdate() + timedelta(days=14), by=people["secretariat"]
+    )
+    state = people["ee_rep"]
+    lv = return_of(call, "LV")
+    services.return_save(return_record=lv, entries=complete_entries(call), by=people["lv_rep"])
+    services.return_transition(return_record=lv, step="submit", by=people["lv_rep"])
+    today = timezone.localdate()
+    assert services.reminders_send(today=today)["notices"] > 0
+    assert services.reminders_send(today=today)["notices"] == 0  # once per reminder
+    reminded = Notification.objects.filter(kind="reporting_deadline_near")
+    assert reminded.filter(recipient=state).count() == 1
+    assert not reminded.filter(recipient=people["lv_rep"]).exists()  # submitted
+    services.reminders_send(today=today + timedelta(days=3))  # 11 days before: no reminder day
+    assert reminded.filter(recipient=state).count() == 1
+    services.reminders_send(today=today + timedelta(days=7))
+    services.reminders_send(today=today + timedelta(days=13))
+    assert reminded.filter(recipient=state).count() == 3

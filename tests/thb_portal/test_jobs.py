@@ -18,6 +18,7 @@ def test_every_job_is_in_the_beat_schedule_and_importable():
         "members",
         "notifications",
         "referrals",
+        "reporting",
         "trainings",
     }
     assert set(schedule) == set(periodic_jobs())
