@@ -6,23 +6,26 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import error_text
 from core.forms import add_service_error, form_data, form_status
 from core.pagination import paginate
-from core.spreadsheets import ImportFileError, read_uploaded_table
+from core.spreadsheets import ImportFileError, csv_response, read_uploaded_table
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
-from reporting import selectors, services
+from reporting import figures, selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
+from reporting.models import Return, ReturnStatus
 from reporting.services import Entry
-from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return
+from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
 
@@ -219,3 +222,78 @@ def return_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Write the comment before adding it.")
     return redirect(return_record)
+
+
+def _chosen(request: HttpRequest, indicators: list) -> Any:
+    """The indicator asked for (?indicator=code), the first one otherwise; an unknown code is ignored."""
+    code = request.GET.get("indicator", "")
+    return next(
+        (indicator for indicator in indicators if indicator.code == code), indicators[0] if indicators else None
+    )
+
+
+def _public_tables() -> list:
+    """The protected tables, kept until a return is validated or reopened (the key changes)."""
+    state = Return.objects.filter(status=ReturnStatus.VALIDATED).aggregate(n=Count("pk"), last=Max("changed_at"))
+    key = f"reporting:public-tables:{state['n']}:{state['last'].isoformat() if state['last'] else ''}"
+    tables = cache.get(key)
+    if tables is None:
+        tables = figures.public_tables(figures.validated_figures(), figures.number_indicators())
+        cache.set(key, tables, 24 * 60 * 60)
+    return tables
+
+
+@require_safe
+def region(request: HttpRequest) -> HttpResponse:
+    """The public tables of the region's figures, small cells protected."""
+    tables = _public_tables()
+    indicators = [one.indicator for one in tables]
+    chosen = _chosen(request, indicators)
+    context = {
+        "indicators": indicators,
+        "table": next((one for one in tables if one.indicator == chosen), None),
+        "public": True,
+    }
+    return render(request, "reporting/figures.html", context)
+
+
+@never_cache
+@reporters_only
+def secretariat_figures(request: AuthenticatedRequest) -> HttpResponse:
+    """The region's tables as validated, for the round-up report (the secretariat's)."""
+    if not manages(request.user):
+        raise Http404("No such page.")
+    indicators = figures.number_indicators()
+    chosen = _chosen(request, indicators)
+    found = figures.validated_figures()
+    context = {
+        "indicators": indicators,
+        "table": figures.secretariat_tables(found, [chosen])[0] if chosen else None,
+        "public": False,
+    }
+    return render(request, "reporting/figures.html", context)
+
+
+@reporters_only
+def figures_csv(request: AuthenticatedRequest) -> HttpResponse:
+    if not manages(request.user):
+        raise Http404("No such page.")
+    indicators = figures.number_indicators()
+    chosen = _chosen(request, indicators)
+    if chosen is None:
+        raise Http404("No indicators.")
+    one = figures.secretariat_tables(figures.validated_figures(), [chosen])[0]
+    rows = [[name, *cells] for name, cells in one.rows] + [["Region", *one.total]]
+    return csv_response(f"{chosen.code}.csv", ["State", *map(str, one.years)], rows)
+
+
+@reporters_only
+def roundup_workbook(request: AuthenticatedRequest) -> HttpResponse:
+    """For the round-up report: a sheet per indicator group (states as rows, years as columns,
+    a block per indicator) and a sheet of the qualitative answers."""
+    if not manages(request.user):
+        raise Http404("No such page.")
+    content = roundup_xlsx()
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="round-up-figures.xlsx"'
+    return response

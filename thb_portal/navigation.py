@@ -89,6 +89,7 @@ MAIN_NAVIGATION = [
     NavItem("Projects", "projects:ongoing", _everyone, group="Public site"),
     NavItem("Mandates", "publications:mandates", _everyone, group="Public site"),
     NavItem("Facts and figures", "trainings:facts", _everyone, group="Public site"),
+    NavItem("Regional figures", "reporting:region", _everyone, group="Public site"),
     NavItem("Administration", "admin:index", _staff),
 ]
 

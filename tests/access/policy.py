@@ -489,6 +489,11 @@ POLICY |= {
     "reporting:call": _SECRETARIATS,
     "reporting:return": _EE_RETURN,
     "reporting:return_export": _EE_RETURN,
+    "reporting:figures": _SECRETARIATS,
+    "reporting:figures_csv": _SECRETARIATS,
+    "reporting:roundup": _SECRETARIATS,
+    # The region's figures as published: protected, for everyone.
+    "reporting:region": public(),
     # Only who may change the return imports into it: Estonia's members, while it is a draft.
     "reporting:return_import": rule(roles("404", rep="200", ncp_ee="200")),
     # The step in the URL is "submit": Estonia's step (an empty POST is refused: problems remain).

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from members.models import Role
 
-PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures"]  # the public site, shown to everyone
+# The public site, shown to everyone.
+PUBLIC = ["Library", "Projects", "Mandates", "Facts and figures", "Regional figures"]
 # Signed in, related entries are menus: (menu label, [its entries]).
 PUBLIC_MENU = ("Public site", PUBLIC)
 DIRECTORIES = ("Directories", ["Experts", "Contact points"])

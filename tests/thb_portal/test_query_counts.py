@@ -28,6 +28,7 @@ from publications.models import Audience, Topic
 from tests.cases.factories import make_case, pdf_upload
 from tests.consultations.factories import open_consultation
 from tests.discussions.factories import make_topic, start_thread
+from tests.reporting.factories import open_call
 from tests.meetings.factories import make_meeting
 from tests.members.factories import ExpertiseAreaFactory, MemberStateFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import ProjectFactory
@@ -101,6 +102,7 @@ def grow_rows(make_user, mfa_user, demo_states):
         consultation_services.answer_give(consultation=consultation, position="approve", by=ee_rep)
         discussion_topic = make_topic(secretariat, f"Discussion topic {n}")
         start_thread(discussion_topic, ee_rep, title=f"Thread {n}", upload=pdf_upload())
+        open_call(secretariat, 1900 + n)
 
     def _grow(n: int) -> None:
         for _ in range(n):

@@ -1,0 +1,164 @@
+"""The region's figures from validated returns: per indicator, each reporting state's number
+per year and the region's total. The secretariat reads them as they are (for the round-up
+report); the public reads them through core.disclosure, as one publication.
+
+The public publication holds every indicator's table (a reader can ask for each), with the
+equations that hold between its counts: a year's region total is the sum of the states that
+gave a number, and a state's total is the sum of each of its breakdowns (declared even where
+the state explained a difference: a false equation can only hide more). A state's national
+totals are shown as they are when its return says they may be published unsuppressed; the
+analysis then counts them as known, never hiding them to protect another cell.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from core.disclosure import HIDDEN, Equation, Key, hidden_note, protect
+from reporting.models import Indicator, IndicatorKind, IndicatorSet, ReturnStatus, Value, ValueStatus
+
+REGION = "region"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Validated numbers by (indicator code, state code, year), and what is not given."""
+
+    numbers: dict[tuple[str, str, int], int]
+    # (code, state, year) -> "not available" / "confidential".
+    not_given: dict[tuple[str, str, int], str]
+    years: list[int]
+    states: list[tuple[str, str]]  # (code, name), by name
+    # States whose validated national totals may be shown unsuppressed, by year.
+    unsuppressed: set[tuple[str, int]]
+
+
+def validated_figures() -> Figures:
+    """One query: every value of every validated return."""
+    rows = (
+        Value.objects.filter(return_record__status=ReturnStatus.VALIDATED)
+        .values_list(
+            "indicator__code",
+            "return_record__member_state__code",
+            "return_record__member_state__name",
+            "return_record__data_call__year",
+            "status",
+            "number",
+            "return_record__publish_unsuppressed",
+        )
+        .order_by()
+    )
+    numbers, not_given, years, states, unsuppressed = {}, {}, set(), {}, set()
+    for code, state, name, year, status, number, open_totals in rows:
+        years.add(year)
+        states[state] = name
+        if open_totals:
+            unsuppressed.add((state, year))
+        if status == ValueStatus.GIVEN and number is not None:
+            numbers[(code, state, year)] = number
+        elif status != ValueStatus.GIVEN:
+            not_given[(code, state, year)] = ValueStatus(status).label
+    return Figures(
+        numbers=numbers,
+        not_given=not_given,
+        years=sorted(years),
+        states=sorted(states.items(), key=lambda item: item[1]),
+        unsuppressed=unsuppressed,
+    )
+
+
+def number_indicators() -> list[Indicator]:
+    """The latest set's number indicators (their codes are stable across versions)."""
+    latest = IndicatorSet.objects.order_by("-version").first()
+    if latest is None:
+        return []
+    return list(latest.indicators.filter(kind=IndicatorKind.NUMBER).order_by("position"))
+
+
+@dataclass
+class Table:
+    indicator: Indicator
+    years: list[int]
+    # (state name, cells by year): a number, "c" (hidden), "n/a"/"confidential", or "" (no return).
+    rows: list[tuple[str, list[object]]]
+    total: list[object]
+    note: str = ""
+
+
+def _cell(figures: Figures, key: tuple[str, str, int]) -> object:
+    if key in figures.numbers:
+        return figures.numbers[key]
+    return figures.not_given.get(key, "")
+
+
+def table(indicator: Indicator, figures: Figures, shown=None) -> Table:
+    """The indicator's table; `shown(key)` gives the cell to show for a key (default: as it is)."""
+    shown = shown or (lambda key: _cell(figures, key))
+    rows = [(name, [shown((indicator.code, code, year)) for year in figures.years]) for code, name in figures.states]
+    total = [shown((indicator.code, REGION, year)) for year in figures.years]
+    return Table(indicator=indicator, years=figures.years, rows=rows, total=total)
+
+
+def region_totals(figures: Figures, indicators: Iterable[Indicator]) -> dict[tuple[str, str, int], int]:
+    totals = {}
+    for indicator in indicators:
+        for year in figures.years:
+            totals[(indicator.code, REGION, year)] = sum(
+                figures.numbers.get((indicator.code, code, year), 0) for code, _ in figures.states
+            )
+    return totals
+
+
+def secretariat_tables(figures: Figures, indicators: list[Indicator]) -> list[Table]:
+    """As validated, no cell hidden: for the round-up report."""
+    totals = region_totals(figures, indicators)
+
+    def shown(key):
+        return totals[key] if key[1] == REGION else _cell(figures, key)
+
+    return [table(indicator, figures, shown) for indicator in indicators]
+
+
+def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | None = None) -> list[Table]:
+    """Every table of the one public publication, small cells protected (see the module's notes)."""
+    k = settings.THB_STATISTICS_MIN_CELL if k is None else k
+    totals = region_totals(figures, indicators)
+    counts: dict[Key, int] = {}
+    for source in (figures.numbers, totals):
+        for key, count in source.items():
+            counts[key] = count
+    equations = []
+    for indicator in indicators:
+        for year in figures.years:
+            parts = tuple(
+                (indicator.code, code, year) for code, _ in figures.states if (indicator.code, code, year) in counts
+            )
+            equations.append(Equation(total=(indicator.code, REGION, year), parts=parts))
+    breakdowns: dict[tuple[str, str], list[str]] = {}
+    for indicator in indicators:
+        if indicator.total_code:
+            breakdowns.setdefault((indicator.total_code, indicator.breakdown), []).append(indicator.code)
+    for (total_code, _), codes in breakdowns.items():
+        for year in figures.years:
+            for state in [code for code, _ in figures.states] + [REGION]:
+                total = (total_code, state, year)
+                parts = tuple((code, state, year) for code in codes)
+                if total in counts and all(part in counts for part in parts):
+                    equations.append(Equation(total=total, parts=parts))
+    national = {indicator.code for indicator in indicators if not indicator.total_code}
+    open_keys = {key for key in figures.numbers if key[0] in national and (key[1], key[2]) in figures.unsuppressed}
+    protected = protect(counts, equations, k=k, known=open_keys)
+
+    def shown(key):
+        if key in open_keys:
+            return counts[key]
+        if key in counts:
+            value = protected.value(key)
+            return HIDDEN if value is None else value
+        return figures.not_given.get(key, "")
+
+    tables = [table(indicator, figures, shown) for indicator in indicators]
+    for one in tables:
+        one.note = hidden_note(k)
+    return tables

@@ -1,0 +1,109 @@
+"""The region's figures from validated returns: as validated for the secretariat (tables, CSV,
+the round-up workbook), protected for the public (small cells and what would give them away),
+unsuppressed where a state allows it; the pages cost the same with 3 and 30 years."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from core.disclosure import HIDDEN
+from members.models import Role
+from reporting import services
+from reporting.figures import public_tables, validated_figures
+from reporting.models import Indicator
+from tests.reporting.factories import complete_entries, open_call, return_of
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "secretariat": make_user(Role.SECRETARIAT),
+        **{code: make_user(Role.NATIONAL_REPRESENTATIVE, code) for code in ("EE", "LV", "LT")},
+    }
+
+
+def _validated(people, year, figures_by_state, *, unsuppressed=()):
+    call = open_call(people["secretariat"], year)
+    for code, identified in figures_by_state.items():
+        record = return_of(call, code)
+        entries = complete_entries(call, victims_identified=identified)
+        # The breakdowns of victims.identified add up: all of them under the first part.
+        for part in ("sex.female", "age.child", "citizenship.own", "form.sexual"):
+            entries[f"victims.identified.{part}"] = services.Entry(number=identified)
+        services.return_save(
+            return_record=record, entries=entries, publish_unsuppressed=code in unsuppressed, by=people[code]
+        )
+        services.return_transition(return_record=record, step="submit", by=people[code])
+        services.return_transition(return_record=record, step="validate", by=people["secretariat"])
+    return call
+
+
+def _identified():
+    return [Indicator.objects.filter(code="victims.identified").order_by("-indicator_set__version").first()]
+
+
+def test_the_secretariat_sees_every_cell_and_the_region_total(people, login):
+    year = timezone.localdate().year - 1
+    _validated(people, year, {"EE": 40, "LV": 3, "LT": 25})
+    client = login(people["secretariat"])
+    page = client.get(reverse("reporting:figures") + "?indicator=victims.identified").content.decode()
+    assert ">40<" in page and ">3<" in page and ">68<" in page
+    csv = client.get(reverse("reporting:figures_csv") + "?indicator=victims.identified").content.decode()
+    assert f"State,{year}" in csv and "Latvia,3" in csv and "Region,68" in csv
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:roundup")).content))
+    assert "Registered victims" in workbook.sheetnames and "Qualitative answers" in workbook.sheetnames
+    rows = list(workbook["Qualitative answers"].iter_rows(values_only=True))
+    assert rows[0] == ("State", "Year", "Section", "Answer") and len(rows) == 1 + 3 * 5
+
+
+def test_the_public_sees_small_cells_protected_also_against_differencing(people, client, settings):
+    settings.THB_STATISTICS_MIN_CELL = 11
+    year = timezone.localdate().year - 1
+    _validated(people, year, {"EE": 40, "LV": 3, "LT": 25})
+    tables = {one.indicator.code: one for one in public_tables(validated_figures(), _identified())}
+    table = tables["victims.identified"]
+    cells = dict((name, cells[0]) for name, cells in table.rows)
+    assert cells["Latvia"] == HIDDEN
+    # Latvia's 3 cannot be worked out from the region's total and the others: one more is hidden.
+    shown = [cells["Estonia"], cells["Lithuania"], table.total[0]]
+    assert shown.count(HIDDEN) >= 1
+    page = client.get(reverse("reporting:region") + "?indicator=victims.identified").content.decode()
+    assert f">{HIDDEN}<" in page and ">3<" not in page
+
+
+def test_a_state_may_publish_its_national_totals_unsuppressed(people, settings):
+    settings.THB_STATISTICS_MIN_CELL = 11
+    year = timezone.localdate().year - 1
+    _validated(people, year, {"EE": 40, "LV": 3, "LT": 25}, unsuppressed=("LV",))
+    table = public_tables(validated_figures(), _identified())[0]
+    assert dict((name, cells[0]) for name, cells in table.rows)["Latvia"] == 3
+
+
+def test_drafts_and_submitted_returns_are_not_in_the_figures(people, client):
+    year = timezone.localdate().year - 1
+    call = open_call(people["secretariat"], year)
+    services.return_save(return_record=return_of(call, "EE"), entries=complete_entries(call), by=people["EE"])
+    assert validated_figures().numbers == {}
+    assert 'data-testid="region-empty"' in client.get(reverse("reporting:region")).content.decode()
+
+
+@pytest.mark.parametrize("page", ["public", "secretariat"])
+def test_the_figures_pages_cost_the_same_with_3_and_30_years(people, login, client, assert_constant_queries, page):
+    this_year = timezone.localdate().year
+    for n in range(1, 4):
+        _validated(people, this_year - n, {"EE": 12 + n, "LV": 2})
+
+    def grow():
+        for n in range(4, 31):
+            _validated(people, this_year - n, {"EE": 12 + n, "LV": 2})
+
+    if page == "public":
+        urls, who = [reverse("reporting:region")], client
+    else:
+        urls, who = [reverse("reporting:figures"), reverse("reporting:index")], login(people["secretariat"])
+    # Cold each time: the public tables are cached until a return is validated or reopened.
+    assert_constant_queries(who, *urls, grow=grow, prepare=cache.clear)
