@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from members.demo import SECRETARIAT_EMAIL
-from members.models import User
+from members.models import MemberState, User
 from reporting import services
-from reporting.models import DataCall, Return
+from reporting.models import CountryProfile, DataCall, Return
+from reporting.profiles import profile_save
 from reporting.services import Entry
 
 # Germany has no validated past returns: its profile shows what a state without figures looks like.
@@ -86,6 +87,42 @@ def seed_demo_reporting() -> int:
             step="send_back",
             comment="Residence permits look low against last year: please check with the migration office.",
             by=secretariat,
+        )
+        made += 1
+    return made + seed_demo_profiles()
+
+
+PROFILES = {
+    "DK": ("Ministry of Immigration and Integration", "Danish Centre against Human Trafficking", "+45 70 20 25 90"),
+    "EE": ("Ministry of Justice and Digital Affairs", "Social Insurance Board", "+372 660 7320"),
+    "FI": ("Ministry of the Interior", "Assistance System for Victims of Human Trafficking", "+358 295 463 177"),
+    "DE": ("Federal Ministry for Family Affairs", "KOK – German NGO Network against Trafficking", "+49 30 263 911 76"),
+    "IS": ("Ministry of Justice", "Directorate of Labour", "112"),
+    "LV": ("Ministry of the Interior", "Society Integration Foundation", "+371 80 002 012"),
+    "LT": ("Ministry of the Interior", "Caritas Lithuania", "+370 800 66 366"),
+    "NO": ("Ministry of Justice and Public Security", "KOM – the coordination unit for victims", "+47 800 400 33"),
+    "PL": ("Ministry of the Interior and Administration", "National Intervention Centre", "+48 22 628 01 20"),
+    "SE": ("Swedish Gender Equality Agency", "National Referral Mechanism Sweden", "+46 20 50 50 50"),
+}
+
+
+def seed_demo_profiles() -> int:
+    """Every reporting state's profile, filled in by its representative."""
+    made = 0
+    for code, (coordinator, lead, hotline) in PROFILES.items():
+        if CountryProfile.objects.filter(member_state__code=code).exists():
+            continue
+        profile_save(
+            state=MemberState.objects.get(code=code),
+            data={
+                "national_coordinator": coordinator,
+                "national_rapporteur": "National rapporteur on trafficking in human beings",
+                "referral_mechanism": "Presumed victims are referred to assistance by the police, labour "
+                "inspectors, social services and NGOs; the lead agency coordinates.",
+                "lead_agency": lead,
+                "hotlines": f"National anti-trafficking hotline: {hotline}",
+            },
+            by=_rep(code),
         )
         made += 1
     return made

@@ -12,8 +12,11 @@ analysis then counts them as known, never hiding them to protect another cell.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 from core.disclosure import HIDDEN, Equation, Key, hidden_note, protect
 from reporting.models import Indicator, IndicatorKind, IndicatorSet, ReturnStatus, Value, ValueStatus
@@ -162,3 +165,42 @@ def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | Non
     for one in tables:
         one.note = hidden_note(k)
     return tables
+
+
+PUBLIC_TABLES_KEY = "reporting:public-tables"
+
+
+def cached_public_tables() -> list[Table]:
+    """The public tables, kept until a return is validated or reopened (public_figures_changed):
+    no query at all while they are kept."""
+    tables = cache.get(PUBLIC_TABLES_KEY)
+    if tables is None:
+        tables = public_tables(validated_figures(), number_indicators())
+        cache.set(PUBLIC_TABLES_KEY, tables, 24 * 60 * 60)
+    return tables
+
+
+def public_figures_changed() -> None:
+    """Drop the kept tables once the validation (or reopening) that changes them is committed."""
+    transaction.on_commit(partial(cache.delete, PUBLIC_TABLES_KEY))
+
+
+def trend(cells: list[object], years: list[int]) -> list[dict[str, object]]:
+    """Bars for a row of a public table: each year with its count; hidden or missing cells
+    have no bar (their text says why)."""
+    numbers = [cell for cell in cells if isinstance(cell, int)]
+    top = max(numbers, default=0) or 1
+    return [
+        {
+            "label": year,
+            "count": cell if cell != "" else "no return",
+            "width": (cell / top * 100) if isinstance(cell, int) else 0,
+        }
+        for year, cell in zip(years, cells, strict=True)
+    ]
+
+
+def region_identified_victims() -> list[dict[str, object]]:
+    """The region's identified victims per year, as published (for Facts and figures)."""
+    table = next((one for one in cached_public_tables() if one.indicator.code == "victims.identified"), None)
+    return trend(table.total, table.years) if table else []

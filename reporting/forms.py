@@ -1,7 +1,7 @@
 from django import forms
 
 from core.forms import DATE_INPUT, BootstrapFormMixin
-from reporting.models import Indicator, IndicatorKind, Return, Value, ValueStatus
+from reporting.models import CountryProfile, Indicator, IndicatorKind, Return, Value, ValueStatus
 from reporting.services import Entry
 
 
@@ -92,3 +92,13 @@ class StepForm(BootstrapFormMixin, forms.Form):
 
 class CommentForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(max_length=4000, label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CountryProfileForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = CountryProfile
+        fields = list(CountryProfile.STRUCTURE_FIELDS)
+        widgets = {
+            "referral_mechanism": forms.Textarea(attrs={"rows": 4}),
+            "hotlines": forms.Textarea(attrs={"rows": 3}),
+        }

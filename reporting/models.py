@@ -211,3 +211,49 @@ class ReturnComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.return_record_id}"
+
+
+class CountryProfile(models.Model):
+    """A reporting state's national anti-trafficking structure, shown on its public page;
+    edited by the state's representatives and NCPs (every version kept) and confirmed yearly."""
+
+    member_state = models.OneToOneField("members.MemberState", on_delete=models.PROTECT, related_name="profile")
+    national_coordinator = models.CharField(max_length=300, blank=True)
+    national_rapporteur = models.CharField("national rapporteur or equivalent mechanism", max_length=300, blank=True)
+    referral_mechanism = models.TextField("national referral mechanism", max_length=2000, blank=True)
+    lead_agency = models.CharField("the referral mechanism's lead agency", max_length=300, blank=True)
+    hotlines = models.TextField(max_length=1000, blank=True, help_text="One per line: name and number.")
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    STRUCTURE_FIELDS = ("national_coordinator", "national_rapporteur", "referral_mechanism", "lead_agency", "hotlines")
+
+    class Meta:
+        indexes = [models.Index(fields=["confirmed_at"], name="profile_confirmed_idx")]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.member_state}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("countries:detail", args=[self.member_state.code.lower()])
+
+
+class CountryProfileRevision(models.Model):
+    """The structure as saved, with who and when (append-only): the profile's history."""
+
+    profile = models.ForeignKey(CountryProfile, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["profile", "changed_at"], name="profile_revision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} at {self.changed_at:%Y-%m-%d %H:%M}"

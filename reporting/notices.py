@@ -19,6 +19,12 @@ KINDS = [
         roles=STATES,
     ),
     NotificationKind(
+        key="reporting_profile_confirm",
+        label="Country profile to confirm",
+        description="Your state's country profile was not confirmed for a year: is its structure still right?",
+        roles=STATES,
+    ),
+    NotificationKind(
         key="reporting_return_submitted",
         label="Returns submitted",
         description="A state submitted its return to the data call.",

@@ -18,6 +18,7 @@ from members.models import MemberState, MemberStateKind, User
 from notifications.services import notify
 from reporting.access import manages, reporting_state, side_of
 from reporting.checks import Problem, check_return, has_errors
+from reporting.figures import public_figures_changed
 from reporting.models import (
     DataCall,
     Indicator,
@@ -253,6 +254,8 @@ def return_transition(*, return_record: Return, step: str, by: User, comment: st
         update.append("validated_at")
     return_record.save(update_fields=update)
     _record(return_record, step, from_status, by, comment.strip())
+    if RETURN_WORKFLOW.get(step).target == ReturnStatus.VALIDATED or from_status == ReturnStatus.VALIDATED:
+        public_figures_changed()
     if comment.strip() and side_of(by, return_record) == "secretariat":
         ReturnComment.objects.create(
             return_record=return_record, author=by, from_secretariat=True, text=comment.strip()

@@ -6,9 +6,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,7 +21,6 @@ from core.workflow import UnknownTransition
 from reporting import figures, selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
-from reporting.models import Return, ReturnStatus
 from reporting.services import Entry
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
@@ -232,21 +229,10 @@ def _chosen(request: HttpRequest, indicators: list) -> Any:
     )
 
 
-def _public_tables() -> list:
-    """The protected tables, kept until a return is validated or reopened (the key changes)."""
-    state = Return.objects.filter(status=ReturnStatus.VALIDATED).aggregate(n=Count("pk"), last=Max("changed_at"))
-    key = f"reporting:public-tables:{state['n']}:{state['last'].isoformat() if state['last'] else ''}"
-    tables = cache.get(key)
-    if tables is None:
-        tables = figures.public_tables(figures.validated_figures(), figures.number_indicators())
-        cache.set(key, tables, 24 * 60 * 60)
-    return tables
-
-
 @require_safe
 def region(request: HttpRequest) -> HttpResponse:
     """The public tables of the region's figures, small cells protected."""
-    tables = _public_tables()
+    tables = figures.cached_public_tables()
     indicators = [one.indicator for one in tables]
     chosen = _chosen(request, indicators)
     context = {

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from projects.sitemaps import ProjectSitemap
 from publications.sitemaps import PublicationSitemap
+from reporting.sitemaps import CountrySitemap
 
 
 class PublicPagesSitemap(Sitemap):
@@ -19,10 +20,17 @@ class PublicPagesSitemap(Sitemap):
             "projects:psf",
             "projects:all",
             "trainings:facts",
+            "reporting:region",
+            "countries:list",
         ]
 
     def location(self, item: str) -> str:
         return reverse(item)
 
 
-SITEMAPS = {"pages": PublicPagesSitemap, "publications": PublicationSitemap, "projects": ProjectSitemap}
+SITEMAPS = {
+    "pages": PublicPagesSitemap,
+    "publications": PublicationSitemap,
+    "projects": ProjectSitemap,
+    "countries": CountrySitemap,
+}

@@ -34,6 +34,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("discussions/", include("discussions.urls")),
     path("reporting/", include("reporting.urls")),
+    path("countries/", include("reporting.country_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

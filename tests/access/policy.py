@@ -494,6 +494,11 @@ POLICY |= {
     "reporting:roundup": _SECRETARIATS,
     # The region's figures as published: protected, for everyone.
     "reporting:region": public(),
+    # Country profiles: public; Estonia's own members edit and confirm Estonia's (walked on it).
+    "countries:list": public(),
+    "countries:detail": public(),
+    "countries:edit": rule(roles("404", rep="200", ncp_ee="200")),
+    "countries:confirm": Rule(get=roles("405"), post={role: "404" for role in ROLES if role not in (REP, NCP_EE)}),
     # Only who may change the return imports into it: Estonia's members, while it is a draft.
     "reporting:return_import": rule(roles("404", rep="200", ncp_ee="200")),
     # The step in the URL is "submit": Estonia's step (an empty POST is refused: problems remain).

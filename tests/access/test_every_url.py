@@ -226,6 +226,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
             if namespace == "meetings"
             else world.invitation_token
         ),
+        "code": lambda: "ee",
         "content_type_id": lambda: content_type_id,
         "object_id": lambda: object_id if name == "admin:view_on_site" else world.admin_rows.get(label),
         "app_label": lambda: "cases",

@@ -28,6 +28,7 @@ from notifications.services import notify
 from publications.models import Audience, Topic
 from referrals import services as referral_services
 from reporting import services as reporting_services
+from reporting.profiles import profile_save
 from tests.access import policy as p
 from tests.cases.factories import make_case, pdf_upload
 from tests.meetings.factories import make_meeting
@@ -515,6 +516,11 @@ def _build_reporting(users):
     reporting_services.return_save(
         return_record=ee_return,
         entries={"victims.identified": reporting_services.Entry(number=12, note=EE_RETURN_NOTE)},
+        by=users[p.REP],
+    )
+    profile_save(
+        state=ee_return.member_state,
+        data={"national_coordinator": "Ministry of Justice", "hotlines": "Probe hotline 4711"},
         by=users[p.REP],
     )
     return call, ee_return

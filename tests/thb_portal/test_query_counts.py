@@ -28,12 +28,12 @@ from publications.models import Audience, Topic
 from tests.cases.factories import make_case, pdf_upload
 from tests.consultations.factories import open_consultation
 from tests.discussions.factories import make_topic, start_thread
-from tests.reporting.factories import open_call
 from tests.meetings.factories import make_meeting
 from tests.members.factories import ExpertiseAreaFactory, MemberStateFactory, OrganisationFactory, UserFactory
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory
 from tests.referrals.factories import make_referral
+from tests.reporting.factories import open_call
 from tests.trainings.factories import RegistrationFactory, make_training
 from thb_portal.models import JobRun
 from trainings.models import Audience as TrainingAudience
