@@ -324,3 +324,57 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
             )
             notices += len(sent)
     return {"notices": notices}
+
+
+INDICATOR_FIELDS = ("code", "label", "group", "kind", "total_code", "breakdown", "help_text")
+
+
+@audited_as_by
+@transaction.atomic
+def indicator_set_new_version(*, label: str, additions: list[dict[str, str]], by: User) -> IndicatorSet:
+    """A new version of the indicators: the latest one's, as they are, plus `additions` (each
+    code, label, group and optionally kind, total_code, breakdown, help_text). The versions in
+    use by a data call are never changed; the next data call asks for the new one."""
+    _require_manager(by)
+    latest = IndicatorSet.objects.order_by("-version").first()
+    if latest is None:
+        raise ValidationError("There is no indicator set to build on.")
+    if not additions:
+        raise ValidationError("Add at least one indicator: a new version is for what the last one lacks.")
+    kept = list(latest.indicators.order_by("position"))
+    codes = {indicator.code for indicator in kept}
+    new_set = IndicatorSet.objects.create(version=latest.version + 1, label=label.strip() or latest.label)
+    indicators = [
+        Indicator(
+            indicator_set=new_set,
+            position=position,
+            **{
+                name: getattr(old, name)
+                for name in ("code", "label", "group", "kind", "total_code", "breakdown", "help_text")
+            },
+        )
+        for position, old in enumerate(kept, start=1)
+    ]
+    errors = []
+    for offset, spec in enumerate(additions, start=len(kept) + 1):
+        code = spec.get("code", "").strip()
+        if code in codes:
+            errors.append(f"“{code}” is an indicator already.")
+            continue
+        if spec.get("total_code") and spec["total_code"] not in codes:
+            errors.append(f"“{code}” breaks down “{spec['total_code']}”, which is not an indicator.")
+            continue
+        indicator = Indicator(
+            indicator_set=new_set, position=offset, **{k: v for k, v in spec.items() if v is not None}
+        )
+        try:
+            indicator.full_clean(exclude=["indicator_set"])
+        except ValidationError as error:
+            errors.append(f"“{code}”: {' '.join(error.messages)}")
+            continue
+        codes.add(code)
+        indicators.append(indicator)
+    if errors:
+        raise ValidationError(errors)
+    Indicator.objects.bulk_create(indicators)
+    return new_set

@@ -573,6 +573,7 @@ ADMIN_MODELS = {
     "discussions.post": READ_ONLY,
     "reporting.datacall": READ_ONLY,
     "reporting.return": READ_ONLY,
+    "reporting.indicatorset": READ_ONLY,
 }
 # Views of a model admin beyond the five generated ones, by URL name.
 ADMIN_EXTRA_VIEWS = {

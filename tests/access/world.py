@@ -342,6 +342,7 @@ def build_world(make_user, demo_states, mfa_user) -> World:
         "discussions.post": discussion["post"].pk,
         "reporting.datacall": data_call.pk,
         "reporting.return": ee_return.pk,
+        "reporting.indicatorset": data_call.indicator_set_id,
         # For admin:view_on_site: the public publication has a page of its own.
         "view_on_site": (
             ContentType.objects.get_for_model(publications[Visibility.PUBLIC]).pk,

@@ -231,3 +231,31 @@ def test_states_that_have_not_submitted_are_reminded_14_7_and_1_days_before_once
     services.reminders_send(today=today + timedelta(days=7))
     services.reminders_send(today=today + timedelta(days=13))
     assert reminded.filter(recipient=state).count() == 3
+
+
+def test_a_new_indicator_goes_into_a_new_version_and_the_one_in_use_is_unchanged(people, call):
+    from reporting.models import IndicatorSet
+
+    used = call.indicator_set
+    before = list(used.indicators.values_list("code", flat=True))
+    with pytest.raises(ValidationError, match="Only the secretariat"):
+        services.indicator_set_new_version(label="v2", additions=[{"code": "x"}], by=people["ee_rep"])
+    with pytest.raises(ValidationError, match="an indicator already"):
+        services.indicator_set_new_version(
+            label="v2",
+            additions=[{"code": "victims.identified", "label": "Again", "group": "Registered victims"}],
+            by=people["secretariat"],
+        )
+    new = services.indicator_set_new_version(
+        label="With online recruitment",
+        additions=[
+            {"code": "victims.recruited_online", "label": "Victims recruited online", "group": "Registered victims"}
+        ],
+        by=people["secretariat"],
+    )
+    assert new.version == used.version + 1 and IndicatorSet.objects.count() == 2
+    assert list(used.indicators.values_list("code", flat=True)) == before
+    assert new.indicators.count() == len(before) + 1
+    # The next data call asks for the new version; the open one keeps its own.
+    later = open_call(people["secretariat"], call.year - 1)
+    assert later.indicator_set == new and DataCall.objects.get(pk=call.pk).indicator_set == used
