@@ -184,6 +184,7 @@ def post_hide(*, post: Post, reason: str, by: User) -> Post:
     return update_fields(post, {"hidden_at": timezone.now(), "hidden_by": by, "hidden_reason": reason})
 
 
+@audited_as_by
 @transaction.atomic
 def follow_set(*, by: User, following: bool, topic: Topic | None = None, thread: Thread | None = None) -> bool:
     """Follow or stop following a thread or a topic; returns whether `by` now follows it."""
@@ -198,6 +199,7 @@ def follow_set(*, by: User, following: bool, topic: Topic | None = None, thread:
     return following
 
 
+@audited_as_by
 def thread_mark_read(*, thread: Thread, by: User, up_to: datetime.datetime | None = None) -> None:
     """The member has read the thread up to `up_to`, the newest post their page showed (its
     page asks for this once loaded): a post that came later, or sits on a later page, stays

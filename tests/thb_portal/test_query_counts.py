@@ -25,6 +25,7 @@ from members.services import user_reassign
 from notifications.models import Announcement
 from notifications.services import notify, notify_address
 from publications.models import Audience, Topic
+from reporting.models import IndicatorSet
 from tests.cases.factories import make_case, pdf_upload
 from tests.consultations.factories import open_consultation
 from tests.discussions.factories import make_topic, start_thread
@@ -103,6 +104,7 @@ def grow_rows(make_user, mfa_user, demo_states):
         discussion_topic = make_topic(secretariat, f"Discussion topic {n}")
         start_thread(discussion_topic, ee_rep, title=f"Thread {n}", upload=pdf_upload())
         open_call(secretariat, 1900 + n)
+        IndicatorSet.objects.create(version=1000 + n, label=f"Indicators {n}")
 
     def _grow(n: int) -> None:
         for _ in range(n):
