@@ -40,3 +40,8 @@ class HideForm(BootstrapFormMixin, forms.Form):
 class ThreadFilter(BootstrapFormMixin, forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Title contains")
     followed = forms.BooleanField(required=False, label="Only threads I follow")
+
+
+class TopicFilter(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Title contains")
+    followed = forms.BooleanField(required=False, label="Only topics I follow")

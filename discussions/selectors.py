@@ -31,15 +31,19 @@ def _user_follows(user: AnyUser) -> QuerySet[Follow]:
     return Follow.objects.filter(user_id=_user_id(user))
 
 
-def topic_list(*, user: AnyUser) -> QuerySet[Topic]:
-    """Every topic, with its number of threads and whether the member follows it."""
+def topic_list(*, user: AnyUser, followed_only: bool = False, q: str = "") -> QuerySet[Topic]:
+    """Every topic (or those followed, or whose title has `q`), with its number of threads and
+    whether the member follows it."""
     if not is_member(user):
         return Topic.objects.none()
     threads = Thread.objects.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk"))
-    return Topic.objects.order_by("title").annotate(
+    topics = Topic.objects.order_by("title").annotate(
         thread_total=Coalesce(Subquery(threads.values("n"), output_field=IntegerField()), 0),
         followed=Exists(_user_follows(user).filter(topic=OuterRef("pk"))),
     )
+    if followed_only:
+        topics = topics.filter(followed=True)
+    return topics.filter(title__icontains=q) if q else topics
 
 
 def follows_topic(*, user: AnyUser, topic: Topic) -> bool:

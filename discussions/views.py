@@ -28,7 +28,7 @@ from discussions.access import (
     may_edit,
     may_post_urgent,
 )
-from discussions.forms import EditForm, HideForm, PostForm, ThreadFilter, ThreadForm, TopicForm
+from discussions.forms import EditForm, HideForm, PostForm, ThreadFilter, ThreadForm, TopicFilter, TopicForm
 from discussions.models import Post
 from members.expert_group import group_members_only
 
@@ -47,12 +47,17 @@ def _wants_follow(request: AuthenticatedRequest) -> bool:
 @group_members_only
 @require_safe
 def topic_list(request: AuthenticatedRequest) -> HttpResponse:
+    filters = TopicFilter(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    topics = selectors.topic_list(user=request.user, followed_only=data.get("followed", False), q=data.get("q", ""))
     context = {
-        "page": paginate(request, selectors.topic_list(user=request.user)),
+        "page": paginate(request, topics),
+        "filters": filters,
+        "querystring": querystring_without_page(request),
         "manages": manages(request.user),
         "unread": selectors.unread_followed(user=request.user)[:10],
     }
-    return render(request, "discussions/list.html", context)
+    return render(request, "discussions/list.html", context, status=400 if filters.errors else 200)
 
 
 @group_members_only

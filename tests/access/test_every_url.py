@@ -159,7 +159,8 @@ HELD_MEETING_PAGES = ("meetings:minutes", "meetings:decision", "meetings:action"
 
 def _discussion_pk(world: World, name: str, variant: str | None) -> int:
     """The topic, the thread or the post a discussions URL is about (a file: of its post)."""
-    if name.startswith("discussions:topic"):
+    # A new thread is started under a topic: its URL takes the topic's id.
+    if name.startswith("discussions:topic") or name == "discussions:thread_start":
         return world.discussion["topic"].pk
     if name.startswith("discussions:post") or name == "discussions:attachment":
         return (world.discussion["hidden"] if variant == "hidden" else world.discussion["post"]).pk

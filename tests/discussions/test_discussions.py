@@ -336,3 +336,15 @@ def test_the_database_keeps_topic_titles_unique_in_any_case(people, topic):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Topic.objects.create(title=topic.title.upper(), created_by=people["secretariat"])
+
+
+def test_the_topic_list_filters_by_title_and_by_what_the_member_follows(people, topic, login):
+    make_topic(people["secretariat"], "Data collection")
+    services.follow_set(by=people["ee_rep"], topic=topic, following=True)
+    client = login(people["ee_rep"])
+    page = client.get(reverse("discussions:list") + "?q=data").content.decode()
+    assert "Data collection" in page and topic.title not in page
+    page = client.get(reverse("discussions:list") + "?followed=on").content.decode()
+    assert topic.title in page and "Data collection" not in page
+    assert "No topics match" in client.get(reverse("discussions:list") + "?q=nothing-like-it").content.decode()
+    assert client.get(reverse("discussions:list") + "?q=" + "x" * 101).status_code == 400
