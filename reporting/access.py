@@ -8,7 +8,8 @@ disclosure module, not as returns). The reporting states are the CBSS member sta
 from django.http import Http404
 
 from core.types import AnyUser
-from members.models import STATE_ROLES, MemberState, MemberStateKind
+from members.expert_group import acting_state
+from members.models import MemberState, MemberStateKind
 from reporting.models import DataCall, Return
 
 MANAGE = "reporting.manage_reporting"
@@ -20,13 +21,10 @@ def manages(user: AnyUser) -> bool:
 
 
 def reporting_state(user: AnyUser) -> MemberState | None:
-    """The state a user reports for: their own, if it is a CBSS member state."""
-    if not user.is_authenticated or not user.is_active or user.role not in STATE_ROLES:
-        return None
-    state = user.member_state
-    if state is None or not state.is_active or state.kind != MemberStateKind.CBSS_MEMBER:
-        return None
-    return state
+    """The state a user reports for: the one they act for in the expert group, if it is a CBSS
+    member state (the EU sits in the group but reports no national figures)."""
+    state = acting_state(user)
+    return state if state is not None and state.kind == MemberStateKind.CBSS_MEMBER else None
 
 
 def is_reporter(user: AnyUser) -> bool:

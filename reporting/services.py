@@ -32,16 +32,12 @@ from reporting.models import (
     ValueRevision,
     ValueStatus,
 )
+from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
 
 
 def reporting_states() -> QuerySet[MemberState]:
     return MemberState.objects.active().filter(kind=MemberStateKind.CBSS_MEMBER).order_by("name")
-
-
-def _state_members(state: MemberState) -> QuerySet[User]:
-    # The same people answer for a state in the expert group and in its reporting.
-    return state_members(state)
 
 
 def _require_manager(by: User) -> None:
@@ -72,7 +68,7 @@ def data_call_open(
     Return.objects.bulk_create(Return(data_call=call, member_state=state) for state in states)
     for created in Return.objects.filter(data_call=call).select_related("member_state"):
         notify(
-            recipients=_state_members(created.member_state),
+            recipients=state_members(created.member_state),
             kind="reporting_call_opened",
             text=f"Data call {year}: {created.member_state}'s return is due by {deadline:%d %B %Y}.",
             link=created.get_absolute_url(),
@@ -141,10 +137,16 @@ def _record(return_record: Return, step: str, from_status: str, by: User, commen
 @audited_as_by
 @transaction.atomic
 def return_save(
-    *, return_record: Return, entries: dict[str, Entry], by: User, publish_unsuppressed: bool | None = None
+    *,
+    return_record: Return,
+    entries: dict[str, Entry],
+    by: User,
+    publish_unsuppressed: bool | None = None,
+    use_suggestion: str = "",
 ) -> Return:
     """Save the state's values (a draft may be incomplete); each changed value keeps its
-    history. The first save starts the return."""
+    history. The first save starts the return. `use_suggestion` names the one indicator whose
+    figure is taken from the state's case files (reporting.suggestions), the member's click."""
     return_record = Return.objects.select_for_update().select_related("data_call").get(pk=return_record.pk)
     state = reporting_state(by)
     if state is None or state.pk != return_record.member_state_id:
@@ -153,6 +155,12 @@ def return_save(
         raise ValidationError("This return is validated and locked; the secretariat can reopen it for a correction.")
     if return_record.status == ReturnStatus.SUBMITTED:
         raise ValidationError("This return is submitted: it cannot be changed while the secretariat reviews it.")
+    if use_suggestion:
+        suggested = suggestions(state=state, year=return_record.data_call.year)
+        if use_suggestion not in suggested:
+            raise ValidationError("There is no figure from the case files for that indicator.")
+        kept = entries.get(use_suggestion, Entry())
+        entries = {**entries, use_suggestion: Entry(number=suggested[use_suggestion], note=kept.note)}
     indicators = {i.code: i for i in return_record.data_call.indicator_set.indicators.all()}
     unknown = set(entries) - set(indicators)
     if unknown:
@@ -270,7 +278,7 @@ def _tell(return_record: Return, transition: Transition, by: User) -> None:
         if notice.audience == "secretariat":
             recipients = secretariat_members()
         else:
-            recipients = _state_members(return_record.member_state)
+            recipients = state_members(return_record.member_state)
         text = {
             "reporting_return_submitted": f"{label}: the return is submitted.",
             "reporting_return_sent_back": f"{label}: the secretariat returned the return with comments.",
@@ -298,10 +306,6 @@ def return_comment_add(*, return_record: Return, text: str, by: User) -> ReturnC
     return comment
 
 
-def indicators_of(return_record: Return) -> list[Indicator]:
-    return list(return_record.data_call.indicator_set.indicators.all())
-
-
 def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Remind the states that have not submitted at each of THB_REPORTING_REMINDER_DAYS (14, 7
     and 1) days before the deadline: once per return and reminder, however often the job runs
@@ -314,7 +318,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
         due = Return.objects.filter(data_call__deadline=today + datetime.timedelta(days=days), status__in=waiting)
         for return_record in due.select_related("data_call", "member_state"):
             sent = notify(
-                recipients=_state_members(return_record.member_state),
+                recipients=state_members(return_record.member_state),
                 kind="reporting_deadline_near",
                 text=f"Data call {return_record.data_call.year}: {return_record.member_state}'s return is due "
                 f"in {days} day{'s' if days != 1 else ''}, on {return_record.data_call.deadline:%d %B %Y}.",

@@ -21,7 +21,6 @@ from core.workflow import UnknownTransition
 from reporting import figures, selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
-from reporting.services import Entry
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
@@ -96,14 +95,11 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         suggestions(state=return_record.member_state, year=return_record.data_call.year) if side == "state" else {}
     )
     if request.method == "POST" and form.is_valid():
-        entries = form.entries()
-        used = request.POST.get("use_suggestion", "")
-        if used in suggested and used in entries:
-            entries[used] = Entry(number=suggested[used], note=entries[used].note)
         try:
             services.return_save(
                 return_record=return_record,
-                entries=entries,
+                entries=form.entries(),
+                use_suggestion=request.POST.get("use_suggestion", ""),
                 publish_unsuppressed=form.cleaned_data["publish_unsuppressed"],
                 by=request.user,
             )

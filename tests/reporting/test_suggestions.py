@@ -2,7 +2,6 @@
 breakdowns (and the referrals it sent), shown to that state's members only, copied on a click."""
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Role
@@ -82,4 +81,19 @@ def test_only_the_state_sees_them_and_a_click_copies_one_keeping_what_was_typed(
     assert response.status_code == 302
     saved = dict(Value.objects.filter(return_record=ee).values_list("indicator__code", "number"))
     assert saved == {"victims.presumed": 7, "victims.identified.sex.female": 3}
-    assert reverse("reporting:return", args=[ee.pk]) == ee.get_absolute_url()
+
+
+def test_the_service_takes_a_suggestion_only_for_the_states_own_return_and_known_codes(demo_states, people):
+    from django.core.exceptions import ValidationError
+
+    from reporting import services
+
+    year = timezone.localdate().year - 1
+    bulk_cases(demo_states["EE"], 2, year=year, trafficking_status="actual")
+    ee = return_of(open_call(people["secretariat"], year), "EE")
+    with pytest.raises(ValidationError, match="Only the state's"):
+        services.return_save(return_record=ee, entries={}, use_suggestion="victims.identified", by=people["lv_rep"])
+    with pytest.raises(ValidationError, match="no figure from the case files"):
+        services.return_save(return_record=ee, entries={}, use_suggestion="permits.residence", by=people["ee_rep"])
+    services.return_save(return_record=ee, entries={}, use_suggestion="victims.identified", by=people["ee_rep"])
+    assert Value.objects.get(return_record=ee, indicator__code="victims.identified").number == 2
