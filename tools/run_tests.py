@@ -178,7 +178,11 @@ def main(argv: list[str]) -> int:
             say("Install postgresql, redis-server and chromium (or set DATABASE_URL/REDIS_URL) for the full suite.")
             say("=" * 72)
         say(f"services: {', '.join(available) or 'none'}")
-        command = [sys.executable, "-m", "pytest", *argv]
+        # One worker per core (pytest-xdist; tests/parallel_workers.py keeps them apart).
+        # THB_TEST_WORKERS=1, or an -n of your own, runs it your way.
+        workers = env.get("THB_TEST_WORKERS") or str(os.cpu_count() or 1)
+        parallel = [] if workers == "1" or any(arg.startswith("-n") for arg in argv) else ["-n", workers]
+        command = [sys.executable, "-m", "pytest", *parallel, *argv]
         return subprocess.call(command, cwd=ROOT, env=env)
 
 
