@@ -60,7 +60,6 @@ def country_list(request: HttpRequest) -> HttpResponse:
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     state = _state(code)
     years, key_rows = _key_figures(state)
-    identified = next((cells for label, code, cells in key_rows if code == "victims.identified"), None)
     contacts = None
     if is_group_member(request.user):
         contacts = (
@@ -74,7 +73,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "profile": profiles.profile_of(state),
         "years": years,
         "key_rows": key_rows,
-        "trend": figures.trend(identified, years) if identified else [],
+        # A trend chart per key figure: the same protected cells as the table above.
+        "trends": [(label, code, figures.trend(cells, years)) for label, code, cells in key_rows],
         "publications": Publication.objects.public().filter(project__partner_states=state).distinct()[:LINKED],
         "projects": Project.objects.public().filter(partner_states=state).distinct()[:LINKED],
         "trainings": Training.objects.filter(member_state=state, status=TrainingStatus.COMPLETED).order_by(
@@ -106,7 +106,7 @@ def country_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"{state}'s profile is saved and confirmed as of today.")
             return redirect("countries:detail", code=state.code.lower())
-    history = profiles.profile_history(profile)[:20] if profile.pk else []
+    history = profiles.profile_versions(profile) if profile.pk else []
     context = {"state": state, "profile": profile, "form": form, "history": history}
     return render(request, "reporting/country_edit.html", context, status=form_status(form))
 

@@ -4,10 +4,11 @@ its key figures are the region's public tables cut to the state, protected the s
 publications, projects and trainings are those linked to the state."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -93,3 +94,33 @@ def confirmations_request(*, now: datetime.datetime | None = None) -> dict[str, 
 
 def profile_history(profile: CountryProfile) -> QuerySet[CountryProfileRevision]:
     return profile.revisions.select_related("changed_by").order_by("-changed_at", "-id")
+
+
+@dataclass
+class ProfileVersion:
+    revision: CountryProfileRevision
+    # (field label, before, after) for each field this version changed; the first version's
+    # "before" is empty.
+    changes: list[tuple[str, str, str]]
+
+
+def _label(name: str) -> str:
+    field = CountryProfile._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the structure's fields are plain columns
+    return str(field.verbose_name).capitalize()
+
+
+def profile_versions(profile: CountryProfile, *, newest: int = 20) -> list[ProfileVersion]:
+    """The newest versions, each with what it changed from the one before (one query)."""
+    revisions = list(profile_history(profile)[: newest + 1])
+    labels = {name: _label(name) for name in CountryProfile.STRUCTURE_FIELDS}
+    versions = []
+    for revision, before in zip(revisions[:newest], [*revisions[1:], None], strict=False):
+        earlier = before.data if before is not None else {}
+        changes = [
+            (labels[name], str(earlier.get(name, "")), str(revision.data.get(name, "")))
+            for name in CountryProfile.STRUCTURE_FIELDS
+            if earlier.get(name, "") != revision.data.get(name, "")
+        ]
+        versions.append(ProfileVersion(revision=revision, changes=changes))
+    return versions

@@ -231,9 +231,12 @@ def region(request: HttpRequest) -> HttpResponse:
     tables = figures.cached_public_tables()
     indicators = [one.indicator for one in tables]
     chosen = _chosen(request, indicators)
+    table = next((one for one in tables if one.indicator == chosen), None)
     context = {
         "indicators": indicators,
-        "table": next((one for one in tables if one.indicator == chosen), None),
+        "table": table,
+        # The region's total year on year, as protected as the table's own total row.
+        "trend": figures.trend(table.total, table.years) if table else [],
         "public": True,
     }
     return render(request, "reporting/figures.html", context)
@@ -248,9 +251,11 @@ def secretariat_figures(request: AuthenticatedRequest) -> HttpResponse:
     indicators = figures.number_indicators()
     chosen = _chosen(request, indicators)
     found = figures.validated_figures()
+    table = figures.secretariat_tables(found, [chosen])[0] if chosen else None
     context = {
         "indicators": indicators,
-        "table": figures.secretariat_tables(found, [chosen])[0] if chosen else None,
+        "table": table,
+        "trend": figures.trend(table.total, table.years) if table else [],
         "public": False,
     }
     return render(request, "reporting/figures.html", context)

@@ -3,6 +3,7 @@ the round-up workbook), protected for the public (small cells and what would giv
 unsuppressed where a state allows it; the pages cost the same with 3 and 30 years."""
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -73,6 +74,27 @@ def test_the_public_sees_small_cells_protected_also_against_differencing(people,
     assert shown.count(HIDDEN) >= 1
     page = client.get(reverse("reporting:region") + "?indicator=victims.identified").content.decode()
     assert f">{HIDDEN}<" in page and ">3<" not in page
+    # The trend chart of the region's total shows what the table's total row shows, nothing more.
+    footer = page[page.index("<tfoot>") : page.index("</tfoot>")]
+    shown_total = re.search(r'fw-semibold">([^<]*)<', footer).group(1)
+    chart = _chart(page, "region-total")
+    assert str(year) in chart and f'count">{shown_total}<' in chart and ">3<" not in chart
+
+
+def _chart(page, slug):
+    start = page.index(f'data-testid="trend-{slug}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_trend_charts_run_year_on_year_for_the_secretariat_as_validated(people, login):
+    this_year = timezone.localdate().year
+    _validated(people, this_year - 2, {"EE": 40, "LV": 3})
+    _validated(people, this_year - 1, {"EE": 50, "LV": 4})
+    page = login(people["secretariat"]).get(reverse("reporting:figures")).content.decode()
+    chart = _chart(page, "region-total")
+    assert chart.index(str(this_year - 2)) < chart.index(">43<") < chart.index(str(this_year - 1)) < chart.index(">54<")
+    # The longest bar is the larger year's; the secretariat's chart has no hidden cells.
+    assert 'width="100%"' in chart and f">{HIDDEN}<" not in chart
 
 
 def test_a_state_may_publish_its_national_totals_unsuppressed(people, settings):

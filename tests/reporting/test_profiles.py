@@ -43,6 +43,18 @@ def test_the_states_members_edit_the_structure_every_version_is_kept(people, log
     assert list(
         CountryProfileRevision.objects.filter(profile=profile).order_by("id").values_list("data__hotlines", flat=True)
     ) == ["1234", "5678"]
+    # The edit page shows each version with what it changed from the one before.
+    versions = profiles.profile_versions(profile)
+    assert [version.changes for version in versions] == [
+        [("Hotlines", "1234", "5678")],
+        [
+            ("National coordinator", "", "Ministry of Justice"),
+            ("The referral mechanism's lead agency", "", "Social Insurance Board"),
+            ("Hotlines", "", "1234"),
+        ],
+    ]
+    page = client.get(url).content.decode()
+    assert 'data-testid="profile-history"' in page and "<del>1234</del>" in page and "<ins>5678</ins>" in page
     assert login(people["LV"]).get(url).status_code == 404
     assert login(people["secretariat"]).get(url).status_code == 404
 
@@ -66,6 +78,12 @@ def test_the_key_figures_are_protected_like_the_regions(people, client, settings
     _validated(people, year, {"EE": 40, "LV": 3, "LT": 25})
     latvia = client.get(reverse("countries:detail", args=["lv"])).content.decode()
     assert 'data-testid="country-figures"' in latvia and f">{HIDDEN}<" in latvia and ">3<" not in latvia
+    # A trend chart per key figure the state reported, as protected as the table.
+    estonia = client.get(reverse("countries:detail", args=["ee"])).content.decode()
+    for code in ("victimsidentified", "victimspresumed", "traffickersprosecuted", "traffickersconvicted"):
+        assert f'data-testid="trend-{code}"' in estonia and f'data-testid="trend-{code}"' in latvia
+    chart = latvia[latvia.index('data-testid="trend-victimsidentified"') :]
+    assert f">{HIDDEN}<" in chart[: chart.index("</section>")] and ">3<" not in latvia
     facts = client.get(reverse("trainings:facts")).content.decode()
     assert "Victims identified in the region, by year" in facts and str(year) in facts
 
