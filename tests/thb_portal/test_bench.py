@@ -17,7 +17,17 @@ from publications.models import Publication
 from referrals.models import Referral, ReferralGroupObjectPermission, ReferralStatus
 from referrals.selectors import inbox, outbox
 from referrals.services import send_guard_problems
-from thb_portal.bench_data import BENCH_LOGINS, BENCH_TOTP_SECRET, BIG_TRAINING_TITLE, bench_logins, seed_bench
+from reporting.checks import has_errors
+from reporting.models import CountryProfile, DataCall, ReturnStatus, ValueRevision
+from reporting.services import reporting_states, return_problems
+from thb_portal.bench_data import (
+    BENCH_LOGINS,
+    BENCH_TOTP_SECRET,
+    BIG_TRAINING_TITLE,
+    REPORT_YEARS,
+    bench_logins,
+    seed_bench,
+)
 from tools.bench.load import Run, measure, parse_wrk
 from tools.bench.pages import PAGES, count_page_queries
 from tools.bench.signin import sign_in, totp_code
@@ -70,6 +80,25 @@ def test_seed_bench_s_writes_the_shapes_with_the_grants_the_services_give(db, se
     authenticator = Authenticator.objects.get(user=ncp, type=Authenticator.Type.TOTP)
     assert decrypt(authenticator.data["secret"]) == BENCH_TOTP_SECRET
     assert {login["role"] for login in bench_logins() if login["totp_secret"]} == {Role.NCP, Role.SECRETARIAT}
+    # National reporting: a call a year, the older ones validated for every reporting state with
+    # no error the checks would refuse (breakdowns add up), the newest open in every status.
+    calls = list(DataCall.objects.order_by("year"))
+    assert len(calls) == REPORT_YEARS["S"]
+    states = reporting_states().count()
+    for call in calls[:-1]:
+        assert call.returns.filter(status=ReturnStatus.VALIDATED).count() == states
+    assert set(calls[-1].returns.values_list("status", flat=True)) == {
+        ReturnStatus.NOT_STARTED,
+        ReturnStatus.DRAFT,
+        ReturnStatus.SUBMITTED,
+        ReturnStatus.RETURNED,
+    }
+    validated = calls[0].returns.first()
+    assert not has_errors(return_problems(validated))
+    assert validated.values.count() == calls[0].indicator_set.indicators.count()
+    assert ValueRevision.objects.filter(value__return_record=validated).count() == validated.values.count()
+    assert list(validated.events.order_by("id").values_list("step", flat=True)) == ["start", "submit", "validate"]
+    assert CountryProfile.objects.count() == states
     # A database with other data (here the case made above) is refused.
     with pytest.raises(CommandError, match="holds 1,051 cases"):
         call_command("seed_bench", size="S", stdout=StringIO())

@@ -36,8 +36,12 @@ The expert group's work grows with the size too (expert_group.GROUP_SIZES: at L 
 with 10,000 action points, 2,000 consultations answered by the states, a topic of 5,000 threads
 and a thread of 20,000 posts).
 
+National reporting grows in years (reporting.REPORT_YEARS: 3 at S, 10 at M, 30 at L): a data
+call a year, every reporting state's return validated with a value per indicator, the newest
+call open with returns in every status, and a profile per state.
+
 One module a part: world (the sizes, the logins, what a run shares), bulk (COPY and the grants),
-cases, referrals, library, training, expert_group; this package runs them in that order.
+cases, referrals, library, training, expert_group, reporting; this package runs them in that order.
 """
 
 from django.core.management.color import no_style
@@ -48,10 +52,12 @@ from core.figures import public_figures_changed
 from members.models import Role, User
 from publications.models import Publication
 from referrals.models import Referral
+from reporting.models import DataCall
 from thb_portal.bench_data.cases import write_cases
 from thb_portal.bench_data.expert_group import BIG_THREAD_TITLE, BIG_TOPIC_TITLE, GROUP_SIZES, write_expert_group
 from thb_portal.bench_data.library import write_publications
 from thb_portal.bench_data.referrals import write_referrals
+from thb_portal.bench_data.reporting import REPORT_YEARS, write_reporting
 from thb_portal.bench_data.training import BIG_TRAINING_TITLE, write_training
 from thb_portal.bench_data.world import (
     BENCH_LOGINS,
@@ -77,6 +83,7 @@ __all__ = [
     "BIG_TOPIC_TITLE",
     "BIG_TRAINING_TITLE",
     "GROUP_SIZES",
+    "REPORT_YEARS",
     "SIZES",
     "BenchRefused",
     "BenchSize",
@@ -116,6 +123,7 @@ def seed_bench(size_name: str) -> str:
         "referrals": Referral.objects.count(),
         "publications": Publication.objects.count(),
         "trainings": Training.objects.count(),
+        "data calls": DataCall.objects.count(),
     }
     if any(held.values()):
         what = ", ".join(f"{count:,} {name}" for name, count in held.items() if count)
@@ -144,6 +152,7 @@ def _seed(size: BenchSize) -> None:
     write_publications(made)
     write_training(made)
     write_expert_group(made)
+    write_reporting(made)
     # The ids were given explicitly; the tables' sequences continue after them.
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case, Consent, Referral, Publication, Registration]):

@@ -17,7 +17,8 @@ class Page:
     role: str | None
     url_name: str
     # What the URL takes: "case" (a case of the big state with a referral), "training" (the big
-    # one), "topic" and "thread" (the big discussion topic and thread).
+    # one), "topic" and "thread" (the big discussion topic and thread), "call" (the newest data
+    # call), "country" (the big state's code).
     arg: str = ""
     query: str = ""
     content: str = ""
@@ -81,6 +82,22 @@ PAGES = [
         arg="thread",
         content=r"Post \d+ of thread 0",
     ),
+    Page("reporting: data calls (secretariat)", Role.SECRETARIAT, "reporting:index", content=r"Data call \d{4}"),
+    Page(
+        "reporting: a call's board (secretariat)",
+        Role.SECRETARIAT,
+        "reporting:call",
+        arg="call",
+        content=r"Returned with comments",
+    ),
+    Page(
+        "reporting: figures as validated (secretariat)",
+        Role.SECRETARIAT,
+        "reporting:figures",
+        content=r"Registered victims",
+    ),
+    Page("regional figures (public)", None, "reporting:region", content=r"the states' figures"),
+    Page("country profile (public)", None, "countries:detail", arg="country", content=r"National coordinator of"),
     Page("admin: cases (secretariat)", Role.SECRETARIAT, "admin:cases_case_changelist", content=ROWS.format("cases")),
     Page(
         "admin: referrals (secretariat)",
@@ -108,6 +125,7 @@ def child_prepare(size: str) -> dict:
     from core.figures import FACTS_CACHE_KEY
     from discussions.models import Thread, Topic
     from referrals.models import Referral
+    from reporting.models import DataCall
     from thb_portal.bench_data import BIG_STATE, BIG_THREAD_TITLE, BIG_TOPIC_TITLE, BIG_TRAINING_TITLE, bench_logins
     from trainings.models import Training
 
@@ -121,6 +139,8 @@ def child_prepare(size: str) -> dict:
         "training": Training.objects.get(title=BIG_TRAINING_TITLE).pk,
         "topic": Topic.objects.get(title=BIG_TOPIC_TITLE).pk,
         "thread": Thread.objects.get(title=BIG_THREAD_TITLE, topic__title=BIG_TOPIC_TITLE).pk,
+        "call": DataCall.objects.order_by("-year")[0].pk,
+        "country": BIG_STATE.lower(),
     }
     paths = {}
     for page in PAGES:
