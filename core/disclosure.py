@@ -99,12 +99,28 @@ def is_small(count: int, k: int) -> bool:
 
 
 def protect(
-    counts: Mapping[Key, int], equations: Iterable[Equation], *, k: int, known: Iterable[Key] = ()
+    counts: Mapping[Key, int],
+    equations: Iterable[Equation],
+    *,
+    k: int,
+    known: Iterable[Key] = (),
+    withheld: Iterable[Key] = (),
 ) -> Protected:
     """Hide the small counts and enough others that no hidden count can be worked out,
-    even by a reader who knows the `known` counts from elsewhere."""
+    even by a reader who knows the `known` counts from elsewhere.
+
+    `withheld` are terms of the equations that are never shown and whose values are not
+    given at all (a state's "confidential" or "not available" answer): hidden from the
+    start, so that an equation holding one of them gets a second term hidden like any other
+    (a confidential total is not the sum of its shown parts, a confidential part not the
+    total minus the others)."""
     if k < 1:
         raise ValueError("k must be at least 1")
+    withheld = frozenset(withheld)
+    if withheld - set(counts):
+        # Their values are never read: a withheld term is hidden throughout, and only the
+        # visible terms' counts decide what else to hide.
+        counts = {**counts, **dict.fromkeys(withheld - set(counts), 0)}
     system = list(equations)
     unknown = {term for equation in system for term in equation.terms if term not in counts}
     if unknown:
@@ -119,7 +135,7 @@ def protect(
     known = frozenset(known)
     search = _Search(counts=counts, order=order, system=system, containing=containing, known=known)
 
-    small = {key for key, count in counts.items() if is_small(count, k)}
+    small = {key for key, count in counts.items() if is_small(count, k)} | withheld
     hidden = small - known  # what the reader cannot see, nor learn elsewhere
     while True:
         search.close(hidden)

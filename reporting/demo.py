@@ -1,7 +1,8 @@
 """Demo national reporting for `manage.py seed_demo` (thb_portal.demo), made through the
 services: validated returns for the two years before last for most states (Estonia and Latvia
-among them), and an open data call for last year in which Estonia's return is a draft, Latvia's
-is returned with comments and Germany's has not started. Idempotent: a year with a data call
+among them; every state for the earlier year, so that its region totals are public), and an
+open data call for last year in which Estonia's return is a draft, Latvia's is returned with
+comments and Germany's has not started. Idempotent: a year with a data call
 is left alone."""
 
 import random
@@ -16,8 +17,11 @@ from reporting.models import CountryProfile, DataCall, Return
 from reporting.profiles import profile_save
 from reporting.services import Entry
 
-# Germany has no validated past returns: its profile shows what a state without figures looks like.
+# Every state reported for the earlier year, so its region totals are public. Germany did not
+# report for the later one: that year's region totals stay "pending" for the public, as while any
+# data call is incomplete, and Germany's profile has one year of figures.
 VALIDATED_STATES = ("DK", "EE", "FI", "IS", "LV", "LT", "NO", "PL", "SE")
+COMPLETE_STATES = (*VALIDATED_STATES, "DE")
 
 
 def _rep(code: str) -> User:
@@ -59,7 +63,7 @@ def seed_demo_reporting() -> int:
         if DataCall.objects.filter(year=year).exists():
             continue
         call = services.data_call_open(year=year, deadline=timezone.localdate() + timedelta(days=1), by=secretariat)
-        for code in VALIDATED_STATES:
+        for code in COMPLETE_STATES if year == last_year - 2 else VALIDATED_STATES:
             return_record = _return(call, code)
             services.return_save(return_record=return_record, entries=_entries(call, rng), by=_rep(code))
             services.return_transition(return_record=return_record, step="submit", by=_rep(code))

@@ -10,6 +10,7 @@ totals are shown as they are when its return says they may be published unsuppre
 analysis then counts them as known, never hiding them to protect another cell.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -17,9 +18,10 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Q
 
 from core.disclosure import HIDDEN, Equation, Key, hidden_note, protect
-from reporting.models import Indicator, IndicatorKind, IndicatorSet, ReturnStatus, Value, ValueStatus
+from reporting.models import DataCall, Indicator, IndicatorKind, IndicatorSet, ReturnStatus, Value, ValueStatus
 
 REGION = "region"
 
@@ -35,10 +37,12 @@ class Figures:
     states: list[tuple[str, str]]  # (code, name), by name
     # States whose validated national totals may be shown unsuppressed, by year.
     unsuppressed: set[tuple[str, int]]
+    # Years whose data call has every return validated: only these have a public region total.
+    complete_years: frozenset[int] = frozenset()
 
 
 def validated_figures() -> Figures:
-    """One query: every value of every validated return."""
+    """Two queries: every value of every validated return, and which calls are complete."""
     rows = (
         Value.objects.filter(return_record__status=ReturnStatus.VALIDATED)
         .values_list(
@@ -62,12 +66,20 @@ def validated_figures() -> Figures:
             numbers[(code, state, year)] = number
         elif status != ValueStatus.GIVEN:
             not_given[(code, state, year)] = ValueStatus(status).label
+    calls = (
+        DataCall.objects.annotate(
+            open_returns=Count("returns", filter=~Q(returns__status=ReturnStatus.VALIDATED)),
+        )
+        .filter(open_returns=0)
+        .values_list("year", flat=True)
+    )
     return Figures(
         numbers=numbers,
         not_given=not_given,
         years=sorted(years),
         states=sorted(states.items(), key=lambda item: item[1]),
         unsuppressed=unsuppressed,
+        complete_years=frozenset(calls) & years,
     )
 
 
@@ -103,13 +115,17 @@ def table(indicator: Indicator, figures: Figures, shown=None) -> Table:
     return Table(indicator=indicator, years=figures.years, rows=rows, total=total)
 
 
-def region_totals(figures: Figures, indicators: Iterable[Indicator]) -> dict[tuple[str, str, int], int]:
+def region_totals(
+    figures: Figures, indicators: Iterable[Indicator], years: Iterable[int] | None = None
+) -> dict[tuple[str, str, int], int]:
+    """The sum of the states that gave a number; none where no state did (a year before
+    the indicator was asked for shows no total, not a 0)."""
     totals = {}
     for indicator in indicators:
-        for year in figures.years:
-            totals[(indicator.code, REGION, year)] = sum(
-                figures.numbers.get((indicator.code, code, year), 0) for code, _ in figures.states
-            )
+        for year in figures.years if years is None else years:
+            given = [figures.numbers.get((indicator.code, code, year)) for code, _ in figures.states]
+            if any(number is not None for number in given):
+                totals[(indicator.code, REGION, year)] = sum(number or 0 for number in given)
     return totals
 
 
@@ -118,7 +134,7 @@ def secretariat_tables(figures: Figures, indicators: list[Indicator]) -> list[Ta
     totals = region_totals(figures, indicators)
 
     def shown(key):
-        return totals[key] if key[1] == REGION else _cell(figures, key)
+        return totals.get(key, "") if key[1] == REGION else _cell(figures, key)
 
     return [table(indicator, figures, shown) for indicator in indicators]
 
@@ -126,63 +142,95 @@ def secretariat_tables(figures: Figures, indicators: list[Indicator]) -> list[Ta
 def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | None = None) -> list[Table]:
     """Every table of the one public publication, small cells protected (see the module's notes)."""
     k = settings.THB_STATISTICS_MIN_CELL if k is None else k
-    totals = region_totals(figures, indicators)
-    counts: dict[Key, int] = {}
-    for source in (figures.numbers, totals):
-        for key, count in source.items():
-            counts[key] = count
+    # A year's region total only once every state's return for it is validated: a total that
+    # grew with each validation would give each state's hidden cells away by its differences.
+    totals = region_totals(figures, indicators, sorted(figures.complete_years))
+    counts: dict[Key, int] = {**figures.numbers, **totals}
+    # A "not available" or "confidential" answer is a term of its equations all the same:
+    # never shown, and protected like a small count (a confidential total is not the sum of
+    # its shown parts).
+    present = counts.keys() | figures.not_given.keys()
     equations = []
     for indicator in indicators:
-        for year in figures.years:
+        for year in figures.complete_years:
             parts = tuple(
                 (indicator.code, code, year) for code, _ in figures.states if (indicator.code, code, year) in counts
             )
-            equations.append(Equation(total=(indicator.code, REGION, year), parts=parts))
+            if (indicator.code, REGION, year) in counts:
+                equations.append(Equation(total=(indicator.code, REGION, year), parts=parts))
     breakdowns: dict[tuple[str, str], list[str]] = {}
     for indicator in indicators:
         if indicator.total_code:
             breakdowns.setdefault((indicator.total_code, indicator.breakdown), []).append(indicator.code)
+    withheld: set[Key] = set()
     for (total_code, _), codes in breakdowns.items():
         for year in figures.years:
             for state in [code for code, _ in figures.states] + [REGION]:
                 total = (total_code, state, year)
-                parts = tuple((code, state, year) for code in codes)
-                if total in counts and all(part in counts for part in parts):
+                # Over the parts this return has (an indicator added in a later version is
+                # not one of an earlier year's).
+                parts = tuple(key for code in codes if (key := (code, state, year)) in present)
+                if total in present and parts:
                     equations.append(Equation(total=total, parts=parts))
+                    withheld.update(key for key in (total, *parts) if key in figures.not_given)
     national = {indicator.code for indicator in indicators if not indicator.total_code}
     open_keys = {key for key in figures.numbers if key[0] in national and (key[1], key[2]) in figures.unsuppressed}
-    protected = protect(counts, equations, k=k, known=open_keys)
+    protected = protect(counts, equations, k=k, known=open_keys, withheld=withheld)
 
     def shown(key):
+        if key in figures.not_given:
+            return figures.not_given[key]
         if key in open_keys:
             return counts[key]
         if key in counts:
             value = protected.value(key)
             return HIDDEN if value is None else value
-        return figures.not_given.get(key, "")
+        if key[1] == REGION and key[2] not in figures.complete_years:
+            return PENDING
+        return ""
 
     tables = [table(indicator, figures, shown) for indicator in indicators]
+    note = f"{hidden_note(k)} {PENDING_NOTE}" if len(figures.complete_years) < len(figures.years) else hidden_note(k)
     for one in tables:
-        one.note = hidden_note(k)
+        one.note = note
     return tables
 
 
+# A year's region total before every return of its data call is validated.
+PENDING = "pending"
+PENDING_NOTE = "“pending”: the region's total of a year is shown once every state's return for it is validated."
+
+
 PUBLIC_TABLES_KEY = "reporting:public-tables"
+# The publication's current token: a change (public_figures_changed) replaces it, so tables
+# computed from what the database held before are stored under a token no one reads again,
+# however the computation and the change interleave.
+PUBLIC_TOKEN_KEY = "reporting:public-tables:token"  # noqa: S105 - a cache key, not a secret
+
+
+def _public_token() -> str:
+    token = cache.get(PUBLIC_TOKEN_KEY)
+    if token is None:
+        cache.add(PUBLIC_TOKEN_KEY, uuid.uuid4().hex, None)
+        token = cache.get(PUBLIC_TOKEN_KEY) or ""
+    return token
 
 
 def cached_public_tables() -> list[Table]:
-    """The public tables, kept until a return is validated or reopened (public_figures_changed):
-    no query at all while they are kept."""
-    tables = cache.get(PUBLIC_TABLES_KEY)
+    """The public tables, kept until a return is validated or reopened, an indicator set is
+    added or k changes (it is part of the key): no query at all while they are kept."""
+    # The token is read before the database, so that a change committed meanwhile drops these.
+    key = f"{PUBLIC_TABLES_KEY}:{_public_token()}:{settings.THB_STATISTICS_MIN_CELL}"
+    tables = cache.get(key)
     if tables is None:
         tables = public_tables(validated_figures(), number_indicators())
-        cache.set(PUBLIC_TABLES_KEY, tables, 24 * 60 * 60)
+        cache.set(key, tables, 24 * 60 * 60)
     return tables
 
 
 def public_figures_changed() -> None:
-    """Drop the kept tables once the validation (or reopening) that changes them is committed."""
-    transaction.on_commit(partial(cache.delete, PUBLIC_TABLES_KEY))
+    """A new token once the validation (or reopening) that changes the tables is committed."""
+    transaction.on_commit(partial(cache.set, PUBLIC_TOKEN_KEY, uuid.uuid4().hex, None))
 
 
 def trend(cells: list[object], years: list[int]) -> list[dict[str, object]]:

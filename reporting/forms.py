@@ -68,9 +68,13 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
         return rows
 
     def entries(self) -> dict[str, Entry]:
+        """The entries of the indicators the request sent: one it did not send at all (a
+        partial POST, a page of an older version) keeps its saved value instead of being blanked."""
         data = self.cleaned_data
         entries = {}
         for indicator in self.indicators:
+            if not any(_name(indicator, part) in self.data for part in ("status", "number", "note", "text")):
+                continue
             if indicator.kind == IndicatorKind.TEXT:
                 entries[indicator.code] = Entry(text=data.get(_name(indicator, "text"), ""))
             else:

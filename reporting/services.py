@@ -381,4 +381,6 @@ def indicator_set_new_version(*, label: str, additions: list[dict[str, str]], by
     if errors:
         raise ValidationError(errors)
     Indicator.objects.bulk_create(indicators)
+    # The public tables list the newest set's indicators.
+    public_figures_changed()
     return new_set

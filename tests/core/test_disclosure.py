@@ -105,6 +105,19 @@ def test_a_total_known_elsewhere_is_never_what_hides_a_cell():
     assert protected.value("LV man") == 10
 
 
+def test_a_withheld_term_is_never_shown_and_cannot_be_worked_out_from_the_others():
+    # A state's total of 40 with its "organs" part confidential (one victim): the total
+    # minus the shown parts would give it, so one more part is hidden.
+    counts = {"total": 40, "sexual": 25, "labour": 14}
+    protected = protect(counts, [Equation("total", ("sexual", "labour", "organs"))], k=3, withheld={"organs"})
+    assert "organs" in protected.hidden and protected.value("organs") is None
+    assert "labour" in protected.hidden and protected.value("sexual") == 25
+    # A confidential total whose parts are all given: a part goes, or their sum is the total.
+    parts = {"female": 30, "male": 12}
+    protected = protect(parts, [Equation("total", ("female", "male"))], k=3, withheld={"total"})
+    assert "total" in protected.hidden and "male" in protected.hidden
+
+
 def test_equations_naming_unknown_counts_or_a_bad_k_are_refused():
     with pytest.raises(ValueError, match="not given"):
         protect({"a": 1}, [Equation("total", ("a",))], k=3)

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from core.disclosure import HIDDEN
 from members.models import Role
 from reporting import services
-from reporting.figures import public_tables, validated_figures
+from reporting.figures import PENDING, public_tables, validated_figures
 from reporting.models import Indicator
+from reporting.services import reporting_states
 from tests.reporting.factories import complete_entries, open_call, return_of
 
 
@@ -61,10 +62,33 @@ def test_the_secretariat_sees_every_cell_and_the_region_total(people, login):
     assert rows[0] == ("State", "Year", "Section", "Answer") and len(rows) == 1 + 3 * 5
 
 
-def test_the_public_sees_small_cells_protected_also_against_differencing(people, client, settings):
+def _every_state(people, make_user, **figures):
+    """Representatives for every reporting state, and a figure each (30 unless given)."""
+    for state in reporting_states():
+        people.setdefault(state.code, make_user(Role.NATIONAL_REPRESENTATIVE, state.code))
+    return {state.code: figures.get(state.code, 30) for state in reporting_states()}
+
+
+def test_a_years_region_total_waits_until_every_state_is_validated(people, login, make_user, settings):
     settings.THB_STATISTICS_MIN_CELL = 11
     year = timezone.localdate().year - 1
-    _validated(people, year, {"EE": 40, "LV": 3, "LT": 25})
+    everyone = _every_state(people, make_user, LV=3)
+    _validated(people, year - 1, everyone)
+    _validated(people, year, {"EE": 40, "LV": 3})
+    table = public_tables(validated_figures(), _identified())[0]
+    # The earlier year is complete: its total is shown (or hidden); the later one waits, so
+    # that the total does not grow by each state's figure as it is validated.
+    assert table.total[0] != PENDING and table.total[1] == PENDING
+    assert "pending" in table.note
+    secretariat = login(people["secretariat"])
+    page = secretariat.get(reverse("reporting:figures") + "?indicator=victims.identified").content.decode()
+    assert ">43<" in page  # the secretariat's tables total every validated return
+
+
+def test_the_public_sees_small_cells_protected_also_against_differencing(people, client, make_user, settings):
+    settings.THB_STATISTICS_MIN_CELL = 11
+    year = timezone.localdate().year - 1
+    _validated(people, year, _every_state(people, make_user, EE=40, LV=3, LT=25))
     tables = {one.indicator.code: one for one in public_tables(validated_figures(), _identified())}
     table = tables["victims.identified"]
     cells = dict((name, cells[0]) for name, cells in table.rows)
@@ -129,3 +153,25 @@ def test_the_figures_pages_cost_the_same_with_3_and_30_years(people, login, clie
         urls, who = [reverse("reporting:figures"), reverse("reporting:index")], login(people["secretariat"])
     # Cold each time: the public tables are cached until a return is validated or reopened.
     assert_constant_queries(who, *urls, grow=grow, prepare=cache.clear)
+
+
+def test_a_confidential_part_cannot_be_worked_out_from_the_total_and_the_other_parts(people, settings):
+    settings.THB_STATISTICS_MIN_CELL = 11
+    call = open_call(people["secretariat"], timezone.localdate().year - 1)
+    record = return_of(call, "EE")
+    entries = complete_entries(call, victims_identified=40)
+    entries["victims.identified"] = services.Entry(number=40, note="One man's figure is confidential.")
+    entries["victims.identified.sex.female"] = services.Entry(number=39)
+    entries["victims.identified.sex.male"] = services.Entry(status="confidential", note="One man: he could be named.")
+    services.return_save(return_record=record, entries=entries, by=people["EE"])
+    services.return_transition(return_record=record, step="submit", by=people["EE"])
+    services.return_transition(return_record=record, step="validate", by=people["secretariat"])
+    indicators = Indicator.objects.filter(code__startswith="victims.identified", indicator_set=call.indicator_set)
+    tables = {one.indicator.code: one for one in public_tables(validated_figures(), list(indicators))}
+
+    def estonia(code):
+        return dict(tables[code].rows)["Estonia"][0]
+
+    assert estonia("victims.identified.sex.male") == "Confidential"
+    # 40 - 39 would give the man away: the total or the women's 39 is hidden as well.
+    assert HIDDEN in (estonia("victims.identified"), estonia("victims.identified.sex.female"))

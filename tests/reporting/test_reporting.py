@@ -167,6 +167,11 @@ def test_the_page_refuses_text_in_a_number_field_keeps_what_was_typed_and_saves_
     assert response.status_code == 302
     page = client.get(ee.get_absolute_url()).content.decode()
     assert 'data-testid="problem"' in page  # the rest is missing: shown next to each value
+    # A POST that sends one indicator leaves the others as saved, never blanks them.
+    response = client.post(ee.get_absolute_url(), {"victims.presumed__number": "4"})
+    assert response.status_code == 302
+    saved = dict(Value.objects.filter(return_record=ee).values_list("indicator__code", "number"))
+    assert saved == {"victims.identified": 12, "victims.presumed": 4}
 
 
 def test_another_state_and_outsiders_get_404_and_a_submission_after_validation_is_refused(people, call, login):

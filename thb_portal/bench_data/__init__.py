@@ -52,6 +52,7 @@ from core.figures import public_figures_changed
 from members.models import Role, User
 from publications.models import Publication
 from referrals.models import Referral
+from reporting.figures import public_figures_changed as reporting_figures_changed
 from reporting.models import DataCall
 from thb_portal.bench_data.cases import write_cases
 from thb_portal.bench_data.expert_group import BIG_THREAD_TITLE, BIG_TOPIC_TITLE, GROUP_SIZES, write_expert_group
@@ -157,8 +158,10 @@ def _seed(size: BenchSize) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case, Consent, Referral, Publication, Registration]):
             cursor.execute(sql)
-    # Bulk writes send no signals, so the cached facts and figures are dropped here.
+    # Bulk writes send no signals, so the cached facts and figures are dropped here, and the
+    # region's published tables.
     public_figures_changed()
+    reporting_figures_changed()
 
 
 def _is_superuser() -> bool:
