@@ -145,8 +145,10 @@ def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | Non
     # A year's region total only once every state's return for it is validated: a total that
     # grew with each validation would give each state's hidden cells away by its differences.
     totals = region_totals(figures, indicators, sorted(figures.complete_years))
-    counts: dict[Key, int] = dict(figures.numbers)
-    counts.update(totals)
+    counts: dict[Key, int] = {}
+    for source in (figures.numbers, totals):
+        for key, count in source.items():
+            counts[key] = count
     # A "not available" or "confidential" answer is a term of its equations all the same:
     # never shown, and protected like a small count (a confidential total is not the sum of
     # its shown parts).
