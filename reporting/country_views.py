@@ -75,8 +75,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "key_rows": key_rows,
         # A trend chart per key figure: the same protected cells as the table above.
         "trends": [(label, code, figures.trend(cells, years)) for label, code, cells in key_rows],
-        "publications": Publication.objects.public().filter(project__partner_states=state).distinct()[:LINKED],
-        "projects": Project.objects.public().filter(partner_states=state).distinct()[:LINKED],
+        **_linked(state),
         "trainings": Training.objects.filter(member_state=state, status=TrainingStatus.COMPLETED).order_by(
             "-starts_on", "-pk"
         )[:LINKED],
@@ -84,6 +83,16 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_edit": _may_edit(request, state),
     }
     return render(request, "reporting/country.html", context)
+
+
+def _linked(state: MemberState) -> dict[str, object]:
+    """The state's projects and the publications of those projects. Their ids first: a join
+    ordered by date and cut to ten walks every publication when few are linked to a project."""
+    project_ids = list(Project.objects.filter(partner_states=state).values_list("pk", flat=True))
+    return {
+        "publications": Publication.objects.public().filter(project_id__in=project_ids)[:LINKED],
+        "projects": Project.objects.public().filter(pk__in=project_ids)[:LINKED],
+    }
 
 
 def _may_edit(request: HttpRequest, state: MemberState) -> bool:

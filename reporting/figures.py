@@ -41,21 +41,21 @@ class Figures:
     complete_years: frozenset[int] = frozenset()
 
 
-def validated_figures() -> Figures:
-    """Two queries: every value of every validated return, and which calls are complete."""
-    rows = (
-        Value.objects.filter(return_record__status=ReturnStatus.VALIDATED)
-        .values_list(
-            "indicator__code",
-            "return_record__member_state__code",
-            "return_record__member_state__name",
-            "return_record__data_call__year",
-            "status",
-            "number",
-            "return_record__publish_unsuppressed",
-        )
-        .order_by()
-    )
+def validated_figures(codes: Iterable[str] | None = None) -> Figures:
+    """Two queries: every value of every validated return (of the indicators `codes` only,
+    when given: the secretariat's page reads one table), and which calls are complete."""
+    values = Value.objects.filter(return_record__status=ReturnStatus.VALIDATED)
+    if codes is not None:
+        values = values.filter(indicator__code__in=list(codes))
+    rows = values.values_list(
+        "indicator__code",
+        "return_record__member_state__code",
+        "return_record__member_state__name",
+        "return_record__data_call__year",
+        "status",
+        "number",
+        "return_record__publish_unsuppressed",
+    ).order_by()
     numbers, not_given, years, states, unsuppressed = {}, {}, set(), {}, set()
     for code, state, name, year, status, number, open_totals in rows:
         years.add(year)

@@ -250,7 +250,7 @@ def secretariat_figures(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404("No such page.")
     indicators = figures.number_indicators()
     chosen = _chosen(request, indicators)
-    found = figures.validated_figures()
+    found = figures.validated_figures([chosen.code] if chosen else [])
     table = figures.secretariat_tables(found, [chosen])[0] if chosen else None
     context = {
         "indicators": indicators,
@@ -269,7 +269,7 @@ def figures_csv(request: AuthenticatedRequest) -> HttpResponse:
     chosen = _chosen(request, indicators)
     if chosen is None:
         raise Http404("No indicators.")
-    one = figures.secretariat_tables(figures.validated_figures(), [chosen])[0]
+    one = figures.secretariat_tables(figures.validated_figures([chosen.code]), [chosen])[0]
     rows = [[name, *cells] for name, cells in one.rows] + [["Region", *one.total]]
     return csv_response(f"{chosen.code}.csv", ["State", *map(str, one.years)], rows)
 

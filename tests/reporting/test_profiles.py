@@ -15,6 +15,8 @@ from members.models import MemberState, Role
 from notifications.models import Notification
 from reporting import profiles
 from reporting.models import CountryProfile, CountryProfileRevision
+from tests.projects.factories import ProjectFactory
+from tests.publications.factories import PublicationFactory
 from tests.reporting.test_figures import _validated
 
 STRUCTURE = {"national_coordinator": "Ministry of Justice", "lead_agency": "Social Insurance Board"}
@@ -117,3 +119,18 @@ def test_the_country_page_costs_the_same_with_3_and_30_years(people, client, ass
     assert_constant_queries(
         client, reverse("countries:detail", args=["ee"]), reverse("trainings:facts"), grow=grow, prepare=cache.clear
     )
+
+
+def test_the_page_lists_the_states_public_projects_and_their_public_publications(client, demo_states):
+    project = ProjectFactory(title="Safe Harbour")
+    project.partner_states.add(demo_states["EE"], demo_states["LV"])
+    hidden = ProjectFactory(title="Internal pilot", visibility="members")
+    hidden.partner_states.add(demo_states["EE"])
+    PublicationFactory(title="Harbour guidelines", project=project)
+    PublicationFactory(title="Pilot notes", project=hidden)
+    PublicationFactory(title="Unlinked study")
+    estonia = client.get(reverse("countries:detail", args=["ee"])).content.decode()
+    assert "Safe Harbour" in estonia and "Harbour guidelines" in estonia and "Pilot notes" in estonia
+    assert "Internal pilot" not in estonia and "Unlinked study" not in estonia
+    lithuania = client.get(reverse("countries:detail", args=["lt"])).content.decode()
+    assert "Safe Harbour" not in lithuania and "None linked." in lithuania
