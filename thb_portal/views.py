@@ -46,6 +46,19 @@ def _block(queryset: QuerySet, limit: int = BLOCK_LIMIT) -> Block:
     return Block(items=rows, total=rows[0].block_total if rows else 0)
 
 
+# A followed topic may hold thousands of threads, each counted for its unread posts: the
+# dashboard counts them up to this many and says "at least" beyond.
+UNREAD_COUNT_LIMIT = 50
+
+
+def _bounded_block(queryset: QuerySet, limit: int) -> Block:
+    """The first rows and a total counted no further than UNREAD_COUNT_LIMIT rows (a window
+    total would annotate every matching row before the LIMIT)."""
+    count_limit = UNREAD_COUNT_LIMIT
+    rows = list(queryset[:count_limit])
+    return Block(items=rows[:limit], total=len(rows), total_is_bounded=len(rows) >= count_limit)
+
+
 def _place(training: Training) -> str:
     """Where a training's sessions happen, in words: "Online", "Hotel Viru, Tallinn, Estonia and online"."""
     if training.format == TrainingFormat.ONLINE:
@@ -91,7 +104,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         context["consultations_open"] = _block(open_for_dashboard(user=user), 5)
         context["minutes_awaiting"] = _block(minutes_awaiting(user=user), 5)
         context["own_action_points"] = _block(own_open_action_points(user=user), 5)
-        context["unread_threads"] = _block(unread_followed(user=user), 5)
+        context["unread_threads"] = _bounded_block(unread_followed(user=user), 5)
     if user.is_staff:
         context["pending_invitations"] = User.objects.active().invitation_pending().count()
         context["failed_deliveries"] = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()

@@ -267,6 +267,22 @@ def test_the_lists_cost_the_same_at_two_sizes(people, topic, login, assert_const
     )
 
 
+def test_the_dashboard_counts_unread_threads_only_so_far(people, topic, login, monkeypatch):
+    from thb_portal import views as dashboard_views  # the limit is the dashboard's own
+
+    monkeypatch.setattr(dashboard_views, "UNREAD_COUNT_LIMIT", 7)
+    services.follow_set(by=people["ee_rep"], topic=topic, following=True)
+    for n in range(6):
+        start_thread(topic, people["lv_rep"], title=f"Thread {n}")
+    client = login(people["ee_rep"])
+    assert "6 threads have unread posts; the latest 5 are shown" in client.get(reverse("dashboard")).content.decode()
+    for n in range(6, 9):
+        start_thread(topic, people["lv_rep"], title=f"Thread {n}")
+    page = client.get(reverse("dashboard")).content.decode()
+    block = page[page.index('data-testid="unread-threads"') :][:3000]
+    assert "At least 7 threads have unread posts; the latest 5 are shown" in block and "Thread 8" in block
+
+
 def test_reading_marks_up_to_the_newest_post_shown_and_later_posts_stay_unread(people, topic, login, settings):
     settings.PAGE_SIZE = 2
     services.follow_set(by=people["ee_rep"], topic=topic, following=True)
