@@ -175,3 +175,21 @@ def test_a_confidential_part_cannot_be_worked_out_from_the_total_and_the_other_p
     assert estonia("victims.identified.sex.male") == "Confidential"
     # 40 - 39 would give the man away: the total or the women's 39 is hidden as well.
     assert HIDDEN in (estonia("victims.identified"), estonia("victims.identified.sex.female"))
+
+
+def test_the_kept_public_tables_change_with_a_validation_and_with_k(
+    people, client, settings, django_capture_on_commit_callbacks
+):
+    settings.THB_STATISTICS_MIN_CELL = 11
+    year = timezone.localdate().year - 1
+    url = reverse("reporting:region") + "?indicator=victims.identified"
+    _validated(people, year - 1, {"EE": 40})
+    assert ">40<" in client.get(url).content.decode()  # kept now
+    # A validation, once committed, replaces the token: the next visitor sees the new year.
+    with django_capture_on_commit_callbacks(execute=True):
+        _validated(people, year, {"EE": 45})
+    assert ">45<" in client.get(url).content.decode()
+    # k is part of the key: a deploy that raises it never serves tables protected with the old one.
+    settings.THB_STATISTICS_MIN_CELL = 50
+    page = client.get(url).content.decode()
+    assert ">45<" not in page and f">{HIDDEN}<" in page
