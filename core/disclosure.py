@@ -43,7 +43,9 @@ count, but the analysis treats them as visible, and never hides them to protect 
 
 Everything is deterministic: ties go to the count given first. What this does not
 audit: bounds from several equations together (beyond rule 3), and differences between
-two separate publications (each page or export is protected on its own).
+two separate publications by itself: a caller that publishes the same table again after
+a change passes the earlier publication's equations in, over terms of their own for the
+counts that changed, with what it showed as `known` (reporting.figures does).
 """
 
 from collections import defaultdict, deque

@@ -40,7 +40,7 @@ def access_data_call(user: AnyUser, pk: int) -> DataCall:
     """The board of a call is the secretariat's; the states open their own return."""
     if not manages(user):
         raise Http404("No such data call.")
-    call = DataCall.objects.select_related("indicator_set").filter(pk=pk).first()
+    call = DataCall.objects.select_related("indicator_set", "closed_by").filter(pk=pk).first()
     if call is None:
         raise Http404("No such data call.")
     return call

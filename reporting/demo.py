@@ -1,6 +1,6 @@
 """Demo national reporting for `manage.py seed_demo` (thb_portal.demo), made through the
 services: validated returns for the two years before last for most states (Estonia and Latvia
-among them; every state for the earlier year, so that its region totals are public), and an
+among them; every state for the earlier year, the later call closed without Germany), and an
 open data call for last year in which Estonia's return is a draft, Latvia's is returned with
 comments and Germany's has not started. Idempotent: a year with a data call
 is left alone."""
@@ -18,8 +18,8 @@ from reporting.profiles import profile_save
 from reporting.services import Entry
 
 # Every state reported for the earlier year, so its region totals are public. Germany did not
-# report for the later one: that year's region totals stay "pending" for the public, as while any
-# data call is incomplete, and Germany's profile has one year of figures.
+# report for the later one: the secretariat closed that call, so its region totals are public
+# over the other nine states, and Germany's profile has one year of figures.
 VALIDATED_STATES = ("DK", "EE", "FI", "IS", "LV", "LT", "NO", "PL", "SE")
 COMPLETE_STATES = (*VALIDATED_STATES, "DE")
 
@@ -68,6 +68,12 @@ def seed_demo_reporting() -> int:
             services.return_save(return_record=return_record, entries=_entries(call, rng), by=_rep(code))
             services.return_transition(return_record=return_record, step="submit", by=_rep(code))
             services.return_transition(return_record=return_record, step="validate", by=secretariat)
+        if year == last_year - 1:
+            services.data_call_close(
+                call=call,
+                note="Germany's figures were not available in time for the round-up report.",
+                by=secretariat,
+            )
         # A past call: its deadline was in the spring after its year (the service takes only future ones).
         DataCall.objects.filter(pk=call.pk).update(deadline=date(year + 1, 3, 31))
         made += 1

@@ -8,12 +8,17 @@ gave a number, and a state's total is the sum of each of its breakdowns (declare
 the state explained a difference: a false equation can only hide more). A state's national
 totals are shown as they are when its return says they may be published unsuppressed; the
 analysis then counts them as known, never hiding them to protect another cell.
+
+Every publication of a year is kept (Publication, written by the changes that make one, never
+on a GET), and each later one is protected against all of them: a correction's difference
+to a published total, or a cell shown before and hidden now, gives nothing away.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,9 +26,20 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from core.disclosure import HIDDEN, Equation, Key, hidden_note, protect
-from reporting.models import DataCall, Indicator, IndicatorKind, IndicatorSet, ReturnStatus, Value, ValueStatus
+from reporting.models import (
+    DataCall,
+    Indicator,
+    IndicatorKind,
+    IndicatorSet,
+    Publication,
+    ReturnStatus,
+    Value,
+    ValueStatus,
+)
 
 REGION = "region"
+# A cell of the tables: (indicator code, state code or REGION, year).
+Cell = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,8 @@ class Figures:
     states: list[tuple[str, str]]  # (code, name), by name
     # States whose validated national totals may be shown unsuppressed, by year.
     unsuppressed: set[tuple[str, int]]
-    # Years whose data call has every return validated: only these have a public region total.
+    # Years whose data call has every return validated, or the rest not reported when it was
+    # closed: only these have a public region total.
     complete_years: frozenset[int] = frozenset()
 
 
@@ -66,9 +83,12 @@ def validated_figures(codes: Iterable[str] | None = None) -> Figures:
             numbers[(code, state, year)] = number
         elif status != ValueStatus.GIVEN:
             not_given[(code, state, year)] = ValueStatus(status).label
+    # Complete: every return validated, or not reported when the call was closed (a return
+    # reopened for a correction makes its year pending again).
+    settled = (ReturnStatus.VALIDATED, ReturnStatus.NOT_REPORTED)
     calls = (
         DataCall.objects.annotate(
-            open_returns=Count("returns", filter=~Q(returns__status=ReturnStatus.VALIDATED)),
+            open_returns=Count("returns", filter=~Q(returns__status__in=settled)),
         )
         .filter(open_returns=0)
         .values_list("year", flat=True)
@@ -139,46 +159,103 @@ def secretariat_tables(figures: Figures, indicators: list[Indicator]) -> list[Ta
     return [table(indicator, figures, shown) for indicator in indicators]
 
 
-def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | None = None) -> list[Table]:
-    """Every table of the one public publication, small cells protected (see the module's notes)."""
-    k = settings.THB_STATISTICS_MIN_CELL if k is None else k
-    # A year's region total only once every state's return for it is validated: a total that
-    # grew with each validation would give each state's hidden cells away by its differences.
-    totals = region_totals(figures, indicators, sorted(figures.complete_years))
-    counts: dict[Key, int] = {}
-    for source in (figures.numbers, totals):
-        for key, count in source.items():
-            counts[key] = count
-    # A "not available" or "confidential" answer is a term of its equations all the same:
-    # never shown, and protected like a small count (a confidential total is not the sum of
-    # its shown parts).
-    present = counts.keys() | figures.not_given.keys()
+def _year_equations(
+    indicators: list[Indicator], states: list[str], year: int, numbers: Container[Key], present: Container[Key]
+) -> list[Equation]:
+    """The equations between one year's cells: the region's total of each indicator is the sum
+    of the states' numbers (where the total is in `numbers`: a complete year's), and a total
+    is the sum of each of its breakdowns, over the parts `present` (an indicator added in a
+    later version is not one of an earlier year's)."""
     equations = []
     for indicator in indicators:
-        for year in figures.complete_years:
-            parts = tuple(
-                (indicator.code, code, year) for code, _ in figures.states if (indicator.code, code, year) in counts
-            )
-            if (indicator.code, REGION, year) in counts:
-                equations.append(Equation(total=(indicator.code, REGION, year), parts=parts))
+        total = (indicator.code, REGION, year)
+        if total in numbers:
+            parts = tuple(key for state in states if (key := (indicator.code, state, year)) in numbers)
+            equations.append(Equation(total=total, parts=parts))
     breakdowns: dict[tuple[str, str], list[str]] = {}
     for indicator in indicators:
         if indicator.total_code:
             breakdowns.setdefault((indicator.total_code, indicator.breakdown), []).append(indicator.code)
-    withheld: set[Key] = set()
     for (total_code, _), codes in breakdowns.items():
-        for year in figures.years:
-            for state in [code for code, _ in figures.states] + [REGION]:
-                total = (total_code, state, year)
-                # Over the parts this return has (an indicator added in a later version is
-                # not one of an earlier year's).
-                parts = tuple(key for code in codes if (key := (code, state, year)) in present)
-                if total in present and parts:
-                    equations.append(Equation(total=total, parts=parts))
-                    withheld.update(key for key in (total, *parts) if key in figures.not_given)
+        for state in [*states, REGION]:
+            total = (total_code, state, year)
+            parts = tuple(key for code in codes if (key := (code, state, year)) in present)
+            if total in present and parts:
+                equations.append(Equation(total=total, parts=parts))
+    return equations
+
+
+@dataclass
+class _System:
+    counts: dict[Key, int]
+    equations: dict[Equation, None]  # in order, once each
+    known: set[Key]
+    withheld: set[Key]
+
+
+def _add_earlier(system: _System, publication: Publication, figures: Figures, indicators: list[Indicator]) -> None:
+    """What readers saw in an earlier publication of the year, as equations of this one: a
+    cell whose value is unchanged is the same term (known, if it was shown then); a changed or
+    removed one is a term of its own, known if it was shown, withheld otherwise. So a
+    correction's difference, or a pattern of hidden cells that changed, gives nothing away."""
+    year = publication.year
+    old: dict[Key, Any] = {(code, state, year): value for code, state, value, _ in publication.cells}
+    shown = {(code, state, year) for code, state, _, was_shown in publication.cells if was_shown}
+
+    not_given: dict[Key, str] = {key: status for key, status in figures.not_given.items()}
+
+    def term(key: Key) -> Key:
+        now = system.counts.get(key, not_given.get(key))
+        return key if now == old[key] else ("was", key, old[key])
+
+    # In the current publication's order, so that an unchanged equation is the same one.
+    order = {code: index for index, (code, _) in enumerate(figures.states)}
+    states = sorted(
+        {state for _, state, _, _ in publication.cells if state != REGION},
+        key=lambda code: (order.get(code, len(order)), code),
+    )
+    numbers = {key for key, value in old.items() if isinstance(value, int)}
+    for equation in _year_equations(indicators, states, year, numbers, old.keys()):
+        system.equations.setdefault(Equation(total=term(equation.total), parts=tuple(map(term, equation.parts))))
+    for key, value in old.items():
+        mapped = term(key)
+        if key in shown:
+            system.known.add(mapped)
+            system.counts.setdefault(mapped, value)
+        elif mapped != key or key in not_given:
+            system.withheld.add(mapped)
+
+
+def public_cells(
+    figures: Figures,
+    indicators: list[Indicator],
+    *,
+    k: int | None = None,
+    earlier: Iterable[Publication] | None = None,
+) -> dict[Cell, object]:
+    """Every cell of the one public publication as shown, small cells protected (see the
+    module's notes), against the `earlier` publications too (default: every one kept)."""
+    k = settings.THB_STATISTICS_MIN_CELL if k is None else k
+    earlier = Publication.objects.all() if earlier is None else earlier
+    # A year's region total only once every state's return for it is validated: a total that
+    # grew with each validation would give each state's hidden cells away by its differences.
+    totals = region_totals(figures, indicators, sorted(figures.complete_years))
+    counts: dict[Key, int] = {key: count for source in (figures.numbers, totals) for key, count in source.items()}
+    # A "not available" or "confidential" answer is a term of its equations all the same:
+    # never shown, and protected like a small count (a confidential total is not the sum of
+    # its shown parts).
+    present = counts.keys() | figures.not_given.keys()
+    states = [code for code, _ in figures.states]
+    equations = dict.fromkeys(
+        equation for year in figures.years for equation in _year_equations(indicators, states, year, counts, present)
+    )
+    withheld = {term for equation in equations for term in equation.terms if term in figures.not_given}
     national = {indicator.code for indicator in indicators if not indicator.total_code}
     open_keys = {key for key in figures.numbers if key[0] in national and (key[1], key[2]) in figures.unsuppressed}
-    protected = protect(counts, equations, k=k, known=open_keys, withheld=withheld)
+    system = _System(counts=counts, equations=equations, known=set(open_keys), withheld=withheld)
+    for publication in earlier:
+        _add_earlier(system, publication, figures, indicators)
+    protected = protect(system.counts, system.equations, k=k, known=system.known, withheld=system.withheld)
 
     def shown(key):
         if key in figures.not_given:
@@ -192,16 +269,62 @@ def public_tables(figures: Figures, indicators: list[Indicator], *, k: int | Non
             return PENDING
         return ""
 
-    tables = [table(indicator, figures, shown) for indicator in indicators]
+    return {
+        (indicator.code, state, year): shown((indicator.code, state, year))
+        for indicator in indicators
+        for state in [*states, REGION]
+        for year in figures.years
+    }
+
+
+def public_tables(
+    figures: Figures,
+    indicators: list[Indicator],
+    *,
+    k: int | None = None,
+    earlier: Iterable[Publication] | None = None,
+) -> list[Table]:
+    """Every table of the one public publication (public_cells)."""
+    k = settings.THB_STATISTICS_MIN_CELL if k is None else k
+    cells = public_cells(figures, indicators, k=k, earlier=earlier)
+    tables = [table(indicator, figures, cells.__getitem__) for indicator in indicators]
     note = f"{hidden_note(k)} {PENDING_NOTE}" if len(figures.complete_years) < len(figures.years) else hidden_note(k)
     for one in tables:
         one.note = note
     return tables
 
 
+def publications_record() -> int:
+    """Keep each year's public cells where they differ from that year's last publication: run
+    in the transaction of every change to the validated figures (a validation, a reopening,
+    a call closed), so the next publication is protected against what this one shows."""
+    found = validated_figures()
+    indicators = number_indicators()
+    cells = public_cells(found, indicators)
+    values: dict[Cell, object] = {
+        **found.not_given,
+        **found.numbers,
+        **region_totals(found, indicators, sorted(found.complete_years)),
+    }
+    by_year: dict[int, list[list[object]]] = {}
+    for (code, state, year), shown in sorted(cells.items()):
+        value = values.get((code, state, year))
+        if value is not None:
+            by_year.setdefault(year, []).append([code, state, value, isinstance(shown, int)])
+    latest = {}
+    for publication in Publication.objects.order_by("year", "published_at", "id"):
+        latest[publication.year] = publication.cells
+    changed = [Publication(year=year, cells=one) for year, one in by_year.items() if latest.get(year) != one]
+    Publication.objects.bulk_create(changed)
+    return len(changed)
+
+
 # A year's region total before every return of its data call is validated.
 PENDING = "pending"
-PENDING_NOTE = "“pending”: the region's total of a year is shown once every state's return for it is validated."
+PENDING_NOTE = (
+    "“pending”: the region's total of a year is shown once every state's return for it is validated, "
+    "or the secretariat has closed the year's data call."
+)
 
 
 PUBLIC_TABLES_KEY = "reporting:public-tables"

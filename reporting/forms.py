@@ -94,6 +94,16 @@ class StepForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CloseForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=4000,
+        label="Why the call is closed",
+        help_text="Kept with the call and sent to the states not reported. Needed while a return is not validated.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CommentForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(max_length=4000, label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
 

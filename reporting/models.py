@@ -70,6 +70,13 @@ class DataCall(models.Model):
     note = models.TextField(blank=True, max_length=4000)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
+    # Closed by the secretariat: the returns not validated by then are "not reported", and
+    # the year's region totals are published over the validated ones.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_note = models.TextField(blank=True, max_length=4000)
 
     class Meta:
         ordering = ["-year"]
@@ -88,6 +95,9 @@ class ReturnStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     RETURNED = "returned", "Returned with comments"
     VALIDATED = "validated", "Validated"
+    # The call was closed before the return was validated: the state's figures are not in
+    # that year's tables, and the return can no longer change.
+    NOT_REPORTED = "not_reported", "Not reported (call closed)"
 
 
 class Return(models.Model):
@@ -125,7 +135,25 @@ class Return(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.VALIDATED)
+        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.VALIDATED, ReturnStatus.NOT_REPORTED)
+
+
+class Publication(models.Model):
+    """One year's public cells as they were published: kept, every one, so that a later
+    publication of that year (after a correction, a reopening) is protected against
+    differencing with what readers have already seen (reporting.figures)."""
+
+    year = models.PositiveIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    # [indicator code, state code or "region", the number or the "not given" status, shown].
+    cells = models.JSONField()
+
+    class Meta:
+        ordering = ["year", "published_at", "id"]
+        indexes = [models.Index(fields=["year", "published_at"], name="publication_year_idx")]
+
+    def __str__(self) -> str:
+        return f"Publication of {self.year}, {self.published_at:%Y-%m-%d %H:%M}"
 
 
 class ValueStatus(models.TextChoices):

@@ -42,4 +42,10 @@ KINDS = [
         description="The secretariat validated your state's return.",
         roles=STATES,
     ),
+    NotificationKind(
+        key="reporting_call_closed",
+        label="Data calls closed",
+        description="The secretariat closed a data call before your state's return was validated.",
+        roles=STATES,
+    ),
 ]

@@ -18,7 +18,7 @@ from members.models import MemberState, MemberStateKind, User
 from notifications.services import notify
 from reporting.access import manages, reporting_state, side_of
 from reporting.checks import Problem, check_return, has_errors
-from reporting.figures import public_figures_changed
+from reporting.figures import public_figures_changed, publications_record
 from reporting.models import (
     DataCall,
     Indicator,
@@ -74,6 +74,45 @@ def data_call_open(
             link=created.get_absolute_url(),
             actor=by,
         )
+    return call
+
+
+@audited_as_by
+@transaction.atomic
+def data_call_close(*, call: DataCall, by: User, note: str = "") -> DataCall:
+    """Close the call: every return not validated is recorded as not reported (RETURN_WORKFLOW's
+    "close") and its state is told; the year's region totals are then published over the
+    validated returns. Refused while a submitted return waits for the secretariat."""
+    _require_manager(by)
+    call = DataCall.objects.select_for_update().get(pk=call.pk)
+    if call.closed_at is not None:
+        raise ValidationError(f"The data call for {call.year} was closed on {call.closed_at:%d %B %Y}.")
+    transition = RETURN_WORKFLOW.get("close")
+    returns = list(Return.objects.select_for_update(of=("self",)).filter(data_call=call).select_related("member_state"))
+    waiting = [one.member_state.name for one in returns if one.status == ReturnStatus.SUBMITTED]
+    if waiting:
+        raise ValidationError(
+            f"Validate or return the submitted return{'s' if len(waiting) > 1 else ''} of {', '.join(waiting)} "
+            "first: a submitted return waits for the secretariat's answer."
+        )
+    unreported = [one for one in returns if one.status in transition.sources]
+    if unreported and not note.strip():
+        raise ValidationError(
+            {"note": "Say why the call is closed before every state's return is validated: the note is kept."}
+        )
+    now = timezone.now()
+    for return_record in unreported:
+        from_status = return_record.status
+        return_record.status = transition.target
+        return_record.changed_at, return_record.changed_by = now, by
+        return_record.save(update_fields=["status", "changed_at", "changed_by"])
+        _record(return_record, "close", from_status, by, note.strip())
+    call.closed_at, call.closed_by, call.closing_note = now, by, note.strip()
+    call.save(update_fields=["closed_at", "closed_by", "closing_note"])
+    publications_record()
+    public_figures_changed()
+    for return_record in unreported:
+        _tell(return_record, transition, by)
     return call
 
 
@@ -234,6 +273,8 @@ def return_transition(*, return_record: Return, step: str, by: User, comment: st
         raise ValidationError(str(error)) from None
     if step == "start":
         raise ValidationError("A return starts when its first value is saved.")
+    if step == "close":
+        raise ValidationError("A return is closed with its data call, on the call's page.")
     return_record = (
         Return.objects.select_for_update(of=("self",))
         .select_related("data_call__indicator_set", "member_state")
@@ -263,6 +304,7 @@ def return_transition(*, return_record: Return, step: str, by: User, comment: st
     return_record.save(update_fields=update)
     _record(return_record, step, from_status, by, comment.strip())
     if RETURN_WORKFLOW.get(step).target == ReturnStatus.VALIDATED or from_status == ReturnStatus.VALIDATED:
+        publications_record()
         public_figures_changed()
     if comment.strip() and side_of(by, return_record) == "secretariat":
         ReturnComment.objects.create(
@@ -283,6 +325,7 @@ def _tell(return_record: Return, transition: Transition, by: User) -> None:
             "reporting_return_submitted": f"{label}: the return is submitted.",
             "reporting_return_sent_back": f"{label}: the secretariat returned the return with comments.",
             "reporting_return_validated": f"{label}: the return is validated.",
+            "reporting_call_closed": f"{label}: the data call is closed; the return is recorded as not reported.",
         }[notice.kind]
         notify(recipients=recipients, kind=notice.kind, text=text, link=return_record.get_absolute_url(), actor=by)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("calls/new/", views.call_create, name="call_create"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("calls/<int:pk>/close/", views.call_close, name="call_close"),
     path("returns/<int:pk>/", views.return_detail, name="return"),
     path("returns/<int:pk>/step/<str:step>/", views.return_step, name="return_step"),
     path("returns/<int:pk>/export/", views.return_export, name="return_export"),

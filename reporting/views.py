@@ -20,10 +20,14 @@ from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from reporting import figures, selectors, services
 from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
-from reporting.forms import CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
+from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
+
+# The steps taken on a return's own page; "start" is its first save, "close" the call's.
+STEP_URL = "reporting:return_step"
+CLOSE = RETURN_WORKFLOW.get("close")
 
 
 def reporters_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -73,6 +77,25 @@ def call_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/call.html", context)
 
 
+@reporters_only
+def call_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The secretariat closes the call (confirmed on this page): the rest are not reported."""
+    call = access_data_call(request.user, pk)
+    board = list(selectors.board(call=call))
+    unreported = [one for one in board if one.status in CLOSE.sources]
+    form = CloseForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.data_call_close(call=call, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"The data call for {call.year} is closed.")
+            return redirect(call)
+    context = {"call": call, "form": form, "transition": CLOSE, "unreported": unreported}
+    return render(request, "reporting/call_close.html", context, status=form_status(form))
+
+
 @never_cache
 @reporters_only
 def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -110,7 +133,7 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return redirect(return_record)
     saved = list(return_record.values.all()) if request.method == "POST" else list(values.values())
     problems = services.return_problems(return_record, indicators=indicators, values=saved)
-    steps = [step for step in RETURN_WORKFLOW.available(return_record.status, side) if step.name != "start"]
+    steps = [step for step in RETURN_WORKFLOW.available(return_record.status, side) if step.url == STEP_URL]
     rows = form.rows()
     for row in rows:
         row["problems"] = [problem for problem in problems if problem.code == row["indicator"].code]
@@ -183,7 +206,7 @@ def return_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespon
         transition = RETURN_WORKFLOW.get(step)
     except UnknownTransition:
         raise Http404("No such step.") from None
-    if step == "start" or side_of(request.user, return_record) not in transition.by:
+    if transition.url != STEP_URL or side_of(request.user, return_record) not in transition.by:
         raise Http404("No such step.")
     form = StepForm(*form_data(request))
     if request.method == "POST" and form.is_valid():

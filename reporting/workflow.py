@@ -1,6 +1,7 @@
 """The moves of a state's return, one table (core.workflow): the state starts and submits;
 the secretariat returns it with comments, validates it, or reopens a validated one for a
-correction. Every move is a ReturnEvent, with who, when and why."""
+correction; closing the data call records every return not validated as not reported.
+Every move is a ReturnEvent, with who, when and why."""
 
 from django.core.exceptions import ValidationError
 
@@ -78,6 +79,24 @@ RETURN_WORKFLOW = Workflow(
             apply=_comment_required("Say why the validated return is reopened: it is kept with the return."),
             confirmation="The figures leave the region's tables until the return is validated again.",
             notifies=(Notice(kind="reporting_return_sent_back", audience="state"),),
+        ),
+        # Taken for every return not validated when the secretariat closes the call (on the
+        # call's page, reporting.services.data_call_close), never for one return alone.
+        Transition(
+            name="close",
+            label="Close the data call",
+            sources=(S.NOT_STARTED, S.DRAFT, S.RETURNED),
+            target=S.NOT_REPORTED,
+            by=(SECRETARIAT,),
+            url="reporting:call_close",
+            branch=True,
+            destructive=True,
+            confirmation=(
+                "The states whose return is not validated are recorded as not reported and can no longer "
+                "submit it; the year's region totals are published over the validated returns. "
+                "This cannot be undone."
+            ),
+            notifies=(Notice(kind="reporting_call_closed", audience="state"),),
         ),
     ),
 )

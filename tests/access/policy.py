@@ -487,6 +487,8 @@ POLICY |= {
     "reporting:index": _REPORTERS,
     "reporting:call_create": _SECRETARIATS,
     "reporting:call": _SECRETARIATS,
+    # Its POST without a note is refused (Estonia's return is a draft): the call stays open.
+    "reporting:call_close": _SECRETARIATS,
     "reporting:return": _EE_RETURN,
     "reporting:return_export": _EE_RETURN,
     "reporting:figures": _SECRETARIATS,

@@ -183,7 +183,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         # The minutes' pages are of the held meeting; the rest of the upcoming one.
         "consultations": lambda: world.consultations["comments"].pk,
         "discussions": lambda: _discussion_pk(world, name, variant),
-        "reporting": lambda: world.data_call.pk if name == "reporting:call" else world.ee_return.pk,
+        "reporting": lambda: world.data_call.pk if name.startswith("reporting:call") else world.ee_return.pk,
         "meetings": lambda: (
             world.held_meeting.pk
             if name.startswith(("meetings:minutes", "meetings:decision", "meetings:action"))

@@ -12,6 +12,7 @@ for every move it made.
 from datetime import timedelta
 
 from members.models import Role
+from reporting.figures import publications_record
 from reporting.models import (
     CountryProfile,
     CountryProfileRevision,
@@ -84,6 +85,8 @@ def write_reporting(world: World) -> None:
     _values(world, returns, indicators)
     _events(world, returns, secretariat)
     _profiles(world, states)
+    # The publications the validations would have kept (one per complete year, as of now).
+    publications_record()
 
 
 def _open_status(code: str, index: int) -> str:
