@@ -1,7 +1,8 @@
 """The only way from a URL id to a data call or a state's return: each answers 404 both
 when it does not exist and when the user may not see it.
 
-A state's return is its representatives' and NCPs' and the secretariat's: no state sees
+A state's return is its representatives' and NCPs' and the secretariat's (the NCPs fill it
+in, a representative submits it): no state sees
 another's, not even once validated (the region's figures are published through the
 disclosure module, not as returns). The reporting states are the CBSS member states."""
 
@@ -9,7 +10,7 @@ from django.http import Http404
 
 from core.types import AnyUser
 from members.expert_group import acting_state
-from members.models import MemberState, MemberStateKind
+from members.models import MemberState, MemberStateKind, Role
 from reporting.models import DataCall, Return
 
 MANAGE = "reporting.manage_reporting"
@@ -64,11 +65,21 @@ def may_edit(user: AnyUser, return_record: Return) -> bool:
     return state is not None and state.pk == return_record.member_state_id and not return_record.is_locked
 
 
+# The sides of a return's workflow (reporting.workflow). The state's NCPs fill in the draft
+# (they keep the case files its victim figures are counted from); one of its national
+# representatives submits it on the state's behalf.
+REPRESENTATIVE = "representative"
+NCP = "ncp"
+STATE_SIDES = (REPRESENTATIVE, NCP)
+SECRETARIAT = "secretariat"
+SIDE_LABELS = {REPRESENTATIVE: "state's national representatives", NCP: "state's NCPs", SECRETARIAT: "secretariat"}
+
+
 def side_of(user: AnyUser, return_record: Return) -> str | None:
-    """The workflow's side a user takes on this return: "state", "secretariat" or None."""
+    """The workflow's side a user takes on this return: one of STATE_SIDES, SECRETARIAT or None."""
     if manages(user):
-        return "secretariat"
+        return SECRETARIAT
     state = reporting_state(user)
     if state is not None and state.pk == return_record.member_state_id:
-        return "state"
+        return REPRESENTATIVE if user.role == Role.NATIONAL_REPRESENTATIVE else NCP
     return None

@@ -16,7 +16,7 @@ from core.workflow import Transition, UnknownTransition
 from members.expert_group import secretariat_members, state_members
 from members.models import MemberState, MemberStateKind, User
 from notifications.services import notify
-from reporting.access import manages, reporting_state, side_of
+from reporting.access import SIDE_LABELS, STATE_SIDES, manages, reporting_state, side_of
 from reporting.checks import Problem, check_return, has_errors
 from reporting.figures import public_figures_changed, publications_record
 from reporting.models import (
@@ -257,7 +257,7 @@ def return_step_refusal(return_record: Return, step: str, by: User) -> str:
     transition = RETURN_WORKFLOW.get(step)
     side = side_of(by, return_record)
     if side is None or (transition.by and side not in transition.by):
-        return f"“{transition.label}” is the {' or the '.join(transition.by)}'s step."
+        return f"“{transition.label}” is a step of the {' or the '.join(SIDE_LABELS[one] for one in transition.by)}."
     if return_record.status not in transition.sources:
         return RETURN_WORKFLOW.refusal(transition, return_record.get_status_display())
     return ""
@@ -342,7 +342,7 @@ def return_comment_add(*, return_record: Return, text: str, by: User) -> ReturnC
     comment = ReturnComment.objects.create(
         return_record=return_record, author=by, from_secretariat=side == "secretariat", text=text.strip()
     )
-    if side == "state":
+    if side in STATE_SIDES:
         ReturnComment.objects.filter(return_record=return_record, from_secretariat=True, resolved=False).update(
             resolved=True
         )

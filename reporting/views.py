@@ -19,7 +19,7 @@ from core.spreadsheets import ImportFileError, csv_response, read_uploaded_table
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from reporting import figures, selectors, services
-from reporting.access import access_data_call, access_return, is_reporter, manages, may_edit, side_of
+from reporting.access import NCP, STATE_SIDES, access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
@@ -115,7 +115,7 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     side = side_of(request.user, return_record)
     # From the portal's case files: for the state's own members only, copied on a click.
     suggested = (
-        suggestions(state=return_record.member_state, year=return_record.data_call.year) if side == "state" else {}
+        suggestions(state=return_record.member_state, year=return_record.data_call.year) if side in STATE_SIDES else {}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,6 +145,8 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "problem_list": problems,
         "editable": editable,
         "steps": steps,
+        # An NCP fills in the draft; the state's representatives submit it.
+        "representatives_submit": side == NCP and return_record.status in RETURN_WORKFLOW.get("submit").sources,
         "events": selectors.events(return_record=return_record),
         "comments": selectors.comments(return_record=return_record),
         "comment_form": CommentForm(),

@@ -6,11 +6,10 @@ Every move is a ReturnEvent, with who, when and why."""
 from django.core.exceptions import ValidationError
 
 from core.workflow import Notice, Transition, Workflow
+from reporting.access import REPRESENTATIVE, SECRETARIAT, STATE_SIDES
 from reporting.models import ReturnStatus
 
 S = ReturnStatus
-STATE = "state"
-SECRETARIAT = "secretariat"
 
 
 def _comment_required(what: str):
@@ -32,7 +31,7 @@ RETURN_WORKFLOW = Workflow(
             label="Start the return",
             sources=(S.NOT_STARTED,),
             target=S.DRAFT,
-            by=(STATE,),
+            by=STATE_SIDES,
             # Taken by the first save of a value, not from a button.
             url="reporting:return",
         ),
@@ -41,7 +40,8 @@ RETURN_WORKFLOW = Workflow(
             label="Submit to the secretariat",
             sources=(S.DRAFT, S.RETURNED),
             target=S.SUBMITTED,
-            by=(STATE,),
+            # On the state's behalf: its national representatives (DESIGN.md section 5).
+            by=(REPRESENTATIVE,),
             url="reporting:return_step",
             confirmation="The secretariat is told; the return cannot be changed unless it is returned to you.",
             notifies=(Notice(kind="reporting_return_submitted", audience="secretariat"),),

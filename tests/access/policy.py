@@ -503,8 +503,9 @@ POLICY |= {
     "countries:confirm": Rule(get=roles("405"), post={role: "404" for role in ROLES if role not in (REP, NCP_EE)}),
     # Only who may change the return imports into it: Estonia's members, while it is a draft.
     "reporting:return_import": rule(roles("404", rep="200", ncp_ee="200")),
-    # The step in the URL is "submit": Estonia's step (an empty POST is refused: problems remain).
-    "reporting:return_step": rule(roles("404", rep="200", ncp_ee="200")),
+    # The step in the URL is "submit": a step of Estonia's national representatives (an empty
+    # POST is refused: problems remain); Estonia's NCPs fill in the draft but do not submit it.
+    "reporting:return_step": rule(roles("404", rep="200")),
     # POST only; states that report get 405 for a GET before the return is looked up.
     "reporting:return_comment": Rule(
         get=roles("405", anon="404", trainers="404", observer="404"),

@@ -89,9 +89,12 @@ def test_the_workflow_moves_from_the_right_status_by_the_right_side_once(people,
     with pytest.raises(ValidationError, match="Correct the problems"):
         services.return_transition(return_record=ee, step="submit", by=state)
     services.return_save(return_record=ee, entries=complete_entries(call), by=state)
-    with pytest.raises(ValidationError, match="the state's step"):
+    with pytest.raises(ValidationError, match="a step of the state's national representatives"):
         services.return_transition(return_record=ee, step="submit", by=secretariat)
-    with pytest.raises(ValidationError, match="secretariat's step"):
+    # The state's NCPs fill in the draft; a representative submits it on the state's behalf.
+    with pytest.raises(ValidationError, match="national representatives"):
+        services.return_transition(return_record=ee, step="submit", by=people["ee_ncp"])
+    with pytest.raises(ValidationError, match="a step of the secretariat"):
         services.return_transition(return_record=ee, step="validate", by=state)
     services.return_transition(return_record=ee, step="submit", by=state)
     with pytest.raises(ValidationError, match="cannot be submitted now"):
@@ -264,3 +267,17 @@ def test_a_new_indicator_goes_into_a_new_version_and_the_one_in_use_is_unchanged
     # The next data call asks for the new version; the open one keeps its own.
     later = open_call(people["secretariat"], call.year - 1)
     assert later.indicator_set == new and DataCall.objects.get(pk=call.pk).indicator_set == used
+
+
+def test_an_ncp_fills_in_the_draft_and_a_representative_submits_it(people, call, login):
+    ee = return_of(call, "EE")
+    services.return_save(return_record=ee, entries=complete_entries(call), by=people["ee_ncp"])
+    ncp = login(people["ee_ncp"])
+    page = ncp.get(ee.get_absolute_url()).content.decode()
+    assert 'data-testid="representatives-submit"' in page and "Submit to the secretariat" not in page
+    assert ncp.get(reverse("reporting:return_step", args=[ee.pk, "submit"])).status_code == 404
+    representative = login(people["ee_rep"])
+    page = representative.get(ee.get_absolute_url()).content.decode()
+    assert "Submit to the secretariat" in page and 'data-testid="representatives-submit"' not in page
+    assert representative.post(reverse("reporting:return_step", args=[ee.pk, "submit"])).status_code == 302
+    assert return_of(call, "EE").status == "submitted"
