@@ -81,5 +81,5 @@ def side_of(user: AnyUser, return_record: Return) -> str | None:
         return SECRETARIAT
     state = reporting_state(user)
     if state is not None and state.pk == return_record.member_state_id:
-        return REPRESENTATIVE if user.role == Role.NATIONAL_REPRESENTATIVE else NCP
+        return REPRESENTATIVE if getattr(user, "role", None) == Role.NATIONAL_REPRESENTATIVE else NCP
     return None
