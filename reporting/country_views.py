@@ -45,7 +45,7 @@ def _key_figures(state: MemberState) -> tuple[list[int], list[tuple[str, str, li
     rows = []
     years: list[int] = tables[0].years if tables else []
     for one in tables:
-        cells = next((cells for name, cells in one.rows if name == state.name), None)
+        cells = next((cells for code, (_, cells) in zip(one.codes, one.rows, strict=True) if code == state.code), None)
         if cells is not None and any(cell != "" for cell in cells):
             rows.append((one.indicator.label, one.indicator.code, cells))
     return years, rows

@@ -119,6 +119,9 @@ class Table:
     rows: list[tuple[str, list[object]]]
     total: list[object]
     note: str = ""
+    # The rows' state codes, in the same order: a state is found by its code, which a rename
+    # does not change.
+    codes: tuple[str, ...] = ()
 
 
 def _cell(figures: Figures, key: tuple[str, str, int]) -> object:
@@ -132,7 +135,8 @@ def table(indicator: Indicator, figures: Figures, shown=None) -> Table:
     shown = shown or (lambda key: _cell(figures, key))
     rows = [(name, [shown((indicator.code, code, year)) for year in figures.years]) for code, name in figures.states]
     total = [shown((indicator.code, REGION, year)) for year in figures.years]
-    return Table(indicator=indicator, years=figures.years, rows=rows, total=total)
+    codes = tuple(code for code, _ in figures.states)
+    return Table(indicator=indicator, years=figures.years, rows=rows, total=total, codes=codes)
 
 
 def region_totals(
@@ -327,7 +331,8 @@ PENDING_NOTE = (
 )
 
 
-PUBLIC_TABLES_KEY = "reporting:public-tables"
+# Versioned with the shape of Table: tables kept by an earlier release are never read.
+PUBLIC_TABLES_KEY = "reporting:public-tables:v2"
 # The publication's current token: a change (public_figures_changed) replaces it, so tables
 # computed from what the database held before are stored under a token no one reads again,
 # however the computation and the change interleave.
