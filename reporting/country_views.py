@@ -41,7 +41,7 @@ def _state(code: str) -> MemberState:
 
 def _key_figures(state: MemberState) -> tuple[list[int], list[tuple[str, str, list[object]]]]:
     """(years, [(indicator label, code, cells by year)]): the state's rows of the public tables."""
-    tables = [one for one in figures.cached_public_tables() if one.indicator.code in KEY_FIGURES]
+    tables = figures.cached_public_tables(KEY_FIGURES)
     rows = []
     years: list[int] = tables[0].years if tables else []
     for one in tables:

@@ -347,16 +347,45 @@ def _public_token() -> str:
     return token
 
 
-def cached_public_tables() -> list[Table]:
-    """The public tables, kept until a return is validated or reopened, an indicator set is
-    added or k changes (it is part of the key): no query at all while they are kept."""
+KEPT_SECONDS = 24 * 60 * 60
+
+
+def _kept_prefix() -> str:
     # The token is read before the database, so that a change committed meanwhile drops these.
-    key = f"{PUBLIC_TABLES_KEY}:{_public_token()}:{settings.THB_STATISTICS_MIN_CELL}"
-    tables = cache.get(key)
-    if tables is None:
-        tables = public_tables(validated_figures(), number_indicators())
-        cache.set(key, tables, 24 * 60 * 60)
+    return f"{PUBLIC_TABLES_KEY}:{_public_token()}:{settings.THB_STATISTICS_MIN_CELL}"
+
+
+def _compute_and_keep(prefix: str) -> list[Table]:
+    tables = public_tables(validated_figures(), number_indicators())
+    cache.set_many({f"{prefix}:{one.indicator.code}": one for one in tables}, KEPT_SECONDS)
+    # The index last: whoever finds it finds every table it names.
+    cache.set(f"{prefix}:index", [one.indicator for one in tables], KEPT_SECONDS)
     return tables
+
+
+def public_indicators() -> list[Indicator]:
+    """The indicators the public tables are of (for a page's choice of table), kept with them."""
+    prefix = _kept_prefix()
+    index = cache.get(f"{prefix}:index")
+    if index is None:
+        return [one.indicator for one in _compute_and_keep(prefix)]
+    return index
+
+
+def cached_public_tables(codes: Iterable[str] | None = None) -> list[Table]:
+    """The public tables (of the indicators `codes` only, when given), kept until a return is
+    validated, reopened or not reported, an indicator set is added or k changes (it is part of
+    the key): no query at all while they are kept. Each table is kept under its own key, so a
+    page reads (and unpickles) only the tables it shows, however many years they hold."""
+    prefix = _kept_prefix()
+    index = cache.get(f"{prefix}:index")
+    wanted = set(codes) if codes is not None else None
+    if index is not None:
+        keys = [f"{prefix}:{one.code}" for one in index if wanted is None or one.code in wanted]
+        found = cache.get_many(keys)
+        if len(found) == len(keys):
+            return [found[key] for key in keys]
+    return [one for one in _compute_and_keep(prefix) if wanted is None or one.indicator.code in wanted]
 
 
 def public_figures_changed() -> None:
@@ -381,5 +410,5 @@ def trend(cells: list[object], years: list[int]) -> list[dict[str, object]]:
 
 def region_identified_victims() -> list[dict[str, object]]:
     """The region's identified victims per year, as published (for Facts and figures)."""
-    table = next((one for one in cached_public_tables() if one.indicator.code == "victims.identified"), None)
+    table = next(iter(cached_public_tables(["victims.identified"])), None)
     return trend(table.total, table.years) if table else []

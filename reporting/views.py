@@ -253,10 +253,10 @@ def _chosen(request: HttpRequest, indicators: list) -> Any:
 @require_safe
 def region(request: HttpRequest) -> HttpResponse:
     """The public tables of the region's figures, small cells protected."""
-    tables = figures.cached_public_tables()
-    indicators = [one.indicator for one in tables]
+    indicators = figures.public_indicators()
     chosen = _chosen(request, indicators)
-    table = next((one for one in tables if one.indicator == chosen), None)
+    # Only the chosen table is read from the cache, not every indicator's.
+    table = next(iter(figures.cached_public_tables([chosen.code])), None) if chosen else None
     context = {
         "indicators": indicators,
         "table": table,

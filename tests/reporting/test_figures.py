@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from core.disclosure import HIDDEN
 from members.models import Role
+from reporting import figures as figures_module
 from reporting import services
-from reporting.figures import PENDING, public_tables, validated_figures
+from reporting.figures import PENDING, cached_public_tables, public_indicators, public_tables, validated_figures
 from reporting.models import Indicator
 from reporting.services import reporting_states
 from tests.reporting.factories import complete_entries, open_call, return_of
@@ -193,3 +194,24 @@ def test_the_kept_public_tables_change_with_a_validation_and_with_k(
     settings.THB_STATISTICS_MIN_CELL = 50
     page = client.get(url).content.decode()
     assert ">45<" not in page and f">{HIDDEN}<" in page
+
+
+def test_each_public_table_is_kept_under_its_own_key_and_a_lost_one_is_computed_again(
+    people, client, django_assert_num_queries
+):
+    _validated(people, timezone.localdate().year - 1, {"EE": 40, "LV": 30})
+    every = cached_public_tables()
+    assert [one.indicator.code for one in cached_public_tables(["victims.identified"])] == ["victims.identified"]
+    assert [one.indicator for one in every] == public_indicators()
+    with django_assert_num_queries(0):
+        assert client.get(reverse("reporting:region") + "?indicator=victims.presumed").status_code == 200
+    # A table evicted on its own (the cache's memory is full): the tables are computed again.
+    cache.delete(next(key for key in _kept_keys() if key.endswith(":victims.identified")))
+    again = cached_public_tables(["victims.identified", "victims.presumed"])
+    assert [one.indicator.code for one in again] == ["victims.identified", "victims.presumed"]
+    assert again[0].rows == every[0].rows
+
+
+def _kept_keys():
+    prefix = figures_module._kept_prefix()
+    return [f"{prefix}:{one.code}" for one in public_indicators()]
