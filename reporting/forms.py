@@ -1,8 +1,10 @@
+from typing import Any, cast
+
 from django import forms
 
 from core.forms import DATE_INPUT, BootstrapFormMixin
 from reporting.models import CountryProfile, Indicator, IndicatorKind, Return, Value, ValueStatus
-from reporting.services import Entry
+from reporting.services import INDICATOR_FIELDS, Entry
 
 
 class DataCallForm(BootstrapFormMixin, forms.Form):
@@ -92,6 +94,54 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
 class StepForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IndicatorForm(BootstrapFormMixin, forms.Form):
+    """One indicator added in a new version of the set (the one in use stays as it is)."""
+
+    code = forms.RegexField(
+        regex=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+        max_length=80,
+        help_text="Stable across versions and years, lower case with dots: “victims.identified.sex.female”.",
+        error_messages={"invalid": "Use lower-case letters, digits, “_” and dots, starting with a letter."},
+    )
+    label = forms.CharField(max_length=200)
+    group = forms.ChoiceField(help_text="The group it is shown and exported under.")
+    kind = forms.ChoiceField(choices=IndicatorKind.choices, initial=IndicatorKind.NUMBER)
+    total_code = forms.ChoiceField(
+        required=False,
+        label="Part of the breakdown of",
+        help_text="For a part of a breakdown: the total it adds up to with the other parts.",
+    )
+    breakdown = forms.CharField(
+        required=False, max_length=40, help_text="The breakdown's name (“sex”, “age”): needed with a total."
+    )
+    help_text = forms.CharField(required=False, max_length=500, label="Help for the states")
+    version_label = forms.CharField(
+        required=False, max_length=200, help_text="The new version's name (the current one's when left empty)."
+    )
+
+    def __init__(self, *args, indicators: list[Indicator], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        groups = list(dict.fromkeys(indicator.group for indicator in indicators))
+        cast(forms.ChoiceField, self.fields["group"]).choices = [(group, group) for group in groups]
+        totals = [indicator for indicator in indicators if indicator.kind == IndicatorKind.NUMBER]
+        cast(forms.ChoiceField, self.fields["total_code"]).choices = [("", "— not a part of a breakdown —")] + [
+            (indicator.code, f"{indicator.label} ({indicator.code})") for indicator in totals
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("total_code") and not data.get("breakdown", "").strip():
+            self.add_error("breakdown", "Name the breakdown this part belongs to (“sex”, “age”).")
+        if data.get("breakdown", "").strip() and not data.get("total_code"):
+            self.add_error("total_code", "Choose the total this breakdown adds up to.")
+        if data.get("total_code") and data.get("kind") != IndicatorKind.NUMBER:
+            self.add_error("kind", "A part of a breakdown is a number.")
+        return data
+
+    def addition(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name].strip() for name in INDICATOR_FIELDS}
 
 
 class CloseForm(BootstrapFormMixin, forms.Form):

@@ -1,11 +1,11 @@
 """Reads on national reporting that depend on who asks."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core.types import AnyUser
 from reporting.access import manages, reporting_state
-from reporting.models import DataCall, Return, ReturnComment, ReturnEvent, ReturnStatus
+from reporting.models import DataCall, IndicatorSet, Return, ReturnComment, ReturnEvent, ReturnStatus
 
 
 def data_calls(*, user: AnyUser) -> QuerySet[DataCall]:
@@ -28,6 +28,20 @@ def own_returns(*, user: AnyUser) -> QuerySet[Return]:
         Return.objects.filter(member_state=state)
         .select_related("data_call", "member_state")
         .order_by("-data_call__year")
+    )
+
+
+# A new version is made for each indicator added: a handful a year.
+VERSIONS_SHOWN = 20
+
+
+def indicator_versions() -> list[IndicatorSet]:
+    """The newest versions first, each with the years of the data calls that ask for it."""
+    calls = Prefetch("data_calls", queryset=DataCall.objects.order_by("-year").only("year", "indicator_set_id"))
+    return list(
+        IndicatorSet.objects.annotate(indicator_count=Count("indicators"))
+        .prefetch_related(calls)
+        .order_by("-version")[:VERSIONS_SHOWN]
     )
 
 

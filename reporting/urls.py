@@ -14,6 +14,7 @@ urlpatterns = [
     path("returns/<int:pk>/export/", views.return_export, name="return_export"),
     path("returns/<int:pk>/import/", views.return_import, name="return_import"),
     path("returns/<int:pk>/comments/", views.return_comment, name="return_comment"),
+    path("indicators/", views.indicators, name="indicators"),
     path("figures/", views.secretariat_figures, name="figures"),
     path("figures/table.csv", views.figures_csv, name="figures_csv"),
     path("figures/round-up.xlsx", views.roundup_workbook, name="roundup"),

@@ -20,7 +20,7 @@ from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from reporting import figures, selectors, services
 from reporting.access import NCP, STATE_SIDES, access_data_call, access_return, is_reporter, manages, may_edit, side_of
-from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, ReturnForm, StepForm
+from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, IndicatorForm, ReturnForm, StepForm
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
@@ -94,6 +94,34 @@ def call_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return redirect(call)
     context = {"call": call, "form": form, "transition": CLOSE, "unreported": unreported}
     return render(request, "reporting/call_close.html", context, status=form_status(form))
+
+
+@never_cache
+@reporters_only
+def indicators(request: AuthenticatedRequest) -> HttpResponse:
+    """The indicator set's versions, the newest one's indicators, and an indicator added in a
+    new version (the secretariat's): the versions in use by data calls are never changed."""
+    if not manages(request.user):
+        raise Http404("No such page.")
+    versions = selectors.indicator_versions()
+    latest = versions[0] if versions else None
+    listed = list(latest.indicators.order_by("position")) if latest else []
+    form = IndicatorForm(*form_data(request), indicators=listed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.indicator_set_new_version(
+                label=form.cleaned_data["version_label"], additions=[form.addition()], by=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {made.version} adds “{form.cleaned_data['label']}”; new data calls ask for it.",
+            )
+            return redirect("reporting:indicators")
+    context = {"versions": versions, "latest": latest, "listed": listed, "form": form}
+    return render(request, "reporting/indicators.html", context, status=form_status(form))
 
 
 @never_cache

@@ -491,6 +491,7 @@ POLICY |= {
     "reporting:call_close": _SECRETARIATS,
     "reporting:return": _EE_RETURN,
     "reporting:return_export": _EE_RETURN,
+    "reporting:indicators": _SECRETARIATS,
     "reporting:figures": _SECRETARIATS,
     "reporting:figures_csv": _SECRETARIATS,
     "reporting:roundup": _SECRETARIATS,

@@ -281,3 +281,36 @@ def test_an_ncp_fills_in_the_draft_and_a_representative_submits_it(people, call,
     assert "Submit to the secretariat" in page and 'data-testid="representatives-submit"' not in page
     assert representative.post(reverse("reporting:return_step", args=[ee.pk, "submit"])).status_code == 302
     assert return_of(call, "EE").status == "submitted"
+
+
+def test_the_secretariat_adds_an_indicator_on_its_page_and_bad_input_keeps_what_was_typed(people, call, login):
+    client = login(people["secretariat"])
+    url = reverse("reporting:indicators")
+    page = client.get(url).content.decode()
+    assert "victims.identified" in page and f"{call.year}" in page and "Add in a new version" in page
+    typed = {
+        "code": "victims.identified",
+        "label": "Victims recruited online",
+        "group": "Registered victims",
+        "kind": "number",
+        "total_code": "victims.identified",
+        "breakdown": "",
+    }
+    refused = client.post(url, typed)
+    text = refused.content.decode()
+    # The form names what is missing, and what the service refuses, keeping what was typed.
+    assert refused.status_code == 400 and "Name the breakdown" in text and "Victims recruited online" in text
+    refused = client.post(url, {**typed, "breakdown": "channel"})
+    assert refused.status_code == 400 and "an indicator already" in refused.content.decode()
+    assert client.post(url, {**typed, "code": "Bad Code"}).status_code == 400
+    done = client.post(url, {**typed, "code": "victims.identified.channel.online", "breakdown": "channel"})
+    assert done.status_code == 302
+    latest = call.indicator_set.__class__.objects.order_by("-version").first()
+    added = latest.indicators.get(code="victims.identified.channel.online")
+    assert (added.total_code, added.breakdown, added.label) == (
+        "victims.identified",
+        "channel",
+        "Victims recruited online",
+    )
+    assert not call.indicator_set.indicators.filter(code=added.code).exists()
+    assert login(people["ee_rep"]).get(url).status_code == 404
