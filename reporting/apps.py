@@ -1,4 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def publish_after_migrate(sender, using="default", **kwargs):
+    """After every migrate (a deploy): the first publications of figures validated before
+    they were kept, and a change of k, recorded (reporting.published.refresh)."""
+    from django.db import connections
+
+    # At migrate's end only: the models are loaded and the tables exist (unless migrated back).
+    from reporting.models import Publication
+    from reporting.published import refresh
+
+    if using != "default" or Publication._meta.db_table not in connections[using].introspection.table_names():
+        return
+    refresh()
 
 
 class ReportingConfig(AppConfig):
@@ -20,3 +35,4 @@ class ReportingConfig(AppConfig):
         # each move a ReturnEvent, shown on the return's page.
         auditlog.register(DataCall)
         auditlog.register(Return)
+        post_migrate.connect(publish_after_migrate, sender=self, dispatch_uid="reporting-publish-after-migrate")

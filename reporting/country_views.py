@@ -15,7 +15,7 @@ from members.expert_group import is_group_member
 from members.models import STATE_ROLES, MemberState, User
 from projects.models import Project
 from publications.models import Publication
-from reporting import figures, profiles
+from reporting import figures, profiles, published
 from reporting.access import reporting_state
 from reporting.forms import CountryProfileForm
 from reporting.services import reporting_states
@@ -41,7 +41,7 @@ def _state(code: str) -> MemberState:
 
 def _key_figures(state: MemberState) -> tuple[list[int], list[tuple[str, str, list[object]]]]:
     """(years, [(indicator label, code, cells by year)]): the state's rows of the public tables."""
-    tables = figures.cached_public_tables(KEY_FIGURES)
+    tables = published.cached_public_tables(KEY_FIGURES)
     rows = []
     years: list[int] = tables[0].years if tables else []
     for one in tables:

@@ -14,15 +14,12 @@ on a GET), and each later one is protected against all of them: a correction's d
 to a published total, or a cell shown before and hidden now, gives nothing away.
 """
 
-import uuid
+import hashlib
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q
 
 from core.disclosure import HIDDEN, Equation, Key, hidden_note, protect
@@ -56,14 +53,28 @@ class Figures:
     # Years whose data call has every return validated, or the rest not reported when it was
     # closed: only these have a public region total.
     complete_years: frozenset[int] = frozenset()
+    # (state, year) -> the validation its values come from (return id and time): a value of the
+    # same validation is the same number, in any publication; a revalidated one is new.
+    versions: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def version(self, key: Any) -> str | None:
+        """The validation a cell comes from; a region total's, from every return of its year."""
+        _, state, year = key
+        if state != REGION:
+            return self.versions.get((state, year))
+        summed = sorted(version for (_, one_year), version in self.versions.items() if one_year == year)
+        return hashlib.sha256(" ".join(summed).encode()).hexdigest()[:16]
 
 
-def validated_figures(codes: Iterable[str] | None = None) -> Figures:
-    """Two queries: every value of every validated return (of the indicators `codes` only,
-    when given: the secretariat's page reads one table), and which calls are complete."""
+def validated_figures(codes: Iterable[str] | None = None, years: Iterable[int] | None = None) -> Figures:
+    """Two queries: every value of every validated return (of the indicators `codes` and the
+    `years` only, when given: the secretariat's page reads one table, a publication one year),
+    and which calls are complete."""
     values = Value.objects.filter(return_record__status=ReturnStatus.VALIDATED)
     if codes is not None:
         values = values.filter(indicator__code__in=list(codes))
+    if years is not None:
+        values = values.filter(return_record__data_call__year__in=list(years))
     rows = values.values_list(
         "indicator__code",
         "return_record__member_state__code",
@@ -72,11 +83,14 @@ def validated_figures(codes: Iterable[str] | None = None) -> Figures:
         "status",
         "number",
         "return_record__publish_unsuppressed",
+        "return_record_id",
+        "return_record__validated_at",
     ).order_by()
-    numbers, not_given, years, states, unsuppressed = {}, {}, set(), {}, set()
-    for code, state, name, year, status, number, open_totals in rows:
-        years.add(year)
+    numbers, not_given, found_years, states, unsuppressed, versions = {}, {}, set(), {}, set(), {}
+    for code, state, name, year, status, number, open_totals, return_id, validated_at in rows:
+        found_years.add(year)
         states[state] = name
+        versions[(state, year)] = f"{return_id}@{validated_at.isoformat() if validated_at else ''}"
         if open_totals:
             unsuppressed.add((state, year))
         if status == ValueStatus.GIVEN and number is not None:
@@ -96,10 +110,11 @@ def validated_figures(codes: Iterable[str] | None = None) -> Figures:
     return Figures(
         numbers=numbers,
         not_given=not_given,
-        years=sorted(years),
+        years=sorted(found_years),
         states=sorted(states.items(), key=lambda item: item[1]),
         unsuppressed=unsuppressed,
-        complete_years=frozenset(calls) & years,
+        complete_years=frozenset(calls) & found_years,
+        versions=versions,
     )
 
 
@@ -199,23 +214,33 @@ class _System:
 
 def _add_earlier(system: _System, publication: Publication, figures: Figures, indicators: list[Indicator]) -> None:
     """What readers saw in an earlier publication of the year, as equations of this one: a
-    cell whose value is unchanged is the same term (known, if it was shown then); a changed or
-    removed one is a term of its own, known if it was shown, withheld otherwise. So a
-    correction's difference, or a pattern of hidden cells that changed, gives nothing away."""
+    cell of the same validation (the same return's values, a total over the same returns) is
+    the same term, known if it was shown then; any other is a term of its own, keyed by its
+    validation (never by its value: two validations may give the same number, and a total
+    over other returns may equal an earlier one by chance), known if it was shown, withheld
+    otherwise. So a correction's difference, or a cell shown before and hidden now, gives
+    nothing away."""
     year = publication.year
-    old: dict[Key, Any] = {(code, state, year): value for code, state, value, _ in publication.cells}
-    shown = {(code, state, year) for code, state, _, was_shown in publication.cells if was_shown}
-
+    old: dict[Key, Any] = {}
+    old_version: dict[Key, str | None] = {}
+    shown = set()
+    for code, state, value, was_shown, *version in publication.cells:
+        cell = (code, state, year)
+        old[cell], old_version[cell] = value, version[0] if version else None
+        if was_shown:
+            shown.add(cell)
     not_given: dict[Key, str] = {key: status for key, status in figures.not_given.items()}
 
     def term(key: Key) -> Key:
-        now = system.counts.get(key, not_given.get(key))
-        return key if now == old[key] else ("was", key, old[key])
+        current = key in system.counts or key in not_given
+        if current and old_version[key] is not None and old_version[key] == figures.version(key):
+            return key
+        return ("was", key, old_version[key], old[key])
 
     # In the current publication's order, so that an unchanged equation is the same one.
     order = {code: index for index, (code, _) in enumerate(figures.states)}
     states = sorted(
-        {state for _, state, _, _ in publication.cells if state != REGION},
+        {state for _, state, *_ in publication.cells if state != REGION},
         key=lambda code: (order.get(code, len(order)), code),
     )
     numbers = {key for key, value in old.items() if isinstance(value, int)}
@@ -238,9 +263,10 @@ def public_cells(
     earlier: Iterable[Publication] | None = None,
 ) -> dict[Cell, object]:
     """Every cell of the one public publication as shown, small cells protected (see the
-    module's notes), against the `earlier` publications too (default: every one kept)."""
+    module's notes), against the `earlier` publications too (default: every one kept of
+    these years)."""
     k = settings.THB_STATISTICS_MIN_CELL if k is None else k
-    earlier = Publication.objects.all() if earlier is None else earlier
+    earlier = Publication.objects.filter(year__in=figures.years) if earlier is None else earlier
     # A year's region total only once every state's return for it is validated: a total that
     # grew with each validation would give each state's hidden cells away by its differences.
     totals = region_totals(figures, indicators, sorted(figures.complete_years))
@@ -298,99 +324,12 @@ def public_tables(
     return tables
 
 
-def publications_record() -> int:
-    """Keep each year's public cells where they differ from that year's last publication: run
-    in the transaction of every change to the validated figures (a validation, a reopening,
-    a call closed), so the next publication is protected against what this one shows."""
-    found = validated_figures()
-    indicators = number_indicators()
-    cells = public_cells(found, indicators)
-    values: dict[Cell, object] = {
-        **found.not_given,
-        **found.numbers,
-        **region_totals(found, indicators, sorted(found.complete_years)),
-    }
-    by_year: dict[int, list[list[object]]] = {}
-    for (code, state, year), shown in sorted(cells.items()):
-        value = values.get((code, state, year))
-        if value is not None:
-            by_year.setdefault(year, []).append([code, state, value, isinstance(shown, int)])
-    latest = {}
-    for publication in Publication.objects.order_by("year", "published_at", "id"):
-        latest[publication.year] = publication.cells
-    changed = [Publication(year=year, cells=one) for year, one in by_year.items() if latest.get(year) != one]
-    Publication.objects.bulk_create(changed)
-    return len(changed)
-
-
 # A year's region total before every return of its data call is validated.
 PENDING = "pending"
 PENDING_NOTE = (
     "“pending”: the region's total of a year is shown once every state's return for it is validated, "
     "or the secretariat has closed the year's data call."
 )
-
-
-# Versioned with the shape of Table: tables kept by an earlier release are never read.
-PUBLIC_TABLES_KEY = "reporting:public-tables:v2"
-# The publication's current token: a change (public_figures_changed) replaces it, so tables
-# computed from what the database held before are stored under a token no one reads again,
-# however the computation and the change interleave.
-PUBLIC_TOKEN_KEY = "reporting:public-tables:token"  # noqa: S105 - a cache key, not a secret
-
-
-def _public_token() -> str:
-    token = cache.get(PUBLIC_TOKEN_KEY)
-    if token is None:
-        cache.add(PUBLIC_TOKEN_KEY, uuid.uuid4().hex, None)
-        token = cache.get(PUBLIC_TOKEN_KEY) or ""
-    return token
-
-
-KEPT_SECONDS = 24 * 60 * 60
-
-
-def _kept_prefix() -> str:
-    # The token is read before the database, so that a change committed meanwhile drops these.
-    return f"{PUBLIC_TABLES_KEY}:{_public_token()}:{settings.THB_STATISTICS_MIN_CELL}"
-
-
-def _compute_and_keep(prefix: str) -> list[Table]:
-    tables = public_tables(validated_figures(), number_indicators())
-    cache.set_many({f"{prefix}:{one.indicator.code}": one for one in tables}, KEPT_SECONDS)
-    # The index last: whoever finds it finds every table it names.
-    cache.set(f"{prefix}:index", [one.indicator for one in tables], KEPT_SECONDS)
-    return tables
-
-
-def public_indicators() -> list[Indicator]:
-    """The indicators the public tables are of (for a page's choice of table), kept with them."""
-    prefix = _kept_prefix()
-    index = cache.get(f"{prefix}:index")
-    if index is None:
-        return [one.indicator for one in _compute_and_keep(prefix)]
-    return index
-
-
-def cached_public_tables(codes: Iterable[str] | None = None) -> list[Table]:
-    """The public tables (of the indicators `codes` only, when given), kept until a return is
-    validated, reopened or not reported, an indicator set is added or k changes (it is part of
-    the key): no query at all while they are kept. Each table is kept under its own key, so a
-    page reads (and unpickles) only the tables it shows, however many years they hold."""
-    prefix = _kept_prefix()
-    index = cache.get(f"{prefix}:index")
-    wanted = set(codes) if codes is not None else None
-    if index is not None:
-        keys = [f"{prefix}:{one.code}" for one in index if wanted is None or one.code in wanted]
-        found = cache.get_many(keys)
-        if len(found) == len(keys):
-            return [found[key] for key in keys]
-    return [one for one in _compute_and_keep(prefix) if wanted is None or one.indicator.code in wanted]
-
-
-def public_figures_changed() -> None:
-    """A new token once the validation (or reopening) that changes the tables is committed."""
-    transaction.on_commit(partial(cache.set, PUBLIC_TOKEN_KEY, uuid.uuid4().hex, None))
 
 
 def trend(cells: list[object], years: list[int]) -> list[dict[str, object]]:
@@ -406,9 +345,3 @@ def trend(cells: list[object], years: list[int]) -> list[dict[str, object]]:
         }
         for year, cell in zip(years, cells, strict=True)
     ]
-
-
-def region_identified_victims() -> list[dict[str, object]]:
-    """The region's identified victims per year, as published (for Facts and figures)."""
-    table = next(iter(cached_public_tables(["victims.identified"])), None)
-    return trend(table.total, table.years) if table else []

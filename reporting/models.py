@@ -145,8 +145,13 @@ class Publication(models.Model):
 
     year = models.PositiveIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
-    # [indicator code, state code or "region", the number or the "not given" status, shown].
+    # [indicator code, state code or "region", the number or the "not given" label, shown,
+    # the validation it comes from] (reporting.published).
     cells = models.JSONField()
+    # The k it was protected with, and whether the year's call was complete (its region totals
+    # shown; "pending" otherwise).
+    k = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["year", "published_at", "id"]

@@ -16,9 +16,9 @@ from core.workflow import Transition, UnknownTransition
 from members.expert_group import secretariat_members, state_members
 from members.models import MemberState, MemberStateKind, User
 from notifications.services import notify
+from reporting import published
 from reporting.access import SIDE_LABELS, STATE_SIDES, manages, reporting_state, side_of
 from reporting.checks import Problem, check_return, has_errors
-from reporting.figures import public_figures_changed, publications_record
 from reporting.models import (
     DataCall,
     Indicator,
@@ -82,13 +82,15 @@ def data_call_open(
 def data_call_close(*, call: DataCall, by: User, note: str = "") -> DataCall:
     """Close the call: every return not validated is recorded as not reported (RETURN_WORKFLOW's
     "close") and its state is told; the year's region totals are then published over the
-    validated returns. Refused while a submitted return waits for the secretariat."""
+    validated returns. Refused while a submitted return waits for the secretariat. A closed
+    call is closed again when a validated return was reopened and not validated since."""
     _require_manager(by)
     call = DataCall.objects.select_for_update().get(pk=call.pk)
-    if call.closed_at is not None:
-        raise ValidationError(f"The data call for {call.year} was closed on {call.closed_at:%d %B %Y}.")
     transition = RETURN_WORKFLOW.get("close")
     returns = list(Return.objects.select_for_update(of=("self",)).filter(data_call=call).select_related("member_state"))
+    # Closed again only when a return reopened since is left (its year is pending meanwhile).
+    if call.closed_at is not None and not any(one.status in transition.sources for one in returns):
+        raise ValidationError(f"The data call for {call.year} was closed on {call.closed_at:%d %B %Y}.")
     waiting = [one.member_state.name for one in returns if one.status == ReturnStatus.SUBMITTED]
     if waiting:
         raise ValidationError(
@@ -109,8 +111,8 @@ def data_call_close(*, call: DataCall, by: User, note: str = "") -> DataCall:
         _record(return_record, "close", from_status, by, note.strip())
     call.closed_at, call.closed_by, call.closing_note = now, by, note.strip()
     call.save(update_fields=["closed_at", "closed_by", "closing_note"])
-    publications_record()
-    public_figures_changed()
+    published.record([call.year])
+    published.public_figures_changed()
     for return_record in unreported:
         _tell(return_record, transition, by)
     return call
@@ -194,6 +196,8 @@ def return_save(
         raise ValidationError("This return is validated and locked; the secretariat can reopen it for a correction.")
     if return_record.status == ReturnStatus.SUBMITTED:
         raise ValidationError("This return is submitted: it cannot be changed while the secretariat reviews it.")
+    if return_record.status == ReturnStatus.NOT_REPORTED:
+        raise ValidationError("The data call was closed before this return was validated: it cannot be changed.")
     if use_suggestion:
         suggested = suggestions(state=state, year=return_record.data_call.year)
         if use_suggestion not in suggested:
@@ -304,8 +308,8 @@ def return_transition(*, return_record: Return, step: str, by: User, comment: st
     return_record.save(update_fields=update)
     _record(return_record, step, from_status, by, comment.strip())
     if RETURN_WORKFLOW.get(step).target == ReturnStatus.VALIDATED or from_status == ReturnStatus.VALIDATED:
-        publications_record()
-        public_figures_changed()
+        published.record([return_record.data_call.year])
+        published.public_figures_changed()
     if comment.strip() and side_of(by, return_record) == "secretariat":
         ReturnComment.objects.create(
             return_record=return_record, author=by, from_secretariat=True, text=comment.strip()
@@ -425,5 +429,5 @@ def indicator_set_new_version(*, label: str, additions: list[dict[str, str]], by
         raise ValidationError(errors)
     Indicator.objects.bulk_create(indicators)
     # The public tables list the newest set's indicators.
-    public_figures_changed()
+    published.public_figures_changed()
     return new_set

@@ -18,7 +18,7 @@ from core.pagination import paginate
 from core.spreadsheets import ImportFileError, csv_response, read_uploaded_table
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
-from reporting import figures, selectors, services
+from reporting import figures, published, selectors, services
 from reporting.access import NCP, STATE_SIDES, access_data_call, access_return, is_reporter, manages, may_edit, side_of
 from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, IndicatorForm, ReturnForm, StepForm
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
@@ -73,7 +73,10 @@ def call_create(request: AuthenticatedRequest) -> HttpResponse:
 @reporters_only
 def call_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = access_data_call(request.user, pk)
-    context = {"call": call, "board": selectors.board(call=call)}
+    board = list(selectors.board(call=call))
+    # A closed call's return reopened since: the call is closed again once it is settled.
+    reopened_since = call.closed_at is not None and any(one.status in CLOSE.sources for one in board)
+    context = {"call": call, "board": board, "reopened_since": reopened_since}
     return render(request, "reporting/call.html", context)
 
 
@@ -281,10 +284,10 @@ def _chosen(request: HttpRequest, indicators: list) -> Any:
 @require_safe
 def region(request: HttpRequest) -> HttpResponse:
     """The public tables of the region's figures, small cells protected."""
-    indicators = figures.public_indicators()
+    indicators = published.public_indicators()
     chosen = _chosen(request, indicators)
     # Only the chosen table is read from the cache, not every indicator's.
-    table = next(iter(figures.cached_public_tables([chosen.code])), None) if chosen else None
+    table = next(iter(published.cached_public_tables([chosen.code])), None) if chosen else None
     context = {
         "indicators": indicators,
         "table": table,

@@ -52,8 +52,8 @@ from core.figures import public_figures_changed
 from members.models import Role, User
 from publications.models import Publication
 from referrals.models import Referral
-from reporting.figures import public_figures_changed as reporting_figures_changed
 from reporting.models import DataCall
+from reporting.published import public_figures_changed as reporting_figures_changed
 from thb_portal.bench_data.cases import write_cases
 from thb_portal.bench_data.expert_group import BIG_THREAD_TITLE, BIG_TOPIC_TITLE, GROUP_SIZES, write_expert_group
 from thb_portal.bench_data.library import write_publications

@@ -12,7 +12,7 @@ for every move it made.
 from datetime import timedelta
 
 from members.models import Role
-from reporting.figures import publications_record
+from reporting import published
 from reporting.models import (
     CountryProfile,
     CountryProfileRevision,
@@ -85,8 +85,8 @@ def write_reporting(world: World) -> None:
     _values(world, returns, indicators)
     _events(world, returns, secretariat)
     _profiles(world, states)
-    # The publications the validations would have kept (one per complete year, as of now).
-    publications_record()
+    # The publications the validations would have kept (one per year, as of now).
+    published.record(years)
 
 
 def _open_status(code: str, index: int) -> str:

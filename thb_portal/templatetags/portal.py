@@ -1,7 +1,7 @@
 from django import template
 
 from core.labels import field_label
-from reporting import figures
+from reporting import published
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ register.filter("field_label", field_label)
 def region_identified_victims() -> list[dict[str, object]]:
     """For Facts and figures (trainings' page, which does not know reporting): the region's
     identified victims per year from validated returns, protected; kept in the cache."""
-    return figures.region_identified_victims()
+    return published.region_identified_victims()
