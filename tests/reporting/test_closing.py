@@ -97,6 +97,11 @@ def test_a_return_reopened_after_closing_makes_its_year_pending_again(people, ma
     assert _identified_table()[1] != PENDING
     services.return_transition(return_record=estonia, step="reopen", comment="A typo", by=people["secretariat"])
     assert _identified_table()[1] == PENDING
+    # Estonia does not answer: the call is closed again without it, and the year is complete.
+    services.data_call_close(call=call, note="Estonia withdrew its figures.", by=people["secretariat"])
+    assert return_of(call, "EE").status == ReturnStatus.NOT_REPORTED and _identified_table()[1] != PENDING
+    with pytest.raises(ValidationError, match="was closed on"):
+        services.data_call_close(call=call, note="again", by=people["secretariat"])
 
 
 def test_the_close_page_confirms_first_names_who_is_not_reported_and_keeps_the_note_on_a_refusal(people, login):
