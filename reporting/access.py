@@ -11,7 +11,7 @@ from django.http import Http404
 from core.types import AnyUser
 from members.expert_group import acting_state
 from members.models import MemberState, MemberStateKind, Role
-from reporting.models import DataCall, Return
+from reporting.models import DataCall, Return, ReturnFile
 
 MANAGE = "reporting.manage_reporting"
 
@@ -57,6 +57,15 @@ def access_return(user: AnyUser, pk: int) -> Return:
     found = returns.filter(pk=pk).first()
     if found is None:
         raise Http404("No such return.")
+    return found
+
+
+def access_return_file(user: AnyUser, pk: int, file_pk: int) -> ReturnFile:
+    """A file of a return, for whoever may see the return; a removed one for no one."""
+    return_record = access_return(user, pk)
+    found = ReturnFile.objects.filter(pk=file_pk, return_record=return_record, removed_at__isnull=True).first()
+    if found is None:
+        raise Http404("No such file.")
     return found
 
 

@@ -144,6 +144,13 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
         return {name: self.cleaned_data[name].strip() for name in INDICATOR_FIELDS}
 
 
+class SectionFileForm(BootstrapFormMixin, forms.Form):
+    """A file with one qualitative section (its code in `section`)."""
+
+    section = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    file = forms.FileField(required=False, help_text="PDF, Word, OpenDocument or Excel.")
+
+
 class CloseForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         required=False,

@@ -227,6 +227,38 @@ class ReturnEvent(models.Model):
         return f"{self.step} by {self.by_id}"
 
 
+class ReturnFile(models.Model):
+    """A file with a qualitative section of a return (an action plan, a law), through the
+    checked upload; served by an access-checked view to the state and the secretariat. A
+    newer file replaces it on the page; none is ever deleted (a removed one says by whom)."""
+
+    return_record = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="files")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="reporting/%Y/", max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["return_record", "indicator", "-uploaded_at", "-id"]
+        indexes = [
+            models.Index(fields=["return_record", "indicator", "-uploaded_at"], name="returnfile_current_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:return_file", args=[self.return_record_id, self.pk])
+
+
 class ReturnComment(models.Model):
     """The thread between the state and the secretariat on a return."""
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from core.types import AnyUser
 from reporting.access import manages, reporting_state
-from reporting.models import DataCall, IndicatorSet, Return, ReturnComment, ReturnEvent, ReturnStatus
+from reporting.models import DataCall, IndicatorSet, Return, ReturnComment, ReturnEvent, ReturnFile, ReturnStatus
 
 
 def data_calls(*, user: AnyUser) -> QuerySet[DataCall]:
@@ -43,6 +43,19 @@ def indicator_versions() -> list[IndicatorSet]:
         .prefetch_related(calls)
         .order_by("-version")[:VERSIONS_SHOWN]
     )
+
+
+def section_files(*, return_record: Return) -> dict[int, ReturnFile]:
+    """Each qualitative section's current file (the newest not removed), by indicator id."""
+    files = (
+        ReturnFile.objects.filter(return_record=return_record, removed_at__isnull=True)
+        .select_related("uploaded_by")
+        .order_by("indicator_id", "-uploaded_at", "-id")
+    )
+    current: dict[int, ReturnFile] = {}
+    for one in files:
+        current.setdefault(one.indicator_id, one)
+    return current
 
 
 def board(*, call: DataCall) -> QuerySet[Return]:

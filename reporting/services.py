@@ -4,6 +4,7 @@ when; the return moves through reporting.workflow; the state and the secretariat
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.audit import audited_as_by
+from core.uploads import PAPER_TYPES, check_upload, store_checked_upload
 from core.workflow import Transition, UnknownTransition
 from members.expert_group import secretariat_members, state_members
 from members.models import MemberState, MemberStateKind, User
@@ -27,6 +29,7 @@ from reporting.models import (
     Return,
     ReturnComment,
     ReturnEvent,
+    ReturnFile,
     ReturnStatus,
     Value,
     ValueRevision,
@@ -254,6 +257,58 @@ def return_save(
     else:
         return_record.save(update_fields=update)
     return return_record
+
+
+# What a qualitative section may carry: the documents of a meeting paper.
+SECTION_FILE_TYPES = PAPER_TYPES
+
+
+def _section_of(return_record: Return, code: str, by: User) -> Indicator:
+    """The text indicator `code` of a return the state's member `by` may change now."""
+    state = reporting_state(by)
+    if state is None or state.pk != return_record.member_state_id:
+        raise ValidationError("Only the state's representatives and NCPs fill in its return.")
+    if return_record.is_locked:
+        raise ValidationError(f"This return is “{return_record.get_status_display()}”: its files cannot change now.")
+    indicator = return_record.data_call.indicator_set.indicators.filter(code=code, kind=IndicatorKind.TEXT).first()
+    if indicator is None:
+        raise ValidationError("Files go with a qualitative section of the return.")
+    return indicator
+
+
+@audited_as_by
+@transaction.atomic
+def return_file_attach(*, return_record: Return, code: str, upload: Any, by: User) -> ReturnFile:
+    """A file with a qualitative section (checked first); it replaces the section's file on
+    the page, the earlier one is kept."""
+    return_record = Return.objects.select_for_update().select_related("data_call").get(pk=return_record.pk)
+    indicator = _section_of(return_record, code, by)
+    if upload is None:
+        raise ValidationError({"file": "Choose the file to add."})
+    try:
+        checked = check_upload(upload, allowed=SECTION_FILE_TYPES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    record = ReturnFile(return_record=return_record, indicator=indicator, uploaded_by=by)
+    store_checked_upload(record, upload, checked)
+    Return.objects.filter(pk=return_record.pk).update(changed_at=timezone.now(), changed_by=by)
+    return record
+
+
+@audited_as_by
+@transaction.atomic
+def return_file_remove(*, return_record: Return, code: str, by: User) -> int:
+    """The section's file taken off the return (kept, with who removed it and when)."""
+    return_record = Return.objects.select_for_update().select_related("data_call").get(pk=return_record.pk)
+    indicator = _section_of(return_record, code, by)
+    now = timezone.now()
+    removed = ReturnFile.objects.filter(
+        return_record=return_record, indicator=indicator, removed_at__isnull=True
+    ).update(removed_at=now, removed_by=by)
+    if not removed:
+        raise ValidationError("This section has no file to remove.")
+    Return.objects.filter(pk=return_record.pk).update(changed_at=now, changed_by=by)
+    return removed
 
 
 def return_step_refusal(return_record: Return, step: str, by: User) -> str:

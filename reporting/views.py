@@ -1,13 +1,15 @@
 """National reporting's pages. Every page answers 404 to anyone who neither reports for a
 CBSS member state nor works in the secretariat; a return answers 404 to other states."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -19,22 +21,51 @@ from core.spreadsheets import ImportFileError, csv_response, read_uploaded_table
 from core.types import AuthenticatedRequest
 from core.workflow import UnknownTransition
 from reporting import figures, published, selectors, services
-from reporting.access import NCP, STATE_SIDES, access_data_call, access_return, is_reporter, manages, may_edit, side_of
-from reporting.forms import CloseForm, CommentForm, DataCallForm, ImportForm, IndicatorForm, ReturnForm, StepForm
+from reporting.access import (
+    NCP,
+    STATE_SIDES,
+    access_data_call,
+    access_return,
+    access_return_file,
+    is_reporter,
+    manages,
+    may_edit,
+    side_of,
+)
+from reporting.forms import (
+    CloseForm,
+    CommentForm,
+    DataCallForm,
+    ImportForm,
+    IndicatorForm,
+    ReturnForm,
+    SectionFileForm,
+    StepForm,
+)
 from reporting.spreadsheet import MAX_BYTES, MAX_ROWS, XLSX_TYPE, export_return, parse_return, roundup_xlsx
 from reporting.suggestions import suggestions
 from reporting.workflow import RETURN_WORKFLOW
+
+logger = logging.getLogger(__name__)
 
 # The steps taken on a return's own page; "start" is its first save, "close" the call's.
 STEP_URL = "reporting:return_step"
 CLOSE = RETURN_WORKFLOW.get("close")
 
 
-def reporters_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _sections(indicators: list, files: dict) -> list[dict[str, Any]]:
+    """The qualitative sections with their current file (or None)."""
+    return [{"indicator": one, "file": files.get(one.pk)} for one in indicators if one.kind == "text"]
+
+
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def reporters_only(view: Callable[..., R]) -> Callable[..., R]:
     """Anyone else, signed in or not, gets 404: the pages do not show that they exist."""
 
     @wraps(view)
-    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         if not is_reporter(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
@@ -181,6 +212,7 @@ def return_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "events": selectors.events(return_record=return_record),
         "comments": selectors.comments(return_record=return_record),
         "comment_form": CommentForm(),
+        "sections": _sections(indicators, selectors.section_files(return_record=return_record)),
         "manages": manages(request.user),
     }
     return render(request, "reporting/return.html", context, status=form_status(form))
@@ -254,6 +286,46 @@ def return_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespon
             return redirect(return_record)
     context = {"return_record": return_record, "transition": transition, "form": form}
     return render(request, "reporting/step.html", context, status=form_status(form))
+
+
+@reporters_only
+@require_POST
+def return_file_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A file added to (or, with "remove", taken off) a qualitative section of the return."""
+    return_record = access_return(request.user, pk)
+    if not may_edit(request.user, return_record):
+        raise Http404("This return cannot be changed by you now.")
+    form = SectionFileForm(request.POST, request.FILES)
+    back = f"{return_record.get_absolute_url()}#section-files"
+    if not form.is_valid():
+        messages.error(request, "Choose the section and the file to add.")
+        return redirect(back)
+    section = form.cleaned_data["section"]
+    try:
+        if request.POST.get("remove"):
+            services.return_file_remove(return_record=return_record, code=section, by=request.user)
+            messages.success(request, "The file is removed from the section.")
+        else:
+            added = services.return_file_attach(
+                return_record=return_record, code=section, upload=form.cleaned_data["file"], by=request.user
+            )
+            messages.success(request, f"“{added.original_name}” is added.")
+    except ValidationError as error:
+        messages.error(request, f"The file was not added: {error_text(error)}")
+    return redirect(back)
+
+
+@never_cache
+@reporters_only
+@require_safe
+def return_file(request: AuthenticatedRequest, pk: int, file_pk: int) -> FileResponse:
+    found = access_return_file(request.user, pk, file_pk)
+    try:
+        content = found.file.open("rb")
+    except OSError as error:
+        logger.error("Stored file of return file %s is missing: %s", found.pk, error)
+        raise Http404("The file is not available.") from error
+    return FileResponse(content, as_attachment=True, filename=found.original_name, content_type=found.content_type)
 
 
 @reporters_only

@@ -507,6 +507,14 @@ POLICY |= {
     # The step in the URL is "submit": a step of Estonia's national representatives (an empty
     # POST is refused: problems remain); Estonia's NCPs fill in the draft but do not submit it.
     "reporting:return_step": rule(roles("404", rep="200")),
+    # A file with a qualitative section of Estonia's return (the walk adds one): like the return.
+    # GET only: a POST is 405 for whoever reports, before the return is looked up.
+    "reporting:return_file": Rule(get=_EE_RETURN.get, post=roles("405", anon="404", trainers="404", observer="404")),
+    # POST only, like the comments; only who may change the return adds or removes its files.
+    "reporting:return_file_upload": Rule(
+        get=roles("405", anon="404", trainers="404", observer="404"),
+        post={role: "404" for role in ROLES if role not in (REP, NCP_EE)},
+    ),
     # POST only; states that report get 405 for a GET before the return is looked up.
     "reporting:return_comment": Rule(
         get=roles("405", anon="404", trainers="404", observer="404"),

@@ -216,6 +216,7 @@ def url_values(world: World, endpoint: Endpoint, variant: str | None) -> dict:
         "number": lambda: 1,
         "answer_pk": lambda: world.consultation_answer.pk,
         "attachment_pk": lambda: world.discussion["attachments"][variant].pk,
+        "file_pk": lambda: world.ee_return.files.get().pk,
         "action_pk": lambda: world.action_point.pk,
         "kind": lambda: "consent",
         "action": lambda: "acknowledge",

@@ -524,4 +524,8 @@ def _build_reporting(users):
         data={"national_coordinator": "Ministry of Justice", "hotlines": "Probe hotline 4711"},
         by=users[p.REP],
     )
+    section = call.indicator_set.indicators.filter(kind="text").order_by("position").first()
+    reporting_services.return_file_attach(
+        return_record=ee_return, code=section.code, upload=pdf_upload("action-plan.pdf"), by=users[p.REP]
+    )
     return call, ee_return
